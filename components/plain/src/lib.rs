@@ -1,0 +1,84 @@
+//! The `plain` format: any text line becomes
+//! `{"message": <raw>, "@timestamp": <client time or reception time, RFC 3339>}`,
+//! plus the envelope metadata whose names are dotted ECS names, as flat dotted keys
+//! (`{"log.syslog.hostname": "fw1"}`). An empty or whitespace-only event is rejected.
+
+use edge_format_sdk::{describe, message_event, Description, Event, Fields, Format};
+
+pub struct Plain;
+
+impl Format for Plain {
+    fn describe() -> Description {
+        describe!(
+            "plain",
+            "Any text line, kept as `message`, timestamped with the client or reception time",
+            ["generic"],
+            "2024-05-01 12:00:00 fw1 sshd[4242]: Accepted publickey for alice from 192.0.2.10 port 51022 ssh2",
+        )
+    }
+
+    fn normalize_one(event: Event) -> Result<Fields, String> {
+        message_event(event)
+    }
+}
+
+edge_format_sdk::export_format!(Plain);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use edge_format_sdk::{json, Protocol, Timestamp, Value};
+
+    fn event(raw: &str) -> Event {
+        Event {
+            raw: raw.into(),
+            received_at: Timestamp {
+                seconds: 1_714_564_800,
+                nanoseconds: 250_000_000,
+            },
+            client_time: None,
+            protocol: Protocol::Syslog,
+            metadata: vec![("log.syslog.hostname".into(), "fw1".into())],
+        }
+    }
+
+    #[test]
+    fn normalizes_a_line() {
+        let out = Plain::normalize(vec![event("  hello  "), event("   ")]);
+        let first: Value = serde_json_from(&out[0]);
+        assert_eq!(
+            first,
+            json!({
+                "message": "  hello  ",
+                "@timestamp": "2024-05-01T12:00:00.250Z",
+                "log.syslog.hostname": "fw1",
+            })
+        );
+        assert_eq!(out[1], Err("empty event".to_string()));
+    }
+
+    #[test]
+    fn client_time_wins() {
+        let mut e = event("x");
+        e.client_time = Some(Timestamp {
+            seconds: 0,
+            nanoseconds: 0,
+        });
+        let fields = Plain::normalize_one(e).expect("ok");
+        assert_eq!(fields["@timestamp"], "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn describes_itself() {
+        let d = Plain::describe();
+        assert_eq!(d.name, "plain");
+        assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(d.categories, ["generic"]);
+        assert!(Plain::normalize_one(event(&d.sample)).is_ok());
+    }
+
+    fn serde_json_from(result: &Result<String, String>) -> Value {
+        let text = result.as_ref().expect("ok");
+        edge_format_sdk::serde_json::from_str(text).expect("valid JSON")
+    }
+}

@@ -1,0 +1,207 @@
+//! Guest-side SDK for intake-edge format components.
+//!
+//! A format component is a `wasm32-wasip2` `cdylib` that exports the WIT world
+//! `edge:format/component@0.1.0` (see `wit/format.wit`). This crate generates the bindings once
+//! and hides them: a format author implements [`Format`] and writes one line,
+//! [`export_format!`]`(MyFormat);`.
+//!
+//! ```
+//! use edge_format_sdk::{describe, event_time, format_rfc3339, Event, Fields, Format, Value};
+//!
+//! struct Upper;
+//!
+//! impl Format for Upper {
+//!     fn describe() -> edge_format_sdk::Description {
+//!         describe!("upper", "Upper-cases the line", ["generic"], "hello")
+//!     }
+//!
+//!     fn normalize_one(event: Event) -> Result<Fields, String> {
+//!         let mut fields = Fields::new();
+//!         fields.insert("@timestamp".into(), Value::String(format_rfc3339(event_time(&event))));
+//!         fields.insert("message".into(), Value::String(event.raw.to_uppercase()));
+//!         Ok(fields)
+//!     }
+//! }
+//!
+//! edge_format_sdk::export_format!(Upper);
+//! ```
+//!
+//! # Field names: flat dotted keys
+//!
+//! Normalized events use ECS field names written as **flat dotted keys** at the top level of the
+//! JSON object: `{"log.syslog.hostname": "fw1"}`, not `{"log": {"syslog": {"hostname": "fw1"}}}`.
+//! This is how the host stores events (Elastic style). The one exception is a format that keeps
+//! a document it received (the `json` format keeps the sender's object as it is, nested objects
+//! included).
+//!
+//! # Limits
+//!
+//! The host runs each call under a deadline (epoch interruption) and a memory cap. A call that
+//! traps (deadline, memory, panic: guests are built with `panic = "abort"`) loses the whole
+//! batch for this instance; the host then retries the batch in smaller pieces on fresh instances.
+//! Reject bad events with `Err(reason)` instead of panicking.
+
+mod fields;
+mod time;
+
+pub use fields::{
+    event_time, insert_metadata, is_dotted_ecs_name, message_event, metadata, timestamp_value,
+    MESSAGE, TIMESTAMP,
+};
+pub use time::format_rfc3339;
+
+/// `serde_json`, re-exported so that format crates need no dependency of their own.
+pub use serde_json;
+pub use serde_json::{json, Map, Value};
+
+/// The WIT bindings, generated once for every format crate. Not a stable API: use the
+/// re-exports at the crate root and [`export_format!`].
+#[doc(hidden)]
+pub mod bindings {
+    wit_bindgen::generate!({
+        world: "component",
+        path: "../../wit",
+        pub_export_macro: true,
+        export_macro_name: "__export_component",
+        default_bindings_module: "edge_format_sdk::bindings",
+    });
+}
+
+pub use bindings::edge::format::types::{Description, Event, Protocol, Timestamp};
+
+/// A normalized event before serialization: a JSON object with flat dotted ECS keys.
+pub type Fields = Map<String, Value>;
+
+/// What a format author implements.
+///
+/// Only [`Format::describe`] and [`Format::normalize_one`] are required; the default
+/// [`Format::normalize`] maps over the batch and serializes every `Ok` object to a JSON string.
+pub trait Format {
+    /// Describes the format (name, version, categories, a sample event).
+    fn describe() -> Description;
+
+    /// Normalizes one event into a JSON object, or rejects it with a human-readable reason.
+    ///
+    /// The event is passed by value so that its strings (`raw`, metadata) can be moved into the
+    /// result without copying.
+    fn normalize_one(event: Event) -> Result<Fields, String>;
+
+    /// Normalizes a batch: exactly one result per event, in order.
+    fn normalize(events: Vec<Event>) -> Vec<Result<String, String>> {
+        events
+            .into_iter()
+            .map(|event| {
+                let hint = event.raw.len() + 64;
+                Self::normalize_one(event).and_then(|fields| to_json_string(&fields, hint))
+            })
+            .collect()
+    }
+}
+
+/// Serializes a normalized event; `capacity` is a guess of the output size.
+pub fn to_json_string(fields: &Fields, capacity: usize) -> Result<String, String> {
+    let mut buf = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut buf, fields).map_err(|e| format!("cannot serialize event: {e}"))?;
+    // serde_json writes UTF-8 only; this check never fails.
+    String::from_utf8(buf).map_err(|e| format!("cannot serialize event: {e}"))
+}
+
+impl<T: Format> bindings::exports::edge::format::format::Guest for T {
+    fn normalize(events: Vec<Event>) -> Vec<Result<String, String>> {
+        <T as Format>::normalize(events)
+    }
+
+    fn describe() -> Description {
+        <T as Format>::describe()
+    }
+}
+
+/// Exports a type implementing [`Format`] as the component's `edge:format/format` interface.
+///
+/// Use it once, at the root of a `cdylib` crate: `edge_format_sdk::export_format!(MyFormat);`.
+/// On non-wasm targets (native `cargo test`) it only checks that the type implements [`Format`].
+#[macro_export]
+macro_rules! export_format {
+    ($ty:ident) => {
+        const _: () = {
+            fn assert_format<T: $crate::Format>() {}
+            let _ = assert_format::<$ty>;
+        };
+        #[cfg(target_arch = "wasm32")]
+        $crate::bindings::__export_component!($ty with_types_in $crate::bindings);
+    };
+}
+
+/// Builds a [`Description`] with the calling crate's version:
+/// `describe!(name, description, [categories...], sample)`.
+#[macro_export]
+macro_rules! describe {
+    ($name:expr, $description:expr, [$($category:expr),* $(,)?], $sample:expr $(,)?) => {
+        $crate::Description {
+            name: ::std::string::String::from($name),
+            version: ::std::string::String::from(env!("CARGO_PKG_VERSION")),
+            description: ::std::string::String::from($description),
+            categories: ::std::vec![$(::std::string::String::from($category)),*],
+            sample: ::std::string::String::from($sample),
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Echo;
+
+    impl Format for Echo {
+        fn describe() -> Description {
+            describe!("echo", "test", ["generic"], "x")
+        }
+
+        fn normalize_one(event: Event) -> Result<Fields, String> {
+            if event.raw == "bad" {
+                return Err("bad event".into());
+            }
+            message_event(event)
+        }
+    }
+
+    export_format!(Echo);
+
+    pub(crate) fn event(raw: &str) -> Event {
+        Event {
+            raw: raw.into(),
+            received_at: Timestamp {
+                seconds: 1_714_564_800,
+                nanoseconds: 0,
+            },
+            client_time: None,
+            protocol: Protocol::Https,
+            metadata: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn batch_keeps_order_and_count() {
+        let out = Echo::normalize(vec![event("a"), event("bad"), event("c")]);
+        assert_eq!(out.len(), 3);
+        assert_eq!(
+            out[0].as_deref(),
+            Ok(r#"{"@timestamp":"2024-05-01T12:00:00.000Z","message":"a"}"#)
+        );
+        assert_eq!(out[1], Err("bad event".to_string()));
+        assert!(out[2]
+            .as_deref()
+            .is_ok_and(|s| s.contains(r#""message":"c""#)));
+    }
+
+    #[test]
+    fn guest_impl_delegates() {
+        use bindings::exports::edge::format::format::Guest;
+        let d = <Echo as Guest>::describe();
+        assert_eq!(d.name, "echo");
+        assert_eq!(d.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(d.categories, vec!["generic".to_string()]);
+        assert_eq!(<Echo as Guest>::normalize(vec![]).len(), 0);
+    }
+}

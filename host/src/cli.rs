@@ -1,0 +1,246 @@
+//! Subcommands of the `intake-edge` binary.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use intake_edge::config::{Config, RuntimeSettings};
+use intake_edge::registry::Registry;
+use intake_edge::runtime::Runtime;
+use intake_edge::server::{self, Overrides};
+use intake_edge::store::{EventFilter, Reader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "intake-edge", version, about = "Log-ingestion edge: intakes over HTTPS, sandboxed format components, durable store")]
+pub struct Cli {
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value = "text", env = "INTAKE_EDGE_LOG_FORMAT")]
+    pub log_format: LogFormat,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the intake listeners.
+    Serve(ServeArgs),
+    /// Validate the configuration and every component; exit 1 on any problem.
+    Check(ConfigArg),
+    /// Read stored events.
+    #[command(subcommand)]
+    Events(EventsCommand),
+    /// Format components.
+    #[command(subcommand)]
+    Formats(FormatsCommand),
+}
+
+#[derive(Args)]
+pub struct ConfigArg {
+    /// The registry and settings file.
+    #[arg(long, default_value = "intakes.toml", env = "INTAKE_EDGE_CONFIG")]
+    pub config: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Data directory (store, generated certificate); overrides `data_dir`.
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+    /// HTTPS listen address; overrides `https.listen`.
+    #[arg(long)]
+    pub https: Option<SocketAddr>,
+}
+
+#[derive(Subcommand)]
+pub enum EventsCommand {
+    /// Print one event as JSON.
+    Get(GetArgs),
+    /// Print events as JSON lines, newest first.
+    List(ListArgs),
+}
+
+#[derive(Args)]
+pub struct StoreArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    #[arg(long)]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct GetArgs {
+    pub id: String,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// Only this intake.
+    #[arg(long)]
+    pub intake: Option<String>,
+    /// Only events in error.
+    #[arg(long)]
+    pub errors: bool,
+    #[arg(long, default_value_t = 100)]
+    pub limit: usize,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Subcommand)]
+pub enum FormatsCommand {
+    /// List the formats of the configuration with their components' descriptions.
+    List(ConfigArg),
+}
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let overrides = Overrides {
+        data_dir: args.data_dir,
+        https: args.https,
+    };
+    let server = server::start(args.config.config.clone(), overrides).await?;
+    let shutdown = server.shutdown_token();
+    let reload = {
+        let config = args.config.config.clone();
+        move |server: &server::RunningServer| match server.reload() {
+            Ok(report) => tracing::info!(
+                intakes = report.intakes,
+                recompiled = ?report.formats_recompiled,
+                restart_needed = ?report.restart_needed,
+                "Registry reloaded."
+            ),
+            Err(error) => tracing::error!(config = %config.display(), %error, "Reload refused; the previous registry stays in force."),
+        }
+    };
+    let signals = tokio::spawn(watch_signals(shutdown.clone()));
+    tracing::info!(https = %server.https_addr, "Ready.");
+    // SIGHUP reloads; the server itself runs until the shutdown token fires.
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).context("cannot install SIGHUP handler")?;
+    let server_ref = &server;
+    tokio::select! {
+        _ = async { while hup.recv().await.is_some() { reload(server_ref) } } => {}
+        _ = shutdown.cancelled() => {}
+    }
+    signals.abort();
+    server.run_until_shutdown().await;
+    Ok(())
+}
+
+/// First SIGINT/SIGTERM: graceful shutdown. Second: exit at once.
+async fn watch_signals(shutdown: tokio_util::sync::CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+        tracing::error!("Cannot install signal handlers.");
+        return;
+    };
+    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    shutdown.cancel();
+    tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
+    tracing::warn!("Second signal: exiting without waiting.");
+    std::process::exit(130);
+}
+
+fn load_config(path: &Path, data_dir: Option<PathBuf>) -> anyhow::Result<Config> {
+    let mut config = Config::load(path)?;
+    if let Some(dir) = data_dir {
+        config.data_dir = dir;
+    }
+    Ok(config)
+}
+
+fn check_runtime(config: &Config) -> anyhow::Result<Runtime> {
+    let settings = RuntimeSettings {
+        workers: 1,
+        ..config.runtime.clone()
+    };
+    Ok(Runtime::start(&settings, config.store.enqueue_timeout)?)
+}
+
+pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
+    let config = match Config::load(path) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let runtime = check_runtime(&config)?;
+    let (intakes, formats) = (config.intakes.len(), config.formats.len());
+    match Registry::build(config, &runtime, None) {
+        Ok(_) => {
+            println!("{}: ok ({intakes} intakes, {formats} formats)", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("{}: {e}", path.display());
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub fn formats_list(path: &Path) -> anyhow::Result<ExitCode> {
+    let config = Config::load(path)?;
+    let runtime = check_runtime(&config)?;
+    let registry = Registry::build(config, &runtime, None)?;
+    for (name, f) in registry.formats() {
+        let d = &f.description;
+        let line = serde_json::json!({
+            "format": name,
+            "component": f.source.to_string(),
+            "name": d.name,
+            "version": d.version,
+            "description": d.description,
+            "categories": d.categories,
+            "sha256": f.digest,
+        });
+        println!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn events_get(args: GetArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(&args.store.config.config, args.store.data_dir)?;
+    let id = uuid::Uuid::parse_str(args.id.trim()).with_context(|| format!("{:?} is not a UUID", args.id))?;
+    let reader = Reader::open(&config.store_path())?;
+    match reader.get(id)? {
+        Some(ev) => {
+            println!("{}", serde_json::to_string(&ev)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!("no event {id}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub fn events_list(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(&args.store.config.config, args.store.data_dir)?;
+    if let Some(name) = &args.intake {
+        if config.intake(name).is_none() {
+            eprintln!("note: {name:?} is not an intake of {} (listing its stored events anyway)", config.path.display());
+        }
+    }
+    let reader = Reader::open(&config.store_path())?;
+    let filter = EventFilter {
+        intake: args.intake,
+        errors_only: args.errors,
+        limit: args.limit,
+    };
+    let mut out = std::io::stdout().lock();
+    for ev in reader.list(&filter)? {
+        use std::io::Write;
+        writeln!(out, "{}", serde_json::to_string(&ev)?)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,27 @@
+//! Default values of every setting, in one place so the README and `--help` can quote them.
+
+pub const DEFAULT_DATA_DIR: &str = "data";
+pub const DEFAULT_HTTPS_LISTEN: &str = "0.0.0.0:8443";
+
+/// One event may not exceed 250 KiB, like the commercial intakes.
+pub const DEFAULT_MAX_EVENT_BYTES: u64 = 250 * 1024;
+pub const DEFAULT_MAX_REQUEST_BYTES: u64 = 10 * 1024 * 1024;
+pub const DEFAULT_MAX_BATCH_EVENTS: u64 = 100_000;
+pub const DEFAULT_MAX_CONNECTIONS: u64 = 10_000;
+pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
+pub const DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 10;
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 30;
+
+pub const DEFAULT_MAX_COMMIT_EVENTS: u64 = 50_000;
+pub const DEFAULT_STORE_QUEUE_REQUESTS: u64 = 1024;
+pub const DEFAULT_ENQUEUE_TIMEOUT_MS: u64 = 2_000;
+
+pub const DEFAULT_BATCH_SIZE: u64 = 512;
+pub const DEFAULT_QUEUE_BATCHES: u64 = 256;
+pub const DEFAULT_DEADLINE_MS: u64 = 1_000;
+pub const DEFAULT_MEMORY_MIB: u64 = 64;
+pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 1024 * 1024;
+pub const DEFAULT_EPOCH_TICK_MS: u64 = 5;
+
+/// Intake keys shorter than this are refused: a key is the only credential of a sender.
+pub const MIN_KEY_CHARS: usize = 16;

@@ -1,0 +1,528 @@
+//! Loads `intakes.toml` into validated settings, reporting every problem at once.
+//!
+//! The file holds both the host settings (listeners, TLS, limits, store, runtime) and the
+//! registry (formats and intakes). Validation never stops at the first problem: operators fix
+//! a whole file in one go, and each problem names the intake or key it is about.
+
+mod defaults;
+mod raw;
+#[cfg(test)]
+mod tests;
+
+pub use defaults::*;
+
+use raw::{RawConfig, RawFormat, RawIntake};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One thing wrong with a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("invalid TOML: {0}")]
+    Syntax(String),
+    #[error("{field}: invalid address {value:?}: {reason}")]
+    BadAddress {
+        field: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("{key}: {reason}")]
+    BadLimit { key: String, reason: String },
+    #[error("tls: {0}")]
+    Tls(String),
+    #[error("format {format:?}: {reason}")]
+    BadFormat { format: String, reason: String },
+    #[error("format {format:?}: component file {path} not found")]
+    MissingComponent { format: String, path: String },
+    #[error("intake #{index}: missing field `{field}`")]
+    MissingField { index: usize, field: &'static str },
+    #[error("intake {intake:?}: {reason}")]
+    BadIntake { intake: String, reason: String },
+    #[error("intake {intake:?}: unknown format {format:?}")]
+    UnknownFormat { intake: String, format: String },
+    #[error("intake {intake:?}: duplicate name (also intake #{first_index})")]
+    DuplicateName { intake: String, first_index: usize },
+    #[error("intake {intake:?}: duplicate key (same key as intake {other:?})")]
+    DuplicateKey { intake: String, other: String },
+}
+
+/// Every problem found in one configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        write!(f, "{}: {n} problem{}", self.path.display(), if n == 1 { "" } else { "s" })?;
+        for p in &self.problems {
+            write!(f, "\n  - {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// A secret intake key. `Debug` never prints it, so it cannot leak into logs.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct IntakeKey(String);
+
+impl IntakeKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for IntakeKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("IntakeKey(<redacted>)")
+    }
+}
+
+/// Where a format's component comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComponentSource {
+    /// Built from `components/` and embedded in the binary.
+    Builtin(String),
+    /// A `.wasm` component file.
+    File(PathBuf),
+}
+
+impl fmt::Display for ComponentSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Builtin(name) => write!(f, "builtin:{name}"),
+            Self::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub name: String,
+    pub source: ComponentSource,
+    pub limits: ComponentLimits,
+}
+
+/// Sandbox limits for one call of a component.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComponentLimits {
+    pub deadline: Duration,
+    pub memory_bytes: usize,
+    pub max_output_bytes: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intake {
+    pub name: String,
+    pub format: String,
+    pub entity: String,
+    pub key: IntakeKey,
+    pub created_by: Option<String>,
+    pub created_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    pub max_event_bytes: usize,
+    pub max_request_bytes: usize,
+    pub max_batch_events: usize,
+    pub max_connections: usize,
+    pub idle_timeout: Duration,
+    pub tls_handshake_timeout: Duration,
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSettings {
+    pub max_commit_events: usize,
+    pub queue_requests: usize,
+    pub enqueue_timeout: Duration,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimeSettings {
+    /// Worker threads running components; 0 in the file means one per CPU.
+    pub workers: usize,
+    pub batch_size: usize,
+    pub queue_batches: usize,
+    pub epoch_tick: Duration,
+    pub default_limits: ComponentLimits,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// PEM certificate chain and private key; both absent means "generate a self-signed pair".
+    pub cert_and_key: Option<(PathBuf, PathBuf)>,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub path: PathBuf,
+    pub data_dir: PathBuf,
+    pub https_listen: SocketAddr,
+    pub tls: TlsSettings,
+    pub limits: Limits,
+    pub store: StoreSettings,
+    pub runtime: RuntimeSettings,
+    pub formats: BTreeMap<String, FormatSpec>,
+    pub intakes: Vec<Intake>,
+}
+
+impl Config {
+    /// Reads and validates `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            path: path.to_path_buf(),
+            problems: vec![Problem::Read {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }],
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Validates `text` as if read from `path` (relative paths resolve against its directory).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let fail = |problems| ConfigError {
+            path: path.to_path_buf(),
+            problems,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| fail(vec![Problem::Syntax(one_line(&e.to_string()))]))?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let mut v = Validator {
+            base,
+            problems: Vec::new(),
+        };
+        let config = v.config(raw, path);
+        if v.problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(fail(v.problems))
+        }
+    }
+
+    /// The intake with this name.
+    pub fn intake(&self, name: &str) -> Option<&Intake> {
+        self.intakes.iter().find(|i| i.name == name)
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir.join("events.sqlite3")
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+struct Validator {
+    base: PathBuf,
+    problems: Vec<Problem>,
+}
+
+impl Validator {
+    fn config(&mut self, raw: RawConfig, path: &Path) -> Config {
+        let data_dir = self.resolve(raw.data_dir.as_deref().unwrap_or(DEFAULT_DATA_DIR));
+        let https_listen = self.address("https.listen", raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN));
+        let tls = self.tls(raw.tls);
+        let limits = self.limits(raw.limits);
+        let store = self.store(raw.store);
+        let runtime = self.runtime(raw.runtime);
+        let formats = raw
+            .formats
+            .into_iter()
+            .map(|(name, f)| {
+                let spec = self.format(&name, f, &runtime.default_limits);
+                (name, spec)
+            })
+            .collect();
+        let intakes = self.intakes(raw.intakes, &formats);
+        Config {
+            path: path.to_path_buf(),
+            data_dir,
+            https_listen,
+            tls,
+            limits,
+            store,
+            runtime,
+            formats,
+            intakes,
+        }
+    }
+
+    fn resolve(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+
+    fn address(&mut self, field: &'static str, value: &str) -> SocketAddr {
+        value.parse().unwrap_or_else(|e: std::net::AddrParseError| {
+            self.problems.push(Problem::BadAddress {
+                field,
+                value: value.to_string(),
+                reason: format!("{e} (expected IP:PORT, e.g. 0.0.0.0:8443)"),
+            });
+            SocketAddr::from(([0, 0, 0, 0], 0))
+        })
+    }
+
+    fn tls(&mut self, raw: raw::RawTls) -> TlsSettings {
+        match (raw.cert, raw.key) {
+            (None, None) => TlsSettings { cert_and_key: None },
+            (Some(cert), Some(key)) => {
+                let (cert, key) = (self.resolve(&cert), self.resolve(&key));
+                for p in [&cert, &key] {
+                    if !p.is_file() {
+                        self.problems.push(Problem::Tls(format!("{} not found", p.display())));
+                    }
+                }
+                TlsSettings {
+                    cert_and_key: Some((cert, key)),
+                }
+            }
+            _ => {
+                self.problems
+                    .push(Problem::Tls("set both `cert` and `key`, or neither for a self-signed certificate".into()));
+                TlsSettings { cert_and_key: None }
+            }
+        }
+    }
+
+    /// A positive integer limit: zero and absurd values are refused.
+    fn limit(&mut self, key: &str, value: Option<u64>, default: u64, max: u64) -> u64 {
+        let Some(v) = value else { return default };
+        if v == 0 || v > max {
+            self.problems.push(Problem::BadLimit {
+                key: key.to_string(),
+                reason: format!("{v} is out of range 1..={max}"),
+            });
+            return default;
+        }
+        v
+    }
+
+    fn limits(&mut self, raw: raw::RawLimits) -> Limits {
+        let l = &raw;
+        Limits {
+            max_event_bytes: self.limit("limits.max_event_bytes", l.max_event_bytes, DEFAULT_MAX_EVENT_BYTES, 64 << 20) as usize,
+            max_request_bytes: self.limit("limits.max_request_bytes", l.max_request_bytes, DEFAULT_MAX_REQUEST_BYTES, 1 << 30)
+                as usize,
+            max_batch_events: self.limit("limits.max_batch_events", l.max_batch_events, DEFAULT_MAX_BATCH_EVENTS, 10_000_000)
+                as usize,
+            max_connections: self.limit("limits.max_connections", l.max_connections, DEFAULT_MAX_CONNECTIONS, 1_000_000)
+                as usize,
+            idle_timeout: secs(self.limit("limits.idle_timeout_secs", l.idle_timeout_secs, DEFAULT_IDLE_TIMEOUT_SECS, 86_400)),
+            tls_handshake_timeout: secs(self.limit(
+                "limits.tls_handshake_timeout_secs",
+                l.tls_handshake_timeout_secs,
+                DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS,
+                3600,
+            )),
+            shutdown_grace: secs(self.limit(
+                "limits.shutdown_grace_secs",
+                l.shutdown_grace_secs,
+                DEFAULT_SHUTDOWN_GRACE_SECS,
+                3600,
+            )),
+        }
+    }
+
+    fn store(&mut self, raw: raw::RawStore) -> StoreSettings {
+        StoreSettings {
+            max_commit_events: self.limit("store.max_commit_events", raw.max_commit_events, DEFAULT_MAX_COMMIT_EVENTS, 10_000_000)
+                as usize,
+            queue_requests: self.limit("store.queue_requests", raw.queue_requests, DEFAULT_STORE_QUEUE_REQUESTS, 1_000_000)
+                as usize,
+            enqueue_timeout: Duration::from_millis(self.limit(
+                "store.enqueue_timeout_ms",
+                raw.enqueue_timeout_ms,
+                DEFAULT_ENQUEUE_TIMEOUT_MS,
+                600_000,
+            )),
+        }
+    }
+
+    fn runtime(&mut self, raw: raw::RawRuntime) -> RuntimeSettings {
+        let workers = match raw.workers {
+            None | Some(0) => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            Some(n) => self.limit("runtime.workers", Some(n), 1, 1024) as usize,
+        };
+        let default_limits = ComponentLimits {
+            deadline: Duration::from_millis(self.limit("runtime.deadline_ms", raw.deadline_ms, DEFAULT_DEADLINE_MS, 600_000)),
+            memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
+            max_output_bytes: self.limit("runtime.max_output_bytes", raw.max_output_bytes, DEFAULT_MAX_OUTPUT_BYTES, 1 << 30)
+                as usize,
+        };
+        RuntimeSettings {
+            workers,
+            batch_size: self.limit("runtime.batch_size", raw.batch_size, DEFAULT_BATCH_SIZE, 1_000_000) as usize,
+            queue_batches: self.limit("runtime.queue_batches", raw.queue_batches, DEFAULT_QUEUE_BATCHES, 1_000_000) as usize,
+            epoch_tick: Duration::from_millis(self.limit("runtime.epoch_tick_ms", raw.epoch_tick_ms, DEFAULT_EPOCH_TICK_MS, 1000)),
+            default_limits,
+        }
+    }
+
+    fn format(&mut self, name: &str, raw: RawFormat, defaults: &ComponentLimits) -> FormatSpec {
+        if !valid_name(name) {
+            self.problems.push(Problem::BadFormat {
+                format: name.to_string(),
+                reason: "a format name uses only letters, digits, '-', '_' and '.'".into(),
+            });
+        }
+        let source = match raw.component.strip_prefix("builtin:") {
+            Some(builtin) => {
+                if !crate::runtime::builtin_names().contains(&builtin) {
+                    self.problems.push(Problem::BadFormat {
+                        format: name.to_string(),
+                        reason: format!(
+                            "no builtin component {builtin:?} (builtins: {})",
+                            crate::runtime::builtin_names().join(", ")
+                        ),
+                    });
+                }
+                ComponentSource::Builtin(builtin.to_string())
+            }
+            None => {
+                let path = self.resolve(&raw.component);
+                if !path.is_file() {
+                    self.problems.push(Problem::MissingComponent {
+                        format: name.to_string(),
+                        path: path.display().to_string(),
+                    });
+                }
+                ComponentSource::File(path)
+            }
+        };
+        let key = |k: &str| format!("formats.{name}.{k}");
+        let limits = ComponentLimits {
+            deadline: match raw.deadline_ms {
+                Some(ms) => Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000)),
+                None => defaults.deadline,
+            },
+            memory_bytes: match raw.memory_mib {
+                Some(m) => (self.limit(&key("memory_mib"), Some(m), 0, 4096) as usize) << 20,
+                None => defaults.memory_bytes,
+            },
+            max_output_bytes: match raw.max_output_bytes {
+                Some(b) => self.limit(&key("max_output_bytes"), Some(b), 0, 1 << 30) as usize,
+                None => defaults.max_output_bytes,
+            },
+        };
+        FormatSpec {
+            name: name.to_string(),
+            source,
+            limits,
+        }
+    }
+
+    fn intakes(&mut self, raw: Vec<RawIntake>, formats: &BTreeMap<String, FormatSpec>) -> Vec<Intake> {
+        let mut names: HashMap<String, usize> = HashMap::new();
+        let mut keys: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, r) in raw.into_iter().enumerate() {
+            let index = i + 1;
+            let mut missing = |v: Option<String>, field| {
+                v.filter(|s| !s.trim().is_empty()).or_else(|| {
+                    self.problems.push(Problem::MissingField { index, field });
+                    None
+                })
+            };
+            let (name, format, entity, key) = (
+                missing(r.name, "name"),
+                missing(r.format, "format"),
+                missing(r.entity, "entity"),
+                missing(r.key, "key"),
+            );
+            let (Some(name), Some(format), Some(entity), Some(key)) = (name, format, entity, key) else {
+                continue;
+            };
+            if !valid_name(&name) {
+                self.problems.push(Problem::BadIntake {
+                    intake: name.clone(),
+                    reason: "a name uses only letters, digits, '-', '_' and '.'".into(),
+                });
+            }
+            if let Some(first_index) = names.get(&name) {
+                self.problems.push(Problem::DuplicateName {
+                    intake: name.clone(),
+                    first_index: *first_index,
+                });
+            } else {
+                names.insert(name.clone(), index);
+            }
+            if !formats.contains_key(&format) {
+                self.problems.push(Problem::UnknownFormat {
+                    intake: name.clone(),
+                    format: format.clone(),
+                });
+            }
+            if let Some(reason) = weak_key_reason(&key) {
+                self.problems.push(Problem::BadIntake {
+                    intake: name.clone(),
+                    reason: format!("key {reason}"),
+                });
+            }
+            if let Some(other) = keys.get(&key) {
+                self.problems.push(Problem::DuplicateKey {
+                    intake: name.clone(),
+                    other: other.clone(),
+                });
+            } else {
+                keys.insert(key.clone(), name.clone());
+            }
+            if let Some(at) = &r.created_at {
+                if chrono::DateTime::parse_from_rfc3339(at).is_err() {
+                    self.problems.push(Problem::BadIntake {
+                        intake: name.clone(),
+                        reason: format!("created_at {at:?} is not an RFC 3339 datetime"),
+                    });
+                }
+            }
+            out.push(Intake {
+                name,
+                format,
+                entity,
+                key: IntakeKey(key),
+                created_by: r.created_by,
+                created_at: r.created_at,
+            });
+        }
+        out
+    }
+}
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+/// Why a key is unacceptable, never echoing the key itself.
+fn weak_key_reason(key: &str) -> Option<String> {
+    if key.chars().count() < MIN_KEY_CHARS {
+        return Some(format!("is shorter than {MIN_KEY_CHARS} characters"));
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Some("must be printable ASCII without spaces".into());
+    }
+    None
+}

@@ -1,0 +1,89 @@
+//! The `intakes.toml` file as written by users: serde types only, no validation.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub data_dir: Option<String>,
+    #[serde(default)]
+    pub https: RawHttps,
+    #[serde(default)]
+    pub tls: RawTls,
+    #[serde(default)]
+    pub limits: RawLimits,
+    #[serde(default)]
+    pub store: RawStore,
+    #[serde(default)]
+    pub runtime: RawRuntime,
+    #[serde(default)]
+    pub formats: BTreeMap<String, RawFormat>,
+    #[serde(default, rename = "intake")]
+    pub intakes: Vec<RawIntake>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttps {
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTls {
+    pub cert: Option<String>,
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    pub max_event_bytes: Option<u64>,
+    pub max_request_bytes: Option<u64>,
+    pub max_batch_events: Option<u64>,
+    pub max_connections: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
+    pub tls_handshake_timeout_secs: Option<u64>,
+    pub shutdown_grace_secs: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStore {
+    pub max_commit_events: Option<u64>,
+    pub queue_requests: Option<u64>,
+    pub enqueue_timeout_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRuntime {
+    pub workers: Option<u64>,
+    pub batch_size: Option<u64>,
+    pub queue_batches: Option<u64>,
+    pub deadline_ms: Option<u64>,
+    pub memory_mib: Option<u64>,
+    pub max_output_bytes: Option<u64>,
+    pub epoch_tick_ms: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFormat {
+    pub component: String,
+    pub deadline_ms: Option<u64>,
+    pub memory_mib: Option<u64>,
+    pub max_output_bytes: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIntake {
+    pub name: Option<String>,
+    pub format: Option<String>,
+    pub entity: Option<String>,
+    pub key: Option<String>,
+    pub created_by: Option<String>,
+    pub created_at: Option<String>,
+}

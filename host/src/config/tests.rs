@@ -1,0 +1,160 @@
+use super::*;
+use std::path::Path;
+
+const KEY_A: &str = "aaaaaaaaaaaaaaaaaaaaaaaa";
+const KEY_B: &str = "bbbbbbbbbbbbbbbbbbbbbbbb";
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(text, Path::new("/etc/edge/intakes.toml"))
+}
+
+fn problems(text: &str) -> Vec<Problem> {
+    match parse(text) {
+        Ok(_) => panic!("expected problems in:\n{text}"),
+        Err(e) => e.problems,
+    }
+}
+
+#[test]
+fn defaults_apply_to_an_empty_file() {
+    let c = parse("").expect("empty file is valid");
+    assert_eq!(c.data_dir, Path::new("/etc/edge/data"));
+    assert_eq!(c.https_listen.to_string(), DEFAULT_HTTPS_LISTEN);
+    assert_eq!(c.limits.max_event_bytes, 250 * 1024);
+    assert_eq!(c.limits.max_request_bytes, 10 * 1024 * 1024);
+    assert_eq!(c.runtime.default_limits.memory_bytes, 64 << 20);
+    assert!(c.intakes.is_empty());
+}
+
+#[test]
+fn a_complete_file_is_read() {
+    let text = format!(
+        r#"
+data_dir = "/var/lib/edge"
+[https]
+listen = "127.0.0.1:9443"
+[limits]
+max_event_bytes = 1000
+[runtime]
+deadline_ms = 50
+[formats.plain]
+component = "builtin:plain"
+memory_mib = 8
+[[intake]]
+name = "fw"
+format = "plain"
+entity = "site-a"
+key = "{KEY_A}"
+created_by = "alice"
+created_at = "2026-11-23T10:00:00Z"
+"#
+    );
+    let c = parse(&text).expect("valid");
+    assert_eq!(c.data_dir, Path::new("/var/lib/edge"));
+    assert_eq!(c.https_listen.port(), 9443);
+    assert_eq!(c.limits.max_event_bytes, 1000);
+    let f = &c.formats["plain"];
+    assert_eq!(f.source, ComponentSource::Builtin("plain".into()));
+    assert_eq!(f.limits.memory_bytes, 8 << 20);
+    assert_eq!(f.limits.deadline, Duration::from_millis(50));
+    let i = c.intake("fw").expect("intake");
+    assert_eq!(i.entity, "site-a");
+    assert_eq!(i.key.expose(), KEY_A);
+    assert_eq!(i.created_by.as_deref(), Some("alice"));
+}
+
+#[test]
+fn every_problem_is_reported_at_once_and_names_the_intake() {
+    let text = format!(
+        r#"
+[https]
+listen = "nowhere:99999"
+[limits]
+max_request_bytes = 0
+[formats.plain]
+component = "builtin:plain"
+[formats.custom]
+component = "missing/custom.wasm"
+[[intake]]
+name = "one"
+format = "plain"
+entity = "e"
+key = "{KEY_A}"
+[[intake]]
+name = "one"
+format = "nope"
+entity = "e"
+key = "{KEY_A}"
+[[intake]]
+name = "three"
+format = "plain"
+entity = "e"
+key = "short"
+[[intake]]
+format = "plain"
+entity = "e"
+key = "{KEY_B}"
+"#
+    );
+    let p = problems(&text);
+    let text: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert!(matches!(&p[0], Problem::BadAddress { field: "https.listen", .. }), "{text:?}");
+    assert!(p.contains(&Problem::BadLimit {
+        key: "limits.max_request_bytes".into(),
+        reason: "0 is out of range 1..=1073741824".into()
+    }));
+    assert!(p.contains(&Problem::MissingComponent {
+        format: "custom".into(),
+        path: "/etc/edge/missing/custom.wasm".into()
+    }));
+    assert!(p.contains(&Problem::DuplicateName {
+        intake: "one".into(),
+        first_index: 1
+    }));
+    assert!(p.contains(&Problem::UnknownFormat {
+        intake: "one".into(),
+        format: "nope".into()
+    }));
+    assert!(p.contains(&Problem::DuplicateKey {
+        intake: "one".into(),
+        other: "one".into()
+    }));
+    assert!(p.contains(&Problem::BadIntake {
+        intake: "three".into(),
+        reason: "key is shorter than 16 characters".into()
+    }));
+    assert!(p.contains(&Problem::MissingField { index: 4, field: "name" }));
+    assert_eq!(p.len(), 8, "{text:#?}");
+}
+
+#[test]
+fn keys_never_appear_in_errors_or_debug_output() {
+    let text = format!(
+        "[formats.plain]\ncomponent = \"builtin:plain\"\n[[intake]]\nname = \"a\"\nformat = \"plain\"\nentity = \"e\"\nkey = \"{KEY_A}\"\n[[intake]]\nname = \"b\"\nformat = \"plain\"\nentity = \"e\"\nkey = \"{KEY_A}\"\n"
+    );
+    let err = parse(&text).expect_err("duplicate key");
+    assert!(!err.to_string().contains(KEY_A), "{err}");
+    let ok = parse(&text.replace(&format!("key = \"{KEY_A}\"\n[[intake]]\nname = \"b\""), &format!("key = \"{KEY_B}\"\n[[intake]]\nname = \"b\"")))
+        .expect("valid");
+    assert!(!format!("{ok:?}").contains(KEY_B));
+}
+
+#[test]
+fn unknown_keys_and_bad_toml_are_errors() {
+    let p = problems("[https]\nlisten = \"127.0.0.1:1\"\nport = 3\n");
+    assert!(matches!(&p[..], [Problem::Syntax(msg)] if msg.contains("unknown field `port`")), "{p:?}");
+    let p = problems("[[intake]\n");
+    assert!(matches!(&p[..], [Problem::Syntax(_)]), "{p:?}");
+}
+
+#[test]
+fn half_a_tls_pair_is_refused() {
+    let p = problems("[tls]\ncert = \"c.pem\"\n");
+    assert!(matches!(&p[..], [Problem::Tls(m)] if m.contains("both")), "{p:?}");
+}
+
+#[test]
+fn unknown_builtin_is_named() {
+    let p = problems("[formats.x]\ncomponent = \"builtin:nothing\"\n");
+    assert!(matches!(&p[..], [Problem::BadFormat { format, reason }] if format == "x" && reason.contains("nothing")), "{p:?}");
+}

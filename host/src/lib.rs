@@ -1,0 +1,16 @@
+//! intake-edge: a log-ingestion edge node.
+//!
+//! Senders push events over HTTPS (`listener::https`); each event is attributed to an intake by
+//! its key (`registry`), normalized by the intake's WebAssembly format component (`runtime`),
+//! given a UUIDv7 and committed to the durable store (`store`) before the sender gets its
+//! answer. `pipeline` ties those stages together; `server` starts and stops a node.
+
+pub mod config;
+pub mod listener;
+pub mod pipeline;
+pub mod registry;
+pub mod runtime;
+pub mod server;
+pub mod store;
+pub mod timeparse;
+pub mod tls;

@@ -1,0 +1,134 @@
+//! Reading an HTTPS request: bounded (and gzip-decoded) body, intake key, event time header.
+
+use super::error::ApiError;
+use crate::timeparse;
+use base64::Engine as _;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap};
+use percent_encoding::percent_decode_str;
+use std::io::Read;
+
+pub const KEY_HEADER: &str = "x-sekoiaio-intake-key";
+pub const TIMESTAMP_HEADER: &str = "x-sekoiaio-event-timestamp";
+
+/// The body, at most `limit` bytes after decompression.
+pub async fn read_body(headers: &HeaderMap, body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+    let too_large = || ApiError::TooLarge(format!("request body over the limit of {limit} bytes"));
+    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
+        if len > limit as u64 {
+            return Err(too_large());
+        }
+    }
+    let collected = Limited::new(body, limit).collect().await.map_err(|e| {
+        if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            too_large()
+        } else {
+            ApiError::BadRequest(format!("cannot read the request body: {e}"))
+        }
+    })?;
+    let bytes = collected.to_bytes();
+    match content_encoding(headers)? {
+        Encoding::Identity => Ok(bytes),
+        Encoding::Gzip => gunzip(&bytes, limit),
+    }
+}
+
+enum Encoding {
+    Identity,
+    Gzip,
+}
+
+fn content_encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
+    let Some(value) = headers.get(header::CONTENT_ENCODING) else {
+        return Ok(Encoding::Identity);
+    };
+    let value = value.to_str().unwrap_or("").trim().to_ascii_lowercase();
+    match value.as_str() {
+        "" | "identity" => Ok(Encoding::Identity),
+        "gzip" | "x-gzip" => Ok(Encoding::Gzip),
+        other => Err(ApiError::UnsupportedMediaType(format!(
+            "unsupported Content-Encoding {other:?}: use gzip or none"
+        ))),
+    }
+}
+
+/// Decompresses at most `limit` bytes: a decompression bomb is refused, not expanded.
+fn gunzip(compressed: &[u8], limit: usize) -> Result<Bytes, ApiError> {
+    let mut out = Vec::with_capacity((compressed.len() * 4).min(limit));
+    flate2::read::MultiGzDecoder::new(compressed)
+        .take(limit as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| ApiError::BadRequest(format!("invalid gzip body: {e}")))?;
+    if out.len() > limit {
+        return Err(ApiError::TooLarge(format!(
+            "decompressed request body over the limit of {limit} bytes"
+        )));
+    }
+    Ok(Bytes::from(out))
+}
+
+/// JSON endpoints insist on a JSON content type, as the commercial intakes do.
+pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json")) {
+        Ok(())
+    } else if ct.is_empty() {
+        Err(ApiError::UnsupportedMediaType("this endpoint takes JSON: set Content-Type: application/json".into()))
+    } else {
+        Err(ApiError::UnsupportedMediaType(format!(
+            "this endpoint takes JSON, not {ct:?}: set Content-Type: application/json"
+        )))
+    }
+}
+
+/// The key from the header, else the Basic password, else the query: in that precedence.
+/// (The body field, the last resort, is read by the endpoint parser.)
+pub fn key_outside_body(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
+    if let Some(k) = headers.get(KEY_HEADER).and_then(|v| v.to_str().ok()) {
+        let k = k.trim();
+        if !k.is_empty() {
+            return Some(k.to_string());
+        }
+    }
+    if let Some(password) = basic_password(headers) {
+        return Some(password);
+    }
+    query_param(query, "intake_key").filter(|k| !k.is_empty())
+}
+
+fn basic_password(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, encoded) = value.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (_user, password) = text.split_once(':')?;
+    (!password.is_empty()).then(|| password.to_string())
+}
+
+/// A decoded query parameter (`+` is a space, `%XX` escapes).
+pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    query?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == name).then(|| percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
+    })
+}
+
+/// The event time the client set for the whole request, if any.
+pub fn header_time(headers: &HeaderMap, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let Some(value) = headers.get(TIMESTAMP_HEADER) else {
+        return Ok(None);
+    };
+    let text = value
+        .to_str()
+        .map_err(|_| ApiError::BadRequest("X-SEKOIAIO-EVENT-TIMESTAMP is not ASCII".into()))?;
+    timeparse::parse_datetime(text, now)
+        .map(Some)
+        .map_err(|e| ApiError::BadRequest(format!("invalid X-SEKOIAIO-EVENT-TIMESTAMP: {e}")))
+}

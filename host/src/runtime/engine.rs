@@ -1,0 +1,52 @@
+//! The wasmtime engine and the epoch ticker that enforces call deadlines.
+
+use super::RuntimeError;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// An engine with epoch interruption: cheaper than fuel (about +25% vs +40% per call, see
+/// WASM_NOTES) and enough to bound a call's wall time.
+pub fn new_engine() -> Result<wasmtime::Engine, RuntimeError> {
+    let mut config = wasmtime::Config::new();
+    config.wasm_component_model(true);
+    config.epoch_interruption(true);
+    config.cranelift_opt_level(wasmtime::OptLevel::Speed);
+    wasmtime::Engine::new(&config).map_err(|e| RuntimeError::Start(format!("{e:#}")))
+}
+
+/// A thread that advances the engine's epoch every tick until dropped.
+pub struct EpochTicker {
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl EpochTicker {
+    pub fn start(engine: wasmtime::Engine, tick: Duration) -> Result<EpochTicker, RuntimeError> {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let thread = std::thread::Builder::new()
+            .name("epoch-ticker".into())
+            .spawn(move || {
+                while !flag.load(Ordering::Relaxed) {
+                    std::thread::sleep(tick);
+                    engine.increment_epoch();
+                }
+            })
+            .map_err(|e| RuntimeError::Start(format!("cannot start epoch ticker: {e}")))?;
+        Ok(EpochTicker {
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for EpochTicker {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! A compiled format component, ready to instantiate on any worker.
+
+use super::bindings::{Description, FormatWorld, FormatWorldPre};
+use super::{deadline_ticks, RuntimeError};
+use crate::config::{ComponentLimits, ComponentSource, FormatSpec};
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+use wasmtime::component::{Component, Linker, ResourceTable};
+use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder};
+use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+mod built {
+    include!(concat!(env!("OUT_DIR"), "/builtin_components.rs"));
+}
+use built::{BUILTIN_COMPONENTS, COMPONENT_DIR};
+
+/// Names of the components embedded in this binary (`component = "builtin:NAME"`).
+pub fn builtin_names() -> Vec<&'static str> {
+    BUILTIN_COMPONENTS.iter().map(|(name, _)| *name).collect()
+}
+
+/// Where the build put every component it built, embedded or not (tests use the hostile ones).
+pub const BUILT_COMPONENT_DIR: &str = COMPONENT_DIR;
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// What a component's `Store` holds: an empty WASI context and the memory limiter.
+pub struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    pub(super) limits: StoreLimits,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// Components see no time but the one the WIT gives: WASI clocks are frozen at the epoch.
+struct FrozenClock;
+
+impl wasmtime_wasi::HostWallClock for FrozenClock {
+    fn resolution(&self) -> Duration {
+        Duration::from_secs(1)
+    }
+    fn now(&self) -> Duration {
+        Duration::ZERO
+    }
+}
+
+impl wasmtime_wasi::HostMonotonicClock for FrozenClock {
+    fn resolution(&self) -> u64 {
+        1_000_000_000
+    }
+    fn now(&self) -> u64 {
+        0
+    }
+}
+
+impl HostState {
+    fn new(memory_bytes: usize) -> HostState {
+        // No preopened dirs, env, args, sockets or inherited stdio: WASI is linked only because
+        // Rust's std imports a few interfaces; every capability stays closed.
+        let wasi = WasiCtxBuilder::new()
+            .wall_clock(FrozenClock)
+            .monotonic_clock(FrozenClock)
+            .allow_ip_name_lookup(false)
+            .allow_tcp(false)
+            .allow_udp(false)
+            .build();
+        HostState {
+            wasi,
+            table: ResourceTable::new(),
+            limits: StoreLimitsBuilder::new()
+                .memory_size(memory_bytes)
+                // A Rust wasip2 component has several core instances (WASM_NOTES).
+                .instances(32)
+                .tables(64)
+                .memories(32)
+                .trap_on_grow_failure(true)
+                .build(),
+        }
+    }
+}
+
+/// A format whose component is compiled and linked, with its limits.
+pub struct LoadedFormat {
+    /// Unique per load: workers key their cached instances by it, so a reloaded component
+    /// never reuses an instance of the old one.
+    pub id: u64,
+    pub name: String,
+    pub source: ComponentSource,
+    /// SHA-256 of the component bytes, hex.
+    pub digest: String,
+    pub limits: ComponentLimits,
+    pub description: Description,
+    pub(super) deadline_ticks: u64,
+    pre: FormatWorldPre<HostState>,
+    engine: Engine,
+}
+
+impl std::fmt::Debug for LoadedFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedFormat")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("source", &self.source)
+            .field("digest", &self.digest)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoadedFormat {
+    /// Reads the component; reuses `previous` when the bytes and limits are unchanged (a reload
+    /// then costs no compilation and keeps the workers' warm instances), else compiles it.
+    pub fn load_or_reuse(
+        engine: &Engine,
+        spec: &FormatSpec,
+        epoch_tick: Duration,
+        previous: Option<&Arc<LoadedFormat>>,
+    ) -> Result<Arc<LoadedFormat>, RuntimeError> {
+        let bytes = component_bytes(&spec.source).map_err(|reason| RuntimeError::Load {
+            format: spec.name.clone(),
+            source_desc: spec.source.to_string(),
+            reason,
+        })?;
+        let digest = hex::encode(Sha256::digest(&bytes));
+        if let Some(old) = previous.filter(|o| o.digest == digest && o.limits == spec.limits && o.source == spec.source) {
+            return Ok(old.clone());
+        }
+        Self::compile(engine, spec, epoch_tick, &bytes, digest).map(Arc::new)
+    }
+
+    /// Compiles and links the component, then calls `describe` once to prove it works.
+    fn compile(
+        engine: &Engine,
+        spec: &FormatSpec,
+        epoch_tick: Duration,
+        bytes: &[u8],
+        digest: String,
+    ) -> Result<LoadedFormat, RuntimeError> {
+        let fail = |reason: String| RuntimeError::Load {
+            format: spec.name.clone(),
+            source_desc: spec.source.to_string(),
+            reason,
+        };
+        let component = Component::new(engine, bytes).map_err(|e| fail(format!("not a valid component: {e:#}")))?;
+        let mut linker = Linker::<HostState>::new(engine);
+        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| fail(format!("{e:#}")))?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| fail(format!("imports something the sandbox does not offer: {e:#}")))?;
+        let pre = FormatWorldPre::new(instance_pre)
+            .map_err(|e| fail(format!("does not implement the edge:format world: {e:#}")))?;
+        let mut format = LoadedFormat {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            name: spec.name.clone(),
+            source: spec.source.clone(),
+            digest,
+            limits: spec.limits,
+            description: Description {
+                name: String::new(),
+                version: String::new(),
+                description: String::new(),
+                categories: Vec::new(),
+                sample: String::new(),
+            },
+            deadline_ticks: deadline_ticks(spec.limits.deadline, epoch_tick),
+            pre,
+            engine: engine.clone(),
+        };
+        let (mut store, world) = format.instantiate().map_err(|e| fail(format!("cannot instantiate: {e:#}")))?;
+        format.description = world
+            .edge_format_format()
+            .call_describe(&mut store)
+            .map_err(|e| fail(format!("describe() failed: {e:#}")))?;
+        Ok(format)
+    }
+
+    /// A fresh store and instance, under this format's limits.
+    pub(super) fn instantiate(&self) -> wasmtime::Result<(Store<HostState>, FormatWorld)> {
+        let mut store = Store::new(&self.engine, HostState::new(self.limits.memory_bytes));
+        store.limiter(|s| &mut s.limits);
+        store.epoch_deadline_trap();
+        store.set_epoch_deadline(self.deadline_ticks);
+        let world = self.pre.instantiate(&mut store)?;
+        Ok((store, world))
+    }
+}
+
+fn component_bytes(source: &ComponentSource) -> Result<Vec<u8>, String> {
+    match source {
+        ComponentSource::Builtin(name) => BUILTIN_COMPONENTS
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, bytes)| bytes.to_vec())
+            .ok_or_else(|| format!("no builtin component {name:?}")),
+        ComponentSource::File(path) => std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())),
+    }
+}

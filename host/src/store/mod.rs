@@ -1,0 +1,139 @@
+//! The durable event store: SQLite in WAL mode behind one writer thread.
+//!
+//! Callers hand a batch of events to [`Store::commit`] and get the answer only after the
+//! transaction holding them has committed (`synchronous = FULL`), so an acknowledgement always
+//! means "on disk". The writer groups every batch waiting in its queue into one transaction
+//! (group commit): concurrent requests share the cost of one fsync.
+
+mod query;
+mod schema;
+mod writer;
+
+pub use query::{EventFilter, Reader, StoredEvent};
+
+use crate::config::StoreSettings;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open store {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("the store is busy: its queue stayed full for {waited_ms} ms")]
+    Busy { waited_ms: u64 },
+    #[error("the store failed to write: {0}")]
+    Write(String),
+    #[error("the store is shut down")]
+    Closed,
+    #[error("store query failed: {0}")]
+    Query(String),
+}
+
+/// How the event came in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    Https,
+    Syslog,
+    Relp,
+    Poll,
+}
+
+impl Protocol {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Https => "https",
+            Self::Syslog => "syslog",
+            Self::Relp => "relp",
+            Self::Poll => "poll",
+        }
+    }
+}
+
+/// An event ready to be stored: identified, normalized or rejected.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub id: Uuid,
+    pub intake: Arc<str>,
+    pub entity: Arc<str>,
+    pub format: Arc<str>,
+    pub protocol: Protocol,
+    /// Microseconds since the Unix epoch.
+    pub received_at_us: i64,
+    pub event_time_us: Option<i64>,
+    pub raw: String,
+    /// The normalized JSON object, or the reason the event was rejected.
+    pub outcome: Result<String, String>,
+}
+
+struct WriteRequest {
+    events: Vec<NewEvent>,
+    reply: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// A cheap, cloneable handle to the writer thread.
+#[derive(Clone)]
+pub struct Store {
+    tx: mpsc::Sender<WriteRequest>,
+    settings: StoreSettings,
+}
+
+/// Owns the writer thread; [`StoreWriter::join`] waits until every queued batch is committed.
+pub struct StoreWriter {
+    thread: JoinHandle<()>,
+}
+
+impl StoreWriter {
+    /// Waits for the writer to drain its queue and exit (all [`Store`] handles must be dropped).
+    pub fn join(self) {
+        if self.thread.join().is_err() {
+            tracing::error!("The store writer thread panicked.");
+        }
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and starts the writer thread.
+    pub fn open(path: &Path, settings: StoreSettings) -> Result<(Store, StoreWriter), StoreError> {
+        let conn = schema::open_for_writing(path)?;
+        let (tx, rx) = mpsc::channel(settings.queue_requests);
+        let max_events = settings.max_commit_events;
+        let thread = std::thread::Builder::new()
+            .name("store-writer".into())
+            .spawn(move || writer::run(conn, rx, max_events))
+            .map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("cannot start writer thread: {e}"),
+            })?;
+        Ok((Store { tx, settings }, StoreWriter { thread }))
+    }
+
+    /// Stores `events` in one transaction and returns once it has committed.
+    ///
+    /// Fails with [`StoreError::Busy`] when the queue stays full longer than the configured
+    /// enqueue timeout: callers answer "try again later" rather than queue without bound.
+    pub async fn commit(&self, events: Vec<NewEvent>) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let permit = match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => return Err(StoreError::Closed),
+            Err(_) => {
+                return Err(StoreError::Busy {
+                    waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
+                })
+            }
+        };
+        let (reply, answer) = oneshot::channel();
+        permit.send(WriteRequest { events, reply });
+        answer.await.unwrap_or(Err(StoreError::Closed))
+    }
+
+    /// Number of write requests waiting for the writer.
+    pub fn queue_depth(&self) -> usize {
+        self.tx.max_capacity() - self.tx.capacity()
+    }
+}
