@@ -12,10 +12,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "intake-edge", version, about = "Log-ingestion edge: intakes over HTTPS, sandboxed format components, durable store")]
+#[command(
+    name = "intake-edge",
+    version,
+    about = "Log-ingestion edge: intakes over HTTPS, sandboxed format components, durable store"
+)]
 pub struct Cli {
     /// Log format on stderr.
-    #[arg(long, global = true, value_enum, default_value = "text", env = "INTAKE_EDGE_LOG_FORMAT")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "text",
+        env = "INTAKE_EDGE_LOG_FORMAT"
+    )]
     pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
@@ -119,13 +129,16 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 restart_needed = ?report.restart_needed,
                 "Registry reloaded."
             ),
-            Err(error) => tracing::error!(config = %config.display(), %error, "Reload refused; the previous registry stays in force."),
+            Err(error) => {
+                tracing::error!(config = %config.display(), %error, "Reload refused; the previous registry stays in force.")
+            }
         }
     };
     let signals = tokio::spawn(watch_signals(shutdown.clone()));
     tracing::info!(https = %server.https_addr, "Ready.");
     // SIGHUP reloads; the server itself runs until the shutdown token fires.
-    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).context("cannot install SIGHUP handler")?;
+    let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        .context("cannot install SIGHUP handler")?;
     let server_ref = &server;
     tokio::select! {
         _ = async { while hup.recv().await.is_some() { reload(server_ref) } } => {}
@@ -139,7 +152,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 /// First SIGINT/SIGTERM: graceful shutdown. Second: exit at once.
 async fn watch_signals(shutdown: tokio_util::sync::CancellationToken) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
         tracing::error!("Cannot install signal handlers.");
         return;
     };
@@ -178,7 +194,10 @@ pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
     let (intakes, formats) = (config.intakes.len(), config.formats.len());
     match Registry::build(config, &runtime, None) {
         Ok(_) => {
-            println!("{}: ok ({intakes} intakes, {formats} formats)", path.display());
+            println!(
+                "{}: ok ({intakes} intakes, {formats} formats)",
+                path.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -210,7 +229,8 @@ pub fn formats_list(path: &Path) -> anyhow::Result<ExitCode> {
 
 pub fn events_get(args: GetArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(&args.store.config.config, args.store.data_dir)?;
-    let id = uuid::Uuid::parse_str(args.id.trim()).with_context(|| format!("{:?} is not a UUID", args.id))?;
+    let id = uuid::Uuid::parse_str(args.id.trim())
+        .with_context(|| format!("{:?} is not a UUID", args.id))?;
     let reader = Reader::open(&config.store_path())?;
     match reader.get(id)? {
         Some(ev) => {
@@ -228,7 +248,10 @@ pub fn events_list(args: ListArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(&args.store.config.config, args.store.data_dir)?;
     if let Some(name) = &args.intake {
         if config.intake(name).is_none() {
-            eprintln!("note: {name:?} is not an intake of {} (listing its stored events anyway)", config.path.display());
+            eprintln!(
+                "note: {name:?} is not an intake of {} (listing its stored events anyway)",
+                config.path.display()
+            );
         }
     }
     let reader = Reader::open(&config.store_path())?;

@@ -56,7 +56,10 @@ pub struct RunningServer {
 }
 
 /// Loads the configuration, opens the store, compiles the formats and binds the listeners.
-pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<RunningServer, ServerError> {
+pub async fn start(
+    config_path: PathBuf,
+    overrides: Overrides,
+) -> Result<RunningServer, ServerError> {
     let mut config = Config::load(&config_path).map_err(RegistryError::from)?;
     if let Some(dir) = &overrides.data_dir {
         config.data_dir = dir.clone();
@@ -68,10 +71,21 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         path: config.data_dir.clone(),
         reason: e.to_string(),
     })?;
-    let runtime = Arc::new(Runtime::start(&config.runtime, config.store.enqueue_timeout)?);
+    let runtime = Arc::new(Runtime::start(
+        &config.runtime,
+        config.store.enqueue_timeout,
+    )?);
     let registry = Registry::build(config.clone(), &runtime, None)?;
-    tracing::info!(intakes = registry.intake_count(), formats = registry.formats().len(), "Registry loaded.");
-    let registry = Arc::new(RegistryHandle::new(registry, config_path, overrides.data_dir.clone()));
+    tracing::info!(
+        intakes = registry.intake_count(),
+        formats = registry.formats().len(),
+        "Registry loaded."
+    );
+    let registry = Arc::new(RegistryHandle::new(
+        registry,
+        config_path,
+        overrides.data_dir.clone(),
+    ));
     let (store, writer) = Store::open(&config.store_path(), config.store.clone())?;
     tracing::info!(path = %config.store_path().display(), "Store open.");
     let pipeline = Arc::new(Pipeline::new(runtime.clone(), store));
@@ -95,7 +109,11 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         reason: e.to_string(),
     })?;
     tracing::info!(protocol = "https", addr = %https_addr, "Listener bound.");
-    let handler = HttpsHandler::new(registry.clone(), pipeline.clone(), config.limits.idle_timeout);
+    let handler = HttpsHandler::new(
+        registry.clone(),
+        pipeline.clone(),
+        config.limits.idle_timeout,
+    );
     let settings = ListenerSettings {
         protocol: "https",
         max_connections: config.limits.max_connections,
@@ -123,11 +141,13 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
 }
 
 async fn bind(protocol: &'static str, addr: SocketAddr) -> Result<TcpListener, ServerError> {
-    TcpListener::bind(addr).await.map_err(|e| ServerError::Bind {
-        protocol,
-        addr,
-        reason: e.to_string(),
-    })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|e| ServerError::Bind {
+            protocol,
+            addr,
+            reason: e.to_string(),
+        })
 }
 
 impl RunningServer {
@@ -149,7 +169,9 @@ impl RunningServer {
             let _ = l.await;
         }
         self.tracker.close();
-        let drained = tokio::time::timeout(self.grace, self.tracker.wait()).await.is_ok();
+        let drained = tokio::time::timeout(self.grace, self.tracker.wait())
+            .await
+            .is_ok();
         drop(self.pipeline);
         drop(self.registry);
         drop(self.runtime);

@@ -61,7 +61,12 @@ pub struct ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        write!(f, "{}: {n} problem{}", self.path.display(), if n == 1 { "" } else { "s" })?;
+        write!(
+            f,
+            "{}: {n} problem{}",
+            self.path.display(),
+            if n == 1 { "" } else { "s" }
+        )?;
         for p in &self.problems {
             write!(f, "\n  - {p}")?;
         }
@@ -200,7 +205,8 @@ impl Config {
             path: path.to_path_buf(),
             problems,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| fail(vec![Problem::Syntax(one_line(&e.to_string()))]))?;
+        let raw: RawConfig = toml::from_str(text)
+            .map_err(|e| fail(vec![Problem::Syntax(one_line(&e.to_string()))]))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut v = Validator {
             base,
@@ -236,7 +242,10 @@ struct Validator {
 impl Validator {
     fn config(&mut self, raw: RawConfig, path: &Path) -> Config {
         let data_dir = self.resolve(raw.data_dir.as_deref().unwrap_or(DEFAULT_DATA_DIR));
-        let https_listen = self.address("https.listen", raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN));
+        let https_listen = self.address(
+            "https.listen",
+            raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN),
+        );
         let tls = self.tls(raw.tls);
         let limits = self.limits(raw.limits);
         let store = self.store(raw.store);
@@ -290,7 +299,8 @@ impl Validator {
                 let (cert, key) = (self.resolve(&cert), self.resolve(&key));
                 for p in [&cert, &key] {
                     if !p.is_file() {
-                        self.problems.push(Problem::Tls(format!("{} not found", p.display())));
+                        self.problems
+                            .push(Problem::Tls(format!("{} not found", p.display())));
                     }
                 }
                 TlsSettings {
@@ -298,8 +308,9 @@ impl Validator {
                 }
             }
             _ => {
-                self.problems
-                    .push(Problem::Tls("set both `cert` and `key`, or neither for a self-signed certificate".into()));
+                self.problems.push(Problem::Tls(
+                    "set both `cert` and `key`, or neither for a self-signed certificate".into(),
+                ));
                 TlsSettings { cert_and_key: None }
             }
         }
@@ -321,14 +332,36 @@ impl Validator {
     fn limits(&mut self, raw: raw::RawLimits) -> Limits {
         let l = &raw;
         Limits {
-            max_event_bytes: self.limit("limits.max_event_bytes", l.max_event_bytes, DEFAULT_MAX_EVENT_BYTES, 64 << 20) as usize,
-            max_request_bytes: self.limit("limits.max_request_bytes", l.max_request_bytes, DEFAULT_MAX_REQUEST_BYTES, 1 << 30)
-                as usize,
-            max_batch_events: self.limit("limits.max_batch_events", l.max_batch_events, DEFAULT_MAX_BATCH_EVENTS, 10_000_000)
-                as usize,
-            max_connections: self.limit("limits.max_connections", l.max_connections, DEFAULT_MAX_CONNECTIONS, 1_000_000)
-                as usize,
-            idle_timeout: secs(self.limit("limits.idle_timeout_secs", l.idle_timeout_secs, DEFAULT_IDLE_TIMEOUT_SECS, 86_400)),
+            max_event_bytes: self.limit(
+                "limits.max_event_bytes",
+                l.max_event_bytes,
+                DEFAULT_MAX_EVENT_BYTES,
+                64 << 20,
+            ) as usize,
+            max_request_bytes: self.limit(
+                "limits.max_request_bytes",
+                l.max_request_bytes,
+                DEFAULT_MAX_REQUEST_BYTES,
+                1 << 30,
+            ) as usize,
+            max_batch_events: self.limit(
+                "limits.max_batch_events",
+                l.max_batch_events,
+                DEFAULT_MAX_BATCH_EVENTS,
+                10_000_000,
+            ) as usize,
+            max_connections: self.limit(
+                "limits.max_connections",
+                l.max_connections,
+                DEFAULT_MAX_CONNECTIONS,
+                1_000_000,
+            ) as usize,
+            idle_timeout: secs(self.limit(
+                "limits.idle_timeout_secs",
+                l.idle_timeout_secs,
+                DEFAULT_IDLE_TIMEOUT_SECS,
+                86_400,
+            )),
             tls_handshake_timeout: secs(self.limit(
                 "limits.tls_handshake_timeout_secs",
                 l.tls_handshake_timeout_secs,
@@ -346,10 +379,18 @@ impl Validator {
 
     fn store(&mut self, raw: raw::RawStore) -> StoreSettings {
         StoreSettings {
-            max_commit_events: self.limit("store.max_commit_events", raw.max_commit_events, DEFAULT_MAX_COMMIT_EVENTS, 10_000_000)
-                as usize,
-            queue_requests: self.limit("store.queue_requests", raw.queue_requests, DEFAULT_STORE_QUEUE_REQUESTS, 1_000_000)
-                as usize,
+            max_commit_events: self.limit(
+                "store.max_commit_events",
+                raw.max_commit_events,
+                DEFAULT_MAX_COMMIT_EVENTS,
+                10_000_000,
+            ) as usize,
+            queue_requests: self.limit(
+                "store.queue_requests",
+                raw.queue_requests,
+                DEFAULT_STORE_QUEUE_REQUESTS,
+                1_000_000,
+            ) as usize,
             enqueue_timeout: Duration::from_millis(self.limit(
                 "store.enqueue_timeout_ms",
                 raw.enqueue_timeout_ms,
@@ -365,16 +406,46 @@ impl Validator {
             Some(n) => self.limit("runtime.workers", Some(n), 1, 1024) as usize,
         };
         let default_limits = ComponentLimits {
-            deadline: Duration::from_millis(self.limit("runtime.deadline_ms", raw.deadline_ms, DEFAULT_DEADLINE_MS, 600_000)),
-            memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
-            max_output_bytes: self.limit("runtime.max_output_bytes", raw.max_output_bytes, DEFAULT_MAX_OUTPUT_BYTES, 1 << 30)
-                as usize,
+            deadline: Duration::from_millis(self.limit(
+                "runtime.deadline_ms",
+                raw.deadline_ms,
+                DEFAULT_DEADLINE_MS,
+                600_000,
+            )),
+            memory_bytes: (self.limit(
+                "runtime.memory_mib",
+                raw.memory_mib,
+                DEFAULT_MEMORY_MIB,
+                4096,
+            ) as usize)
+                << 20,
+            max_output_bytes: self.limit(
+                "runtime.max_output_bytes",
+                raw.max_output_bytes,
+                DEFAULT_MAX_OUTPUT_BYTES,
+                1 << 30,
+            ) as usize,
         };
         RuntimeSettings {
             workers,
-            batch_size: self.limit("runtime.batch_size", raw.batch_size, DEFAULT_BATCH_SIZE, 1_000_000) as usize,
-            queue_batches: self.limit("runtime.queue_batches", raw.queue_batches, DEFAULT_QUEUE_BATCHES, 1_000_000) as usize,
-            epoch_tick: Duration::from_millis(self.limit("runtime.epoch_tick_ms", raw.epoch_tick_ms, DEFAULT_EPOCH_TICK_MS, 1000)),
+            batch_size: self.limit(
+                "runtime.batch_size",
+                raw.batch_size,
+                DEFAULT_BATCH_SIZE,
+                1_000_000,
+            ) as usize,
+            queue_batches: self.limit(
+                "runtime.queue_batches",
+                raw.queue_batches,
+                DEFAULT_QUEUE_BATCHES,
+                1_000_000,
+            ) as usize,
+            epoch_tick: Duration::from_millis(self.limit(
+                "runtime.epoch_tick_ms",
+                raw.epoch_tick_ms,
+                DEFAULT_EPOCH_TICK_MS,
+                1000,
+            )),
             default_limits,
         }
     }
@@ -413,7 +484,9 @@ impl Validator {
         let key = |k: &str| format!("formats.{name}.{k}");
         let limits = ComponentLimits {
             deadline: match raw.deadline_ms {
-                Some(ms) => Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000)),
+                Some(ms) => {
+                    Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000))
+                }
                 None => defaults.deadline,
             },
             memory_bytes: match raw.memory_mib {
@@ -432,7 +505,11 @@ impl Validator {
         }
     }
 
-    fn intakes(&mut self, raw: Vec<RawIntake>, formats: &BTreeMap<String, FormatSpec>) -> Vec<Intake> {
+    fn intakes(
+        &mut self,
+        raw: Vec<RawIntake>,
+        formats: &BTreeMap<String, FormatSpec>,
+    ) -> Vec<Intake> {
         let mut names: HashMap<String, usize> = HashMap::new();
         let mut keys: HashMap<String, String> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
@@ -450,7 +527,8 @@ impl Validator {
                 missing(r.entity, "entity"),
                 missing(r.key, "key"),
             );
-            let (Some(name), Some(format), Some(entity), Some(key)) = (name, format, entity, key) else {
+            let (Some(name), Some(format), Some(entity), Some(key)) = (name, format, entity, key)
+            else {
                 continue;
             };
             if !valid_name(&name) {
@@ -513,7 +591,10 @@ fn secs(s: u64) -> Duration {
 }
 
 fn valid_name(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
 /// Why a key is unacceptable, never echoing the key itself.

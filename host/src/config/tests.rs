@@ -98,7 +98,16 @@ key = "{KEY_B}"
     );
     let p = problems(&text);
     let text: Vec<String> = p.iter().map(|p| p.to_string()).collect();
-    assert!(matches!(&p[0], Problem::BadAddress { field: "https.listen", .. }), "{text:?}");
+    assert!(
+        matches!(
+            &p[0],
+            Problem::BadAddress {
+                field: "https.listen",
+                ..
+            }
+        ),
+        "{text:?}"
+    );
     assert!(p.contains(&Problem::BadLimit {
         key: "limits.max_request_bytes".into(),
         reason: "0 is out of range 1..=1073741824".into()
@@ -123,7 +132,10 @@ key = "{KEY_B}"
         intake: "three".into(),
         reason: "key is shorter than 16 characters".into()
     }));
-    assert!(p.contains(&Problem::MissingField { index: 4, field: "name" }));
+    assert!(p.contains(&Problem::MissingField {
+        index: 4,
+        field: "name"
+    }));
     assert_eq!(p.len(), 8, "{text:#?}");
 }
 
@@ -134,15 +146,21 @@ fn keys_never_appear_in_errors_or_debug_output() {
     );
     let err = parse(&text).expect_err("duplicate key");
     assert!(!err.to_string().contains(KEY_A), "{err}");
-    let ok = parse(&text.replace(&format!("key = \"{KEY_A}\"\n[[intake]]\nname = \"b\""), &format!("key = \"{KEY_B}\"\n[[intake]]\nname = \"b\"")))
-        .expect("valid");
+    let ok = parse(&text.replace(
+        &format!("key = \"{KEY_A}\"\n[[intake]]\nname = \"b\""),
+        &format!("key = \"{KEY_B}\"\n[[intake]]\nname = \"b\""),
+    ))
+    .expect("valid");
     assert!(!format!("{ok:?}").contains(KEY_B));
 }
 
 #[test]
 fn unknown_keys_and_bad_toml_are_errors() {
     let p = problems("[https]\nlisten = \"127.0.0.1:1\"\nport = 3\n");
-    assert!(matches!(&p[..], [Problem::Syntax(msg)] if msg.contains("unknown field `port`")), "{p:?}");
+    assert!(
+        matches!(&p[..], [Problem::Syntax(msg)] if msg.contains("unknown field `port`")),
+        "{p:?}"
+    );
     let p = problems("[[intake]\n");
     assert!(matches!(&p[..], [Problem::Syntax(_)]), "{p:?}");
 }
@@ -150,11 +168,17 @@ fn unknown_keys_and_bad_toml_are_errors() {
 #[test]
 fn half_a_tls_pair_is_refused() {
     let p = problems("[tls]\ncert = \"c.pem\"\n");
-    assert!(matches!(&p[..], [Problem::Tls(m)] if m.contains("both")), "{p:?}");
+    assert!(
+        matches!(&p[..], [Problem::Tls(m)] if m.contains("both")),
+        "{p:?}"
+    );
 }
 
 #[test]
 fn unknown_builtin_is_named() {
     let p = problems("[formats.x]\ncomponent = \"builtin:nothing\"\n");
-    assert!(matches!(&p[..], [Problem::BadFormat { format, reason }] if format == "x" && reason.contains("nothing")), "{p:?}");
+    assert!(
+        matches!(&p[..], [Problem::BadFormat { format, reason }] if format == "x" && reason.contains("nothing")),
+        "{p:?}"
+    );
 }

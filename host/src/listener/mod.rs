@@ -69,8 +69,12 @@ pub async fn serve<H: ConnectionHandler>(
                 }
             },
         };
-        let (acceptor, handler, shutdown, timeout) =
-            (acceptor.clone(), handler.clone(), shutdown.clone(), settings.handshake_timeout);
+        let (acceptor, handler, shutdown, timeout) = (
+            acceptor.clone(),
+            handler.clone(),
+            shutdown.clone(),
+            settings.handshake_timeout,
+        );
         let span = tracing::debug_span!("conn", protocol = settings.protocol, %peer);
         tracker.spawn(
             async move {
@@ -79,7 +83,10 @@ pub async fn serve<H: ConnectionHandler>(
                 match tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
                     Ok(Ok(tls)) => handler.handle(tls, peer, shutdown).await,
                     Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed."),
-                    Err(_) => tracing::debug!(timeout_ms = timeout.as_millis() as u64, "TLS handshake timed out."),
+                    Err(_) => tracing::debug!(
+                        timeout_ms = timeout.as_millis() as u64,
+                        "TLS handshake timed out."
+                    ),
                 }
             }
             .instrument(span),

@@ -5,8 +5,8 @@ wasmtime::component::bindgen!({
     path: "../wit",
 });
 
-pub use edge::format::types::{Description, Event, Protocol, Timestamp};
 /// The generated world type; named `FormatWorld` here because `Component` means the
 /// compiled wasm file everywhere else in the host.
 pub use self::Component as FormatWorld;
 pub use self::ComponentPre as FormatWorldPre;
+pub use edge::format::types::{Description, Event, Protocol, Timestamp};

@@ -65,7 +65,10 @@ pub struct Runtime {
 
 impl Runtime {
     /// Builds the engine, starts the epoch ticker and `settings.workers` worker threads.
-    pub fn start(settings: &RuntimeSettings, enqueue_wait: Duration) -> Result<Runtime, RuntimeError> {
+    pub fn start(
+        settings: &RuntimeSettings,
+        enqueue_wait: Duration,
+    ) -> Result<Runtime, RuntimeError> {
         let engine = engine::new_engine()?;
         let ticker = engine::EpochTicker::start(engine.clone(), settings.epoch_tick)?;
         let (tx, rx) = crossbeam_channel::unbounded::<Job>();
@@ -99,16 +102,21 @@ impl Runtime {
     }
 
     /// Runs `events` through `format` on a worker; one outcome per event, in order.
-    pub async fn normalize(&self, format: Arc<LoadedFormat>, events: Vec<Event>) -> Result<NormalizedBatch, RuntimeError> {
-        let permit = match tokio::time::timeout(self.wait, self.capacity.clone().acquire_owned()).await {
-            Ok(Ok(p)) => p,
-            Ok(Err(_)) => return Err(RuntimeError::Closed),
-            Err(_) => {
-                return Err(RuntimeError::Busy {
-                    waited_ms: self.wait.as_millis() as u64,
-                })
-            }
-        };
+    pub async fn normalize(
+        &self,
+        format: Arc<LoadedFormat>,
+        events: Vec<Event>,
+    ) -> Result<NormalizedBatch, RuntimeError> {
+        let permit =
+            match tokio::time::timeout(self.wait, self.capacity.clone().acquire_owned()).await {
+                Ok(Ok(p)) => p,
+                Ok(Err(_)) => return Err(RuntimeError::Closed),
+                Err(_) => {
+                    return Err(RuntimeError::Busy {
+                        waited_ms: self.wait.as_millis() as u64,
+                    })
+                }
+            };
         let jobs = self.jobs.as_ref().ok_or(RuntimeError::Closed)?;
         let (reply, answer) = oneshot::channel();
         jobs.send(Job {

@@ -118,15 +118,16 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        let permit = match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
-            Ok(Ok(permit)) => permit,
-            Ok(Err(_)) => return Err(StoreError::Closed),
-            Err(_) => {
-                return Err(StoreError::Busy {
-                    waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
-                })
-            }
-        };
+        let permit =
+            match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
+                Ok(Ok(permit)) => permit,
+                Ok(Err(_)) => return Err(StoreError::Closed),
+                Err(_) => {
+                    return Err(StoreError::Busy {
+                        waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
+                    })
+                }
+            };
         let (reply, answer) = oneshot::channel();
         permit.send(WriteRequest { events, reply });
         answer.await.unwrap_or(Err(StoreError::Closed))

@@ -35,7 +35,8 @@ pub struct Reader {
     conn: Connection,
 }
 
-const COLUMNS: &str = "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized";
+const COLUMNS: &str =
+    "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized";
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
@@ -47,7 +48,9 @@ impl Reader {
     pub fn get(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
         let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
-        let mut rows = stmt.query(params![id.as_bytes().as_slice()]).map_err(query_err)?;
+        let mut rows = stmt
+            .query(params![id.as_bytes().as_slice()])
+            .map_err(query_err)?;
         match rows.next().map_err(query_err)? {
             Some(row) => Ok(Some(from_row(row).map_err(query_err)?)),
             None => Ok(None),
@@ -63,7 +66,11 @@ impl Reader {
         let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
         let rows = stmt
             .query_map(
-                params![filter.intake, filter.errors_only as i64, filter.limit as i64],
+                params![
+                    filter.intake,
+                    filter.errors_only as i64,
+                    filter.limit as i64
+                ],
                 from_row,
             )
             .map_err(query_err)?;
@@ -88,7 +95,9 @@ fn query_err(e: rusqlite::Error) -> StoreError {
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
     let id: Vec<u8> = row.get(0)?;
-    let id = Uuid::from_slice(&id).map(|u| u.to_string()).unwrap_or_else(|_| hex::encode(&id));
+    let id = Uuid::from_slice(&id)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| hex::encode(&id));
     let normalized: Option<String> = row.get(10)?;
     Ok(StoredEvent {
         id,
@@ -98,7 +107,11 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         protocol: row.get(4)?,
         received_at: micros_rfc3339(row.get(5)?),
         event_time: row.get::<_, Option<i64>>(6)?.map(micros_rfc3339),
-        status: if row.get::<_, i64>(7)? == 0 { "ok" } else { "error" },
+        status: if row.get::<_, i64>(7)? == 0 {
+            "ok"
+        } else {
+            "error"
+        },
         error: row.get(8)?,
         raw: row.get(9)?,
         normalized: normalized.and_then(|s| serde_json::from_str(&s).ok()),

@@ -39,12 +39,15 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
     }
     let conn = Connection::open(path).map_err(|e| open_err(&e))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| open_err(&e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| open_err(&e))?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| open_err(&e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(open_err(&format!("journal_mode is {mode}, WAL is required")));
+        return Err(open_err(&format!(
+            "journal_mode is {mode}, WAL is required"
+        )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
         .map_err(|e| open_err(&e))?;
@@ -59,9 +62,13 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
         reason: e.to_string(),
     };
     if !path.is_file() {
-        return Err(open_err(&"no such file (has the server ever run with this data directory?)"));
+        return Err(open_err(
+            &"no such file (has the server ever run with this data directory?)",
+        ));
     }
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| open_err(&e))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| open_err(&e))?;
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| open_err(&e))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| open_err(&e))?;
     Ok(conn)
 }

@@ -125,7 +125,10 @@ pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<
     match endpoint {
         Endpoint::Single => {
             let b: SingleBody = from_json(body)?;
-            let raw = b.json.ok_or_else(|| bad("missing field `json` (the event)"))?.0;
+            let raw = b
+                .json
+                .ok_or_else(|| bad("missing field `json` (the event)"))?
+                .0;
             Ok(vec![Item {
                 key: b.intake_key,
                 raw,
@@ -134,7 +137,9 @@ pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<
         }
         Endpoint::Batch => {
             let b: BatchBody = from_json(body)?;
-            let jsons = b.jsons.ok_or_else(|| bad("missing field `jsons` (the list of events)"))?;
+            let jsons = b
+                .jsons
+                .ok_or_else(|| bad("missing field `jsons` (the list of events)"))?;
             Ok(jsons
                 .into_iter()
                 .map(|e| Item {
@@ -164,7 +169,10 @@ pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<
         }
         Endpoint::Plain => {
             let text = utf8(body)?;
-            let text = text.strip_suffix('\n').map(|t| t.strip_suffix('\r').unwrap_or(t)).unwrap_or(text);
+            let text = text
+                .strip_suffix('\n')
+                .map(|t| t.strip_suffix('\r').unwrap_or(t))
+                .unwrap_or(text);
             if text.is_empty() {
                 return Err(bad("empty event: the body is the event"));
             }
@@ -214,8 +222,12 @@ fn bad(reason: &str) -> ApiError {
 }
 
 fn utf8(body: &[u8]) -> Result<&str, ApiError> {
-    std::str::from_utf8(body)
-        .map_err(|e| bad(&format!("the body is not valid UTF-8 (first bad byte at offset {})", e.valid_up_to())))
+    std::str::from_utf8(body).map_err(|e| {
+        bad(&format!(
+            "the body is not valid UTF-8 (first bad byte at offset {})",
+            e.valid_up_to()
+        ))
+    })
 }
 
 fn from_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
@@ -235,18 +247,26 @@ fn select<'v>(root: &'v serde_json::Value, path: &str) -> Result<&'v serde_json:
             let end = t.find(['.', '[']).unwrap_or(t.len());
             (Step::Key(&t[..end]), &t[end..])
         } else if let Some(t) = chars.strip_prefix('[') {
-            let end = t.find(']').ok_or_else(|| bad(&format!("path {path:?}: missing `]`")))?;
+            let end = t
+                .find(']')
+                .ok_or_else(|| bad(&format!("path {path:?}: missing `]`")))?;
             let inner = t[..end].trim();
             let step = match inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
                 Some(k) => Step::Key(k),
                 None => match inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
                     Some(k) => Step::Key(k),
-                    None => Step::Index(inner.parse().map_err(|_| bad(&format!("path {path:?}: bad index {inner:?}")))?),
+                    None => Step::Index(
+                        inner
+                            .parse()
+                            .map_err(|_| bad(&format!("path {path:?}: bad index {inner:?}")))?,
+                    ),
                 },
             };
             (step, &t[end + 1..])
         } else {
-            return Err(bad(&format!("path {path:?}: expected `.` or `[` at {chars:?}")));
+            return Err(bad(&format!(
+                "path {path:?}: expected `.` or `[` at {chars:?}"
+            )));
         };
         node = match step {
             Step::Key(k) => node.get(k),

@@ -41,7 +41,11 @@ struct Inner {
 }
 
 impl HttpsHandler {
-    pub fn new(registry: Arc<RegistryHandle>, pipeline: Arc<Pipeline>, idle_timeout: Duration) -> HttpsHandler {
+    pub fn new(
+        registry: Arc<RegistryHandle>,
+        pipeline: Arc<Pipeline>,
+        idle_timeout: Duration,
+    ) -> HttpsHandler {
         HttpsHandler {
             inner: Arc::new(Inner {
                 registry,
@@ -53,7 +57,12 @@ impl HttpsHandler {
 }
 
 impl ConnectionHandler for HttpsHandler {
-    async fn handle(self, stream: TlsStream<TcpStream>, _peer: SocketAddr, shutdown: CancellationToken) {
+    async fn handle(
+        self,
+        stream: TlsStream<TcpStream>,
+        _peer: SocketAddr,
+        shutdown: CancellationToken,
+    ) {
         let inner = self.inner.clone();
         let service = hyper::service::service_fn(move |req| {
             let inner = inner.clone();
@@ -104,22 +113,32 @@ impl Inner {
         req: Request<hyper::body::Incoming>,
         received_at: DateTime<Utc>,
     ) -> Result<Response<Full<Bytes>>, ApiError> {
-        let endpoint =
-            Endpoint::from_path(req.uri().path()).ok_or_else(|| ApiError::NotFound(req.uri().path().to_string()))?;
-        if req.method() != Method::POST {
-            return Err(ApiError::MethodNotAllowed(req.method().to_string()));
-        }
-        let (parts, body) = req.into_parts();
-        if endpoint.takes_json() {
-            request::require_json(&parts.headers)?;
-        }
         // One registry for the whole request, even if a reload happens meanwhile.
         let registry = self.registry.current();
         let limits = registry.config().limits.clone();
+        let (parts, body) = req.into_parts();
+        let early = match Endpoint::from_path(parts.uri.path()) {
+            None => Some(ApiError::NotFound(parts.uri.path().to_string())),
+            Some(_) if parts.method != Method::POST => {
+                Some(ApiError::MethodNotAllowed(parts.method.to_string()))
+            }
+            Some(_) => None,
+        };
+        if let Some(error) = early {
+            request::discard_body(body, limits.max_request_bytes).await;
+            return Err(error);
+        }
+        let endpoint = Endpoint::from_path(parts.uri.path())
+            .ok_or_else(|| ApiError::NotFound(parts.uri.path().to_string()))?;
+        // The body is read (bounded) before any other check can fail: an HTTP/2 client whose
+        // request body is left unread gets a stream reset instead of our error.
+        let body = request::read_body(&parts.headers, body, limits.max_request_bytes).await?;
+        if endpoint.takes_json() {
+            request::require_json(&parts.headers)?;
+        }
         let query = parts.uri.query();
         let outer_key = request::key_outside_body(&parts.headers, query);
         let header_time = request::header_time(&parts.headers, received_at)?;
-        let body = request::read_body(&parts.headers, body, limits.max_request_bytes).await?;
         let path = request::query_param(query, "path");
         let items = endpoints::parse(endpoint, &body, path.as_deref())?;
         drop(body);
@@ -133,8 +152,18 @@ impl Inner {
                 limits.max_batch_events
             )));
         }
-        let events = resolve(&registry, items, outer_key, header_time, received_at, limits.max_event_bytes)?;
-        let ids = self.pipeline.ingest(Protocol::Https, received_at, events).await?;
+        let events = resolve(
+            &registry,
+            items,
+            outer_key,
+            header_time,
+            received_at,
+            limits.max_event_bytes,
+        )?;
+        let ids = self
+            .pipeline
+            .ingest(Protocol::Https, received_at, events)
+            .await?;
         Ok(ids_response(endpoint, &ids))
     }
 }
@@ -150,17 +179,29 @@ fn resolve(
     max_event_bytes: usize,
 ) -> Result<Vec<Incoming>, ApiError> {
     let many = items.len() > 1;
-    let which = |i: usize| if many { format!("event {i}") } else { "the event".to_string() };
+    let which = |i: usize| {
+        if many {
+            format!("event {i}")
+        } else {
+            "the event".to_string()
+        }
+    };
     let mut cached: Option<(String, Arc<crate::registry::IntakeEntry>)> = None;
     items
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
-            let key = outer_key.as_deref().or(item.key.as_deref()).ok_or(ApiError::MissingKey)?;
+            let key = outer_key
+                .as_deref()
+                .or(item.key.as_deref())
+                .ok_or(ApiError::MissingKey)?;
             let intake = match &cached {
                 Some((k, entry)) if k == key => entry.clone(),
                 _ => {
-                    let entry = registry.intake_for_key(key).ok_or(ApiError::UnknownKey)?.clone();
+                    let entry = registry
+                        .intake_for_key(key)
+                        .ok_or(ApiError::UnknownKey)?
+                        .clone();
                     cached = Some((key.to_string(), entry.clone()));
                     entry
                 }
@@ -173,7 +214,9 @@ fn resolve(
                 )));
             }
             let client_time = match item.time {
-                Some(t) => Some(body_time(&t, now).map_err(|e| ApiError::BadRequest(format!("invalid @timestamp of {}: {e}", which(i))))?),
+                Some(t) => Some(body_time(&t, now).map_err(|e| {
+                    ApiError::BadRequest(format!("invalid @timestamp of {}: {e}", which(i)))
+                })?),
                 None => header_time,
             };
             Ok(Incoming {
@@ -186,7 +229,10 @@ fn resolve(
         .collect()
 }
 
-fn body_time(t: &TimeValue, now: DateTime<Utc>) -> Result<DateTime<Utc>, timeparse::TimeParseError> {
+fn body_time(
+    t: &TimeValue,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, timeparse::TimeParseError> {
     match t {
         TimeValue::Text(s) => timeparse::parse_datetime(s, now),
         TimeValue::Int(i) => timeparse::parse_epoch_i64(*i),

@@ -5,7 +5,7 @@ use crate::timeparse;
 use base64::Engine as _;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap};
 use percent_encoding::percent_decode_str;
@@ -14,26 +14,61 @@ use std::io::Read;
 pub const KEY_HEADER: &str = "x-sekoiaio-intake-key";
 pub const TIMESTAMP_HEADER: &str = "x-sekoiaio-event-timestamp";
 
+/// How much of an oversized body is read and thrown away so that the client sees our 413
+/// rather than a reset (HTTP/2 resets a stream whose request body is left unread).
+const DRAIN_FACTOR: u64 = 4;
+const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The body, at most `limit` bytes after decompression.
-pub async fn read_body(headers: &HeaderMap, body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+pub async fn read_body(
+    headers: &HeaderMap,
+    mut body: Incoming,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     let too_large = || ApiError::TooLarge(format!("request body over the limit of {limit} bytes"));
-    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
-        if len > limit as u64 {
-            return Err(too_large());
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    let drain_cap = limit as u64 * DRAIN_FACTOR;
+    if declared.is_some_and(|len| len > limit as u64) {
+        if declared.is_some_and(|len| len <= drain_cap) {
+            let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, drain_cap)).await;
+        }
+        return Err(too_large());
+    }
+    let mut buf = Vec::with_capacity(declared.unwrap_or(0) as usize);
+    while let Some(frame) = body.frame().await {
+        let frame = frame
+            .map_err(|e| ApiError::BadRequest(format!("cannot read the request body: {e}")))?;
+        if let Ok(data) = frame.into_data() {
+            if buf.len() + data.len() > limit {
+                let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, drain_cap)).await;
+                return Err(too_large());
+            }
+            buf.extend_from_slice(&data);
         }
     }
-    let collected = Limited::new(body, limit).collect().await.map_err(|e| {
-        if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-            too_large()
-        } else {
-            ApiError::BadRequest(format!("cannot read the request body: {e}"))
-        }
-    })?;
-    let bytes = collected.to_bytes();
     match content_encoding(headers)? {
-        Encoding::Identity => Ok(bytes),
-        Encoding::Gzip => gunzip(&bytes, limit),
+        Encoding::Identity => Ok(Bytes::from(buf)),
+        Encoding::Gzip => gunzip(&buf, limit),
     }
+}
+
+async fn drain(body: &mut Incoming, cap: u64) {
+    let mut seen = 0u64;
+    while let Some(Ok(frame)) = body.frame().await {
+        if let Ok(data) = frame.into_data() {
+            seen += data.len() as u64;
+            if seen > cap {
+                return;
+            }
+        }
+    }
+}
+
+/// Reads and drops up to `limit` bytes, so that an error answer is not preceded by a reset.
+pub async fn discard_body(mut body: Incoming, limit: usize) {
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, limit as u64)).await;
 }
 
 enum Encoding {
@@ -72,12 +107,22 @@ fn gunzip(compressed: &[u8], limit: usize) -> Result<Bytes, ApiError> {
 
 /// JSON endpoints insist on a JSON content type, as the commercial intakes do.
 pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json")) {
         Ok(())
     } else if ct.is_empty() {
-        Err(ApiError::UnsupportedMediaType("this endpoint takes JSON: set Content-Type: application/json".into()))
+        Err(ApiError::UnsupportedMediaType(
+            "this endpoint takes JSON: set Content-Type: application/json".into(),
+        ))
     } else {
         Err(ApiError::UnsupportedMediaType(format!(
             "this endpoint takes JSON, not {ct:?}: set Content-Type: application/json"
@@ -106,7 +151,9 @@ fn basic_password(headers: &HeaderMap) -> Option<String> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (_user, password) = text.split_once(':')?;
     (!password.is_empty()).then(|| password.to_string())
@@ -116,12 +163,19 @@ fn basic_password(headers: &HeaderMap) -> Option<String> {
 pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     query?.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == name).then(|| percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
+        (k == name).then(|| {
+            percent_decode_str(&v.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        })
     })
 }
 
 /// The event time the client set for the whole request, if any.
-pub fn header_time(headers: &HeaderMap, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub fn header_time(
+    headers: &HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
     let Some(value) = headers.get(TIMESTAMP_HEADER) else {
         return Ok(None);
     };

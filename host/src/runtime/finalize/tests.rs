@@ -4,8 +4,14 @@ use crate::runtime::bindings::Protocol;
 fn event(client: Option<i64>) -> Event {
     Event {
         raw: "x".into(),
-        received_at: Timestamp { seconds: 1_763_851_497, nanoseconds: 0 },
-        client_time: client.map(|s| Timestamp { seconds: s, nanoseconds: 0 }),
+        received_at: Timestamp {
+            seconds: 1_763_851_497,
+            nanoseconds: 0,
+        },
+        client_time: client.map(|s| Timestamp {
+            seconds: s,
+            nanoseconds: 0,
+        }),
         protocol: Protocol::Https,
         metadata: vec![],
     }
@@ -16,7 +22,10 @@ const RECEIVED: &str = "2025-11-22T22:44:57Z";
 fn ok(json: &str, ev: &Event) -> (serde_json::Value, Option<i64>) {
     let out = finalize(Ok(json.to_string()), ev, 1 << 20);
     let normalized = out.normalized.expect("accepted");
-    (serde_json::from_str(&normalized).expect("valid JSON"), out.event_time_us)
+    (
+        serde_json::from_str(&normalized).expect("valid JSON"),
+        out.event_time_us,
+    )
 }
 
 #[test]
@@ -35,7 +44,10 @@ fn missing_timestamp_prefers_client_time() {
 
 #[test]
 fn other_formats_are_rewritten_to_rfc3339_utc() {
-    let (v, t) = ok(r#"{"@timestamp":"2026-11-22T23:44:57+01:00","a":1}"#, &event(None));
+    let (v, t) = ok(
+        r#"{"@timestamp":"2026-11-22T23:44:57+01:00","a":1}"#,
+        &event(None),
+    );
     assert_eq!(v["@timestamp"], "2026-11-22T22:44:57Z");
     assert_eq!(v["a"], 1);
     assert_eq!(t, Some(1_795_387_497_000_000));
@@ -59,18 +71,36 @@ fn null_timestamp_means_unknown() {
 #[test]
 fn bad_outputs_are_rejected_with_a_reason() {
     let ev = event(None);
-    let reason = |json: &str| finalize(Ok(json.into()), &ev, 64).normalized.expect_err("rejected");
-    assert_eq!(reason("[1,2]"), "component returned something other than a JSON object");
+    let reason = |json: &str| {
+        finalize(Ok(json.into()), &ev, 64)
+            .normalized
+            .expect_err("rejected")
+    };
+    assert_eq!(
+        reason("[1,2]"),
+        "component returned something other than a JSON object"
+    );
     assert!(reason("{\"a\":").starts_with("component returned invalid JSON"));
-    assert!(reason(r#"{"@timestamp":"yesterday"}"#).starts_with("@timestamp: unrecognised datetime"));
+    assert!(
+        reason(r#"{"@timestamp":"yesterday"}"#).starts_with("@timestamp: unrecognised datetime")
+    );
     assert!(reason(r#"{"@timestamp":true}"#).starts_with("@timestamp: expected a datetime"));
-    assert!(reason(&format!("{{\"m\":\"{}\"}}", "x".repeat(100))).contains("over the format's limit of 64"));
+    assert!(reason(&format!("{{\"m\":\"{}\"}}", "x".repeat(100)))
+        .contains("over the format's limit of 64"));
 }
 
 #[test]
 fn component_rejections_pass_through_bounded() {
     let out = finalize(Err("bad line".into()), &event(None), 64);
-    assert_eq!(out, Outcome { normalized: Err("bad line".into()), event_time_us: None });
-    let long = finalize(Err("é".repeat(5000)), &event(None), 64).normalized.expect_err("rejected");
+    assert_eq!(
+        out,
+        Outcome {
+            normalized: Err("bad line".into()),
+            event_time_us: None
+        }
+    );
+    let long = finalize(Err("é".repeat(5000)), &event(None), 64)
+        .normalized
+        .expect_err("rejected");
     assert!(long.len() <= MAX_REASON_BYTES + 3);
 }
