@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up and starts intake-edge on its embedded defaults: installs the wasm target, builds the
+# host and the format components (release), then serves intakes.toml. Ctrl-C stops it cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+cargo build --release -p intake-edge
+exec target/release/intake-edge serve --config "${INTAKE_EDGE_CONFIG:-intakes.toml}" "$@"
