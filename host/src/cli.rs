@@ -68,6 +68,9 @@ pub struct ServeArgs {
     /// HTTPS listen address; overrides `https.listen`.
     #[arg(long)]
     pub https: Option<SocketAddr>,
+    /// Syslog-over-TLS listen address; overrides `syslog.listen` (and enables it).
+    #[arg(long)]
+    pub syslog: Option<SocketAddr>,
 }
 
 #[derive(Subcommand)]
@@ -117,6 +120,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let overrides = Overrides {
         data_dir: args.data_dir,
         https: args.https,
+        syslog: args.syslog,
     };
     let server = server::start(args.config.config.clone(), overrides).await?;
     let shutdown = server.shutdown_token();
@@ -135,7 +139,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     };
     let signals = tokio::spawn(watch_signals(shutdown.clone()));
-    tracing::info!(https = %server.https_addr, "Ready.");
+    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, "Ready.");
     // SIGHUP reloads; the server itself runs until the shutdown token fires.
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("cannot install SIGHUP handler")?;

@@ -6,11 +6,14 @@
 //! answer. `pipeline` ties those stages together; `server` starts and stops a node.
 
 pub mod config;
+pub mod framing;
 pub mod listener;
 pub mod pipeline;
 pub mod registry;
 pub mod runtime;
 pub mod server;
 pub mod store;
+pub mod syslog;
+pub mod telemetry;
 pub mod timeparse;
 pub mod tls;

@@ -2,9 +2,11 @@
 
 use crate::registry::IntakeEntry;
 use crate::runtime::{self, Event, LoadedFormat, Runtime, RuntimeError, WitProtocol};
-use crate::store::{NewEvent, Protocol, Store, StoreError};
+use crate::store::{CommitError, NewEvent, Protocol, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,6 +27,9 @@ pub struct Incoming {
     pub metadata: Vec<(String, String)>,
 }
 
+/// How long a stream listener keeps retrying a failed commit once shutdown has begun.
+const RETRIES_AFTER_SHUTDOWN: u32 = 10;
+
 pub struct Pipeline {
     runtime: Arc<Runtime>,
     store: Store,
@@ -40,14 +45,64 @@ impl Pipeline {
     }
 
     /// Normalizes, identifies and stores `events`; returns their IDs in input order once they
-    /// are durable. Every event gets an ID, rejected ones included (stored in error).
-    /// All events of one call share one transaction: all are stored or none.
+    /// are durable. Every event gets an ID, rejected ones included (stored in error). All events
+    /// of one call share one transaction: all are stored or none. Fails fast when the node is
+    /// saturated, so that an HTTP client gets a 503 and retries.
     pub async fn ingest(
         &self,
         protocol: Protocol,
         received_at: DateTime<Utc>,
         events: Vec<Incoming>,
     ) -> Result<Vec<Uuid>, PipelineError> {
+        let wait = Some(self.runtime.enqueue_wait());
+        let prepared = self.prepare(protocol, received_at, events, wait).await?;
+        let ids = prepared.iter().map(|e| e.id).collect();
+        self.store.commit(prepared).await.map_err(|e| e.error)?;
+        Ok(ids)
+    }
+
+    /// Like [`Pipeline::ingest`] but for stream protocols, which have no way to say "retry":
+    /// it waits for room instead of failing (the sender is slowed down through TCP), and a
+    /// failed commit (disk full, I/O error) is retried with the same IDs until it succeeds or
+    /// `shutdown` has fired and the retries ran out.
+    pub async fn ingest_patiently(
+        &self,
+        protocol: Protocol,
+        received_at: DateTime<Utc>,
+        events: Vec<Incoming>,
+        shutdown: &CancellationToken,
+    ) -> Result<Vec<Uuid>, PipelineError> {
+        let mut pending = self.prepare(protocol, received_at, events, None).await?;
+        let ids = pending.iter().map(|e| e.id).collect();
+        let mut backoff = Duration::from_millis(50);
+        let mut after_shutdown = 0;
+        loop {
+            match self.store.commit(pending).await {
+                Ok(()) => return Ok(ids),
+                Err(CommitError { error, events }) => {
+                    if shutdown.is_cancelled() {
+                        after_shutdown += 1;
+                        if after_shutdown > RETRIES_AFTER_SHUTDOWN || events.is_empty() {
+                            return Err(error.into());
+                        }
+                    }
+                    tracing::warn!(%error, events = events.len(), backoff_ms = backoff.as_millis() as u64, "Commit failed; retrying.");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(2));
+                    pending = events;
+                }
+            }
+        }
+    }
+
+    /// Runs the components and assigns IDs: the events, ready to store, in input order.
+    pub async fn prepare(
+        &self,
+        protocol: Protocol,
+        received_at: DateTime<Utc>,
+        events: Vec<Incoming>,
+        wait: Option<Duration>,
+    ) -> Result<Vec<NewEvent>, RuntimeError> {
         let n = events.len();
         let received = runtime::from_timestamp(received_at);
         let wit_protocol = wit_protocol(protocol);
@@ -89,7 +144,7 @@ impl Pipeline {
                 start += chunk.len();
                 let format = format.clone();
                 calls.push(async move {
-                    let out = self.runtime.normalize(format, chunk).await?;
+                    let out = self.runtime.normalize_waiting(format, chunk, wait).await?;
                     Ok::<_, RuntimeError>((chunk_positions, out))
                 });
             }
@@ -97,38 +152,46 @@ impl Pipeline {
         let results = futures_util::future::try_join_all(calls).await?;
 
         let received_us = received_at.timestamp_micros();
-        let mut slots: Vec<Option<(String, runtime::Outcome)>> = (0..n).map(|_| None).collect();
+        let mut slots: Vec<Option<(Event, runtime::Outcome)>> = (0..n).map(|_| None).collect();
         for (positions, batch) in results {
             for ((pos, event), outcome) in
                 positions.into_iter().zip(batch.events).zip(batch.outcomes)
             {
-                slots[pos] = Some((event.raw, outcome));
+                slots[pos] = Some((event, outcome));
             }
         }
-        let mut ids = Vec::with_capacity(n);
-        let mut stored = Vec::with_capacity(n);
+        let mut prepared = Vec::with_capacity(n);
         for (slot, intake) in slots.into_iter().zip(intakes) {
             // Every position was filled: each chunk returns one outcome per event.
-            let Some((raw, outcome)) = slot else {
-                return Err(RuntimeError::Closed.into());
+            let Some((event, outcome)) = slot else {
+                return Err(RuntimeError::Closed);
             };
-            let id = Uuid::now_v7();
-            ids.push(id);
-            stored.push(NewEvent {
-                id,
+            prepared.push(NewEvent {
+                id: Uuid::now_v7(),
                 intake: intake.name.clone(),
                 entity: intake.entity.clone(),
                 format: intake.format_name.clone(),
                 protocol,
                 received_at_us: received_us,
                 event_time_us: outcome.event_time_us,
-                raw,
+                metadata: metadata_json(&event.metadata),
+                raw: event.raw,
                 outcome: outcome.normalized,
             });
         }
-        self.store.commit(stored).await?;
-        Ok(ids)
+        Ok(prepared)
     }
+}
+
+fn metadata_json(pairs: &[(String, String)]) -> Option<String> {
+    if pairs.is_empty() {
+        return None;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    Some(serde_json::Value::Object(map).to_string())
 }
 
 fn wit_protocol(p: Protocol) -> WitProtocol {

@@ -1,11 +1,14 @@
 //! Starts every part of a node, and stops them in an order that loses nothing acknowledged.
 
 use crate::config::Config;
-use crate::listener::{self, https::HttpsHandler, ListenerSettings};
+use crate::listener::{
+    self, https::HttpsHandler, syslog::SyslogHandler, ConnectionHandler, ListenerSettings,
+};
 use crate::pipeline::Pipeline;
 use crate::registry::{Registry, RegistryError, RegistryHandle, ReloadReport};
 use crate::runtime::{Runtime, RuntimeError};
 use crate::store::{Store, StoreError, StoreWriter};
+use crate::telemetry::ListenerStats;
 use crate::tls::{self, TlsError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,11 +43,16 @@ pub enum ServerError {
 pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub https: Option<SocketAddr>,
+    pub syslog: Option<SocketAddr>,
 }
 
 /// A node whose listeners are bound and serving.
 pub struct RunningServer {
     pub https_addr: SocketAddr,
+    pub syslog_addr: Option<SocketAddr>,
+    /// Listeners bound to one intake: (intake, address).
+    pub bound_addrs: Vec<(String, SocketAddr)>,
+    stats: Vec<(String, Arc<ListenerStats>)>,
     registry: Arc<RegistryHandle>,
     runtime: Arc<Runtime>,
     pipeline: Arc<Pipeline>,
@@ -66,6 +74,10 @@ pub async fn start(
     }
     if let Some(addr) = overrides.https {
         config.https_listen = addr;
+    }
+    if let Some(addr) = overrides.syslog {
+        config.syslog.listen = addr;
+        config.syslog.enabled = true;
     }
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
@@ -98,37 +110,77 @@ pub async fn start(
             "Using the self-signed certificate; clients can trust it with e.g. curl --cacert <ca>."
         );
     }
-    let acceptor = TlsAcceptor::from(tls::server_config(&identity, listener::https::ALPN)?);
+    let https_tls = TlsAcceptor::from(tls::server_config(
+        &identity,
+        &config.tls,
+        listener::https::ALPN,
+        tls::ClientCerts::Ignore,
+    )?);
+    let stream_tls = TlsAcceptor::from(tls::server_config(
+        &identity,
+        &config.tls,
+        &[],
+        tls::ClientCerts::FromConfig,
+    )?);
 
     let shutdown = CancellationToken::new();
     let tracker = TaskTracker::new();
-    let https = bind("https", config.https_listen).await?;
-    let https_addr = https.local_addr().map_err(|e| ServerError::Bind {
-        protocol: "https",
-        addr: config.https_listen,
-        reason: e.to_string(),
-    })?;
-    tracing::info!(protocol = "https", addr = %https_addr, "Listener bound.");
+    let mut spawner = Spawner {
+        shutdown: shutdown.clone(),
+        tracker: tracker.clone(),
+        config: &config,
+        handles: Vec::new(),
+    };
     let handler = HttpsHandler::new(
         registry.clone(),
         pipeline.clone(),
         config.limits.idle_timeout,
     );
-    let settings = ListenerSettings {
-        protocol: "https",
-        max_connections: config.limits.max_connections,
-        handshake_timeout: config.limits.tls_handshake_timeout,
-    };
-    let listeners = vec![tokio::spawn(listener::serve(
-        https,
-        acceptor,
-        settings,
-        handler,
-        shutdown.clone(),
-        tracker.clone(),
-    ))];
+    let https_addr = spawner
+        .listen("https", config.https_listen, https_tls, handler)
+        .await?;
+
+    let mut stats = Vec::new();
+    let mut syslog_addr = None;
+    if config.syslog.enabled {
+        let s = Arc::new(ListenerStats::default());
+        let handler = SyslogHandler::new(
+            registry.clone(),
+            pipeline.clone(),
+            &config.syslog,
+            None,
+            s.clone(),
+        );
+        syslog_addr = Some(
+            spawner
+                .listen("syslog", config.syslog.listen, stream_tls.clone(), handler)
+                .await?,
+        );
+        stats.push(("syslog".to_string(), s));
+    }
+    let mut bound_addrs = Vec::new();
+    for bound in &config.syslog.bound {
+        let s = Arc::new(ListenerStats::default());
+        let handler = SyslogHandler::new(
+            registry.clone(),
+            pipeline.clone(),
+            &config.syslog,
+            Some(bound.intake.clone()),
+            s.clone(),
+        );
+        let addr = spawner
+            .listen("syslog", bound.listen, stream_tls.clone(), handler)
+            .await?;
+        tracing::info!(intake = %bound.intake, %addr, "Syslog listener bound to one intake.");
+        bound_addrs.push((bound.intake.clone(), addr));
+        stats.push((format!("syslog:{}", bound.intake), s));
+    }
+    let listeners = spawner.handles;
     Ok(RunningServer {
         https_addr,
+        syslog_addr,
+        bound_addrs,
+        stats,
         registry,
         runtime,
         pipeline,
@@ -138,6 +190,46 @@ pub async fn start(
         listeners,
         grace: config.limits.shutdown_grace,
     })
+}
+
+/// Binds listeners and runs their accept loops under one shutdown token and task tracker.
+struct Spawner<'a> {
+    shutdown: CancellationToken,
+    tracker: TaskTracker,
+    config: &'a Config,
+    handles: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Spawner<'_> {
+    async fn listen<H: ConnectionHandler>(
+        &mut self,
+        protocol: &'static str,
+        addr: SocketAddr,
+        acceptor: TlsAcceptor,
+        handler: H,
+    ) -> Result<SocketAddr, ServerError> {
+        let tcp = bind(protocol, addr).await?;
+        let local = tcp.local_addr().map_err(|e| ServerError::Bind {
+            protocol,
+            addr,
+            reason: e.to_string(),
+        })?;
+        tracing::info!(protocol, addr = %local, "Listener bound.");
+        let settings = ListenerSettings {
+            protocol,
+            max_connections: self.config.limits.max_connections,
+            handshake_timeout: self.config.limits.tls_handshake_timeout,
+        };
+        self.handles.push(tokio::spawn(listener::serve(
+            tcp,
+            acceptor,
+            settings,
+            handler,
+            self.shutdown.clone(),
+            self.tracker.clone(),
+        )));
+        Ok(local)
+    }
 }
 
 async fn bind(protocol: &'static str, addr: SocketAddr) -> Result<TcpListener, ServerError> {
@@ -172,6 +264,14 @@ impl RunningServer {
         let drained = tokio::time::timeout(self.grace, self.tracker.wait())
             .await
             .is_ok();
+        for (listener, stats) in &self.stats {
+            let counts: Vec<String> = stats
+                .snapshot()
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            tracing::info!(listener = %listener, counts = %counts.join(" "), "Listener totals.");
+        }
         drop(self.pipeline);
         drop(self.registry);
         drop(self.runtime);

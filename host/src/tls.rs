@@ -52,16 +52,61 @@ pub fn load_identity(settings: &TlsSettings, data_dir: &Path) -> Result<Identity
     }
 }
 
+/// How the server treats client certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientCerts {
+    /// Never asked for (HTTPS: keys authenticate senders).
+    Ignore,
+    /// Asked for and verified against `tls.client_ca`; optional or required per config.
+    FromConfig,
+}
+
 /// A rustls server config offering `alpn` (e.g. `h2`, `http/1.1`).
-pub fn server_config(identity: &Identity, alpn: &[&[u8]]) -> Result<Arc<ServerConfig>, TlsError> {
+pub fn server_config(
+    identity: &Identity,
+    settings: &TlsSettings,
+    alpn: &[&[u8]],
+    client_certs: ClientCerts,
+) -> Result<Arc<ServerConfig>, TlsError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
+    let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
-        .map_err(|e| TlsError::Config(e.to_string()))?
-        .with_no_client_auth()
+        .map_err(|e| TlsError::Config(e.to_string()))?;
+    let builder = match (&settings.client_ca, client_certs) {
+        (Some(ca), ClientCerts::FromConfig) => {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in read_certs(ca)? {
+                roots.add(cert).map_err(|e| TlsError::Pem {
+                    path: ca.clone(),
+                    reason: e.to_string(),
+                })?;
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider,
+            );
+            let verifier = if settings.require_client_cert {
+                verifier
+            } else {
+                verifier.allow_unauthenticated()
+            };
+            builder.with_client_cert_verifier(
+                verifier
+                    .build()
+                    .map_err(|e| TlsError::Config(e.to_string()))?,
+            )
+        }
+        _ => builder.with_no_client_auth(),
+    };
+    let mut config = builder
         .with_single_cert(identity.chain.clone(), identity.key.clone_key())
         .map_err(|e| TlsError::Config(e.to_string()))?;
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    if client_certs == ClientCerts::FromConfig {
+        // Stream senders such as loggen never read from the socket: unread TLS 1.3 session
+        // tickets make their close() send a reset, and the kernel drops the tail they sent.
+        config.send_tls13_tickets = 0;
+    }
     Ok(Arc::new(config))
 }
 

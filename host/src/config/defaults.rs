@@ -25,3 +25,12 @@ pub const DEFAULT_EPOCH_TICK_MS: u64 = 5;
 
 /// Intake keys shorter than this are refused: a key is the only credential of a sender.
 pub const MIN_KEY_CHARS: usize = 16;
+
+pub const DEFAULT_SYSLOG_LISTEN: &str = "0.0.0.0:10514";
+/// The SD-ID the commercial intakes document: `[SEKOIA@53288 intake_key="KEY"]`.
+pub const DEFAULT_SYSLOG_SD_ID: &str = "SEKOIA@53288";
+pub const DEFAULT_SYSLOG_MAX_FRAME_BYTES: u64 = 250 * 1024;
+/// Syslog senders keep connections open for long quiet periods.
+pub const DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS: u64 = 600;
+pub const DEFAULT_STREAM_BATCH_EVENTS: u64 = 1024;
+pub const DEFAULT_STREAM_INFLIGHT_BATCHES: u64 = 4;

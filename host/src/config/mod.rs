@@ -35,6 +35,8 @@ pub enum Problem {
     BadLimit { key: String, reason: String },
     #[error("tls: {0}")]
     Tls(String),
+    #[error("{listener}: {reason}")]
+    BadListener { listener: String, reason: String },
     #[error("format {format:?}: {reason}")]
     BadFormat { format: String, reason: String },
     #[error("format {format:?}: component file {path} not found")]
@@ -170,6 +172,33 @@ pub struct RuntimeSettings {
 pub struct TlsSettings {
     /// PEM certificate chain and private key; both absent means "generate a self-signed pair".
     pub cert_and_key: Option<(PathBuf, PathBuf)>,
+    /// CA bundle that client certificates are verified against (syslog, RELP).
+    pub client_ca: Option<PathBuf>,
+    /// With `client_ca`: refuse clients that present no certificate.
+    pub require_client_cert: bool,
+}
+
+/// The syslog-over-TLS listeners.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyslogSettings {
+    pub enabled: bool,
+    pub listen: SocketAddr,
+    /// The SD-ID of the element carrying `intake_key`.
+    pub sd_id: String,
+    /// Zone of RFC 3164 timestamps, which carry none.
+    pub rfc3164_zone: chrono::FixedOffset,
+    pub max_frame_bytes: usize,
+    pub idle_timeout: Duration,
+    pub batch_events: usize,
+    pub inflight_batches: usize,
+    /// Extra listeners bound to one intake each, for senders that cannot add structured data.
+    pub bound: Vec<BoundListener>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundListener {
+    pub listen: SocketAddr,
+    pub intake: String,
 }
 
 /// A validated configuration.
@@ -178,6 +207,7 @@ pub struct Config {
     pub path: PathBuf,
     pub data_dir: PathBuf,
     pub https_listen: SocketAddr,
+    pub syslog: SyslogSettings,
     pub tls: TlsSettings,
     pub limits: Limits,
     pub store: StoreSettings,
@@ -247,6 +277,7 @@ impl Validator {
             raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN),
         );
         let tls = self.tls(raw.tls);
+        let syslog = self.syslog(raw.syslog);
         let limits = self.limits(raw.limits);
         let store = self.store(raw.store);
         let runtime = self.runtime(raw.runtime);
@@ -259,10 +290,20 @@ impl Validator {
             })
             .collect();
         let intakes = self.intakes(raw.intakes, &formats);
+        for b in &syslog.bound {
+            if !intakes.iter().any(|i| i.name == b.intake) {
+                self.problems.push(Problem::BadListener {
+                    listener: format!("syslog.bound {}", b.listen),
+                    reason: format!("unknown intake {:?}", b.intake),
+                });
+            }
+        }
+        self.port_clashes(https_listen, &syslog);
         Config {
             path: path.to_path_buf(),
             data_dir,
             https_listen,
+            syslog,
             tls,
             limits,
             store,
@@ -293,8 +334,23 @@ impl Validator {
     }
 
     fn tls(&mut self, raw: raw::RawTls) -> TlsSettings {
-        match (raw.cert, raw.key) {
-            (None, None) => TlsSettings { cert_and_key: None },
+        let client_ca = raw.client_ca.map(|p| self.resolve(&p));
+        if let Some(ca) = &client_ca {
+            if !ca.is_file() {
+                self.problems.push(Problem::Tls(format!(
+                    "client_ca {} not found",
+                    ca.display()
+                )));
+            }
+        }
+        let require_client_cert = raw.require_client_cert.unwrap_or(false);
+        if require_client_cert && client_ca.is_none() {
+            self.problems.push(Problem::Tls(
+                "require_client_cert needs client_ca to verify certificates against".into(),
+            ));
+        }
+        let cert_and_key = match (raw.cert, raw.key) {
+            (None, None) => None,
             (Some(cert), Some(key)) => {
                 let (cert, key) = (self.resolve(&cert), self.resolve(&key));
                 for p in [&cert, &key] {
@@ -303,16 +359,118 @@ impl Validator {
                             .push(Problem::Tls(format!("{} not found", p.display())));
                     }
                 }
-                TlsSettings {
-                    cert_and_key: Some((cert, key)),
-                }
+                Some((cert, key))
             }
             _ => {
                 self.problems.push(Problem::Tls(
                     "set both `cert` and `key`, or neither for a self-signed certificate".into(),
                 ));
-                TlsSettings { cert_and_key: None }
+                None
             }
+        };
+        TlsSettings {
+            cert_and_key,
+            client_ca,
+            require_client_cert,
+        }
+    }
+
+    fn syslog(&mut self, raw: raw::RawSyslog) -> SyslogSettings {
+        let listen = self.address(
+            "syslog.listen",
+            raw.listen.as_deref().unwrap_or(DEFAULT_SYSLOG_LISTEN),
+        );
+        let sd_id = raw
+            .sd_id
+            .unwrap_or_else(|| DEFAULT_SYSLOG_SD_ID.to_string());
+        if sd_id.is_empty()
+            || sd_id.len() > 32
+            || !sd_id
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && !b"=]\"".contains(&b))
+        {
+            self.problems.push(Problem::BadLimit {
+                key: "syslog.sd_id".into(),
+                reason: format!("{sd_id:?} is not an RFC 5424 SD-ID (1-32 printable characters, no = ] \" or space)"),
+            });
+        }
+        let zone_text = raw.rfc3164_timezone.unwrap_or_else(|| "+00:00".into());
+        let rfc3164_zone = parse_offset(&zone_text).unwrap_or_else(|| {
+            self.problems.push(Problem::BadLimit {
+                key: "syslog.rfc3164_timezone".into(),
+                reason: format!("{zone_text:?} is not a UTC offset like +01:00, -05:00 or UTC"),
+            });
+            chrono::Offset::fix(&chrono::Utc)
+        });
+        let bound = raw
+            .bound
+            .into_iter()
+            .map(|b| BoundListener {
+                listen: self.address("syslog.bound.listen", &b.listen),
+                intake: b.intake,
+            })
+            .collect();
+        SyslogSettings {
+            enabled: raw.enabled.unwrap_or(true),
+            listen,
+            sd_id,
+            rfc3164_zone,
+            max_frame_bytes: self.limit(
+                "syslog.max_frame_bytes",
+                raw.max_frame_bytes,
+                DEFAULT_SYSLOG_MAX_FRAME_BYTES,
+                64 << 20,
+            ) as usize,
+            idle_timeout: secs(self.limit(
+                "syslog.idle_timeout_secs",
+                raw.idle_timeout_secs,
+                DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS,
+                7 * 86_400,
+            )),
+            batch_events: self.limit(
+                "syslog.batch_events",
+                raw.batch_events,
+                DEFAULT_STREAM_BATCH_EVENTS,
+                1_000_000,
+            ) as usize,
+            inflight_batches: self.limit(
+                "syslog.inflight_batches",
+                raw.inflight_batches,
+                DEFAULT_STREAM_INFLIGHT_BATCHES,
+                1024,
+            ) as usize,
+            bound,
+        }
+    }
+
+    /// Two listeners on one port cannot both bind: say so before trying.
+    fn port_clashes(&mut self, https: SocketAddr, syslog: &SyslogSettings) {
+        let mut seen: Vec<(SocketAddr, String)> = vec![(https, "https.listen".into())];
+        let mut others = Vec::new();
+        if syslog.enabled {
+            others.push((syslog.listen, "syslog.listen".to_string()));
+        }
+        others.extend(
+            syslog
+                .bound
+                .iter()
+                .map(|b| (b.listen, format!("syslog.bound for {}", b.intake))),
+        );
+        for (addr, name) in others {
+            let clash = seen.iter().find(|(a, _)| {
+                a.port() == addr.port()
+                    && addr.port() != 0
+                    && (a.ip() == addr.ip()
+                        || a.ip().is_unspecified()
+                        || addr.ip().is_unspecified())
+            });
+            if let Some((_, other)) = clash {
+                self.problems.push(Problem::BadListener {
+                    listener: name.clone(),
+                    reason: format!("port {} is also used by {other}", addr.port()),
+                });
+            }
+            seen.push((addr, name));
         }
     }
 
@@ -584,6 +742,29 @@ impl Validator {
         }
         out
     }
+}
+
+/// `+01:00`, `-0500`, `UTC`/`Z`.
+fn parse_offset(text: &str) -> Option<chrono::FixedOffset> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") {
+        return Some(chrono::Offset::fix(&chrono::Utc));
+    }
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
 fn secs(s: u64) -> Duration {

@@ -10,6 +10,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub https: RawHttps,
     #[serde(default)]
+    pub syslog: RawSyslog,
+    #[serde(default)]
     pub tls: RawTls,
     #[serde(default)]
     pub limits: RawLimits,
@@ -34,6 +36,30 @@ pub struct RawHttps {
 pub struct RawTls {
     pub cert: Option<String>,
     pub key: Option<String>,
+    pub client_ca: Option<String>,
+    pub require_client_cert: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSyslog {
+    pub enabled: Option<bool>,
+    pub listen: Option<String>,
+    pub sd_id: Option<String>,
+    pub rfc3164_timezone: Option<String>,
+    pub max_frame_bytes: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
+    pub batch_events: Option<u64>,
+    pub inflight_batches: Option<u64>,
+    #[serde(default)]
+    pub bound: Vec<RawBoundListener>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBoundListener {
+    pub listen: String,
+    pub intake: String,
 }
 
 #[derive(Debug, Default, Deserialize)]

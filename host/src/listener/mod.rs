@@ -2,6 +2,8 @@
 //! connection's own task under a timeout, accept errors that never end the listener.
 
 pub mod https;
+pub mod stream;
+pub mod syslog;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -42,6 +42,7 @@ pub struct IntakeEntry {
 pub struct Registry {
     config: Arc<Config>,
     by_key: HashMap<IntakeKey, Arc<IntakeEntry>>,
+    by_name: HashMap<String, Arc<IntakeEntry>>,
     formats: BTreeMap<String, Arc<LoadedFormat>>,
 }
 
@@ -76,7 +77,7 @@ impl Registry {
         if !errors.is_empty() {
             return Err(RegistryError::Components(errors));
         }
-        let by_key = config
+        let by_key: HashMap<IntakeKey, Arc<IntakeEntry>> = config
             .intakes
             .iter()
             .filter_map(|i| {
@@ -90,9 +91,14 @@ impl Registry {
                 Some((i.key.clone(), Arc::new(entry)))
             })
             .collect();
+        let by_name = by_key
+            .values()
+            .map(|e: &Arc<IntakeEntry>| (e.name.to_string(), e.clone()))
+            .collect();
         Ok(Registry {
             config: Arc::new(config),
             by_key,
+            by_name,
             formats,
         })
     }
@@ -100,6 +106,11 @@ impl Registry {
     /// The intake a sender's key opens, if any.
     pub fn intake_for_key(&self, key: &str) -> Option<&Arc<IntakeEntry>> {
         self.by_key.get(&IntakeKey::new(key))
+    }
+
+    /// The intake with this name (listeners bound to one intake).
+    pub fn intake_by_name(&self, name: &str) -> Option<&Arc<IntakeEntry>> {
+        self.by_name.get(name)
     }
 
     pub fn config(&self) -> &Arc<Config> {
@@ -170,6 +181,9 @@ impl RegistryHandle {
         let mut restart_needed = Vec::new();
         if a.https_listen != b.https_listen {
             restart_needed.push("https.listen");
+        }
+        if a.syslog != b.syslog {
+            restart_needed.push("syslog");
         }
         if a.tls != b.tls {
             restart_needed.push("tls");

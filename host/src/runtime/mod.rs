@@ -101,22 +101,42 @@ impl Runtime {
         self.settings.batch_size
     }
 
-    /// Runs `events` through `format` on a worker; one outcome per event, in order.
+    pub fn enqueue_wait(&self) -> Duration {
+        self.wait
+    }
+
+    /// Runs `events` through `format` on a worker; one outcome per event, in order. Waits at
+    /// most the enqueue timeout for room in the queue.
     pub async fn normalize(
         &self,
         format: Arc<LoadedFormat>,
         events: Vec<Event>,
     ) -> Result<NormalizedBatch, RuntimeError> {
-        let permit =
-            match tokio::time::timeout(self.wait, self.capacity.clone().acquire_owned()).await {
+        self.normalize_waiting(format, events, Some(self.wait))
+            .await
+    }
+
+    /// Like [`Runtime::normalize`]; `wait: None` waits as long as it takes (backpressure for
+    /// stream protocols, which slow their senders down instead of refusing).
+    pub async fn normalize_waiting(
+        &self,
+        format: Arc<LoadedFormat>,
+        events: Vec<Event>,
+        wait: Option<Duration>,
+    ) -> Result<NormalizedBatch, RuntimeError> {
+        let acquire = self.capacity.clone().acquire_owned();
+        let permit = match wait {
+            None => acquire.await.map_err(|_| RuntimeError::Closed)?,
+            Some(wait) => match tokio::time::timeout(wait, acquire).await {
                 Ok(Ok(p)) => p,
                 Ok(Err(_)) => return Err(RuntimeError::Closed),
                 Err(_) => {
                     return Err(RuntimeError::Busy {
-                        waited_ms: self.wait.as_millis() as u64,
+                        waited_ms: wait.as_millis() as u64,
                     })
                 }
-            };
+            },
+        };
         let jobs = self.jobs.as_ref().ok_or(RuntimeError::Closed)?;
         let (reply, answer) = oneshot::channel();
         jobs.send(Job {

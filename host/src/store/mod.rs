@@ -64,13 +64,24 @@ pub struct NewEvent {
     pub received_at_us: i64,
     pub event_time_us: Option<i64>,
     pub raw: String,
+    /// Envelope metadata (syslog header fields, ...) as a JSON object, if any.
+    pub metadata: Option<String>,
     /// The normalized JSON object, or the reason the event was rejected.
     pub outcome: Result<String, String>,
 }
 
 struct WriteRequest {
     events: Vec<NewEvent>,
-    reply: oneshot::Sender<Result<(), StoreError>>,
+    reply: oneshot::Sender<Result<(), CommitError>>,
+}
+
+/// A failed commit gives the events back, so that a caller may retry them (same IDs: a retry
+/// never duplicates) or refuse them; nothing of them is stored.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct CommitError {
+    pub error: StoreError,
+    pub events: Vec<NewEvent>,
 }
 
 /// A cheap, cloneable handle to the writer thread.
@@ -114,23 +125,36 @@ impl Store {
     ///
     /// Fails with [`StoreError::Busy`] when the queue stays full longer than the configured
     /// enqueue timeout: callers answer "try again later" rather than queue without bound.
-    pub async fn commit(&self, events: Vec<NewEvent>) -> Result<(), StoreError> {
+    pub async fn commit(&self, events: Vec<NewEvent>) -> Result<(), CommitError> {
         if events.is_empty() {
             return Ok(());
         }
         let permit =
             match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
                 Ok(Ok(permit)) => permit,
-                Ok(Err(_)) => return Err(StoreError::Closed),
+                Ok(Err(_)) => {
+                    return Err(CommitError {
+                        error: StoreError::Closed,
+                        events,
+                    })
+                }
                 Err(_) => {
-                    return Err(StoreError::Busy {
-                        waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
+                    return Err(CommitError {
+                        error: StoreError::Busy {
+                            waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
+                        },
+                        events,
                     })
                 }
             };
         let (reply, answer) = oneshot::channel();
         permit.send(WriteRequest { events, reply });
-        answer.await.unwrap_or(Err(StoreError::Closed))
+        answer.await.unwrap_or_else(|_| {
+            Err(CommitError {
+                error: StoreError::Closed,
+                events: Vec::new(),
+            })
+        })
     }
 
     /// Number of write requests waiting for the writer.

@@ -19,6 +19,7 @@ pub struct StoredEvent {
     pub status: &'static str,
     pub error: Option<String>,
     pub raw: String,
+    pub metadata: Option<serde_json::Value>,
     pub normalized: Option<serde_json::Value>,
 }
 
@@ -36,7 +37,7 @@ pub struct Reader {
 }
 
 const COLUMNS: &str =
-    "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized";
+    "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized, metadata";
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
@@ -114,6 +115,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         },
         error: row.get(8)?,
         raw: row.get(9)?,
+        metadata: row
+            .get::<_, Option<String>>(11)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
         normalized: normalized.and_then(|s| serde_json::from_str(&s).ok()),
     })
 }

@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS events (
     received_at INTEGER NOT NULL,   -- microseconds since the Unix epoch
     event_time  INTEGER,            -- microseconds since the Unix epoch
     raw         TEXT    NOT NULL,
+    metadata    TEXT,               -- envelope metadata, JSON object
     normalized  TEXT,               -- JSON object when status = 0
     status      INTEGER NOT NULL,   -- 0 ok, 1 error
     error       TEXT                -- rejection reason when status = 1
@@ -52,6 +53,7 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
         .map_err(|e| open_err(&e))?;
     conn.execute_batch(SCHEMA).map_err(|e| open_err(&e))?;
+    migrate(&conn).map_err(|e| open_err(&e))?;
     Ok(conn)
 }
 
@@ -71,4 +73,17 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(|e| open_err(&e))?;
     Ok(conn)
+}
+
+/// Brings a store written by an older version up to the current schema.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has_metadata: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'metadata'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_metadata {
+        conn.execute_batch("ALTER TABLE events ADD COLUMN metadata TEXT")?;
+    }
+    Ok(())
 }

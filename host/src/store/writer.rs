@@ -1,6 +1,6 @@
 //! The writer thread: drains the queue into one transaction per round (group commit).
 
-use super::{NewEvent, StoreError, WriteRequest};
+use super::{CommitError, NewEvent, StoreError, WriteRequest};
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use tokio::sync::mpsc;
@@ -29,7 +29,14 @@ pub fn run(mut conn: Connection, mut rx: mpsc::Receiver<WriteRequest>, max_event
         });
         for req in round.drain(..) {
             // A requester that went away (client disconnected) is fine: its events are stored.
-            let _ = req.reply.send(result.clone());
+            let answer = match &result {
+                Ok(()) => Ok(()),
+                Err(error) => Err(CommitError {
+                    error: error.clone(),
+                    events: req.events,
+                }),
+            };
+            let _ = req.reply.send(answer);
         }
     }
     tracing::debug!("Store writer exits: queue closed and drained.");
@@ -40,8 +47,8 @@ fn write_round(conn: &mut Connection, round: &[WriteRequest]) -> rusqlite::Resul
     let mut daily: HashMap<(&str, i64), (i64, i64)> = HashMap::new();
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO events (id, intake, entity, format, protocol, received_at, event_time, raw, normalized, status, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT INTO events (id, intake, entity, format, protocol, received_at, event_time, raw, metadata, normalized, status, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?;
         for ev in round.iter().flat_map(|r| r.events.iter()) {
             insert_event(&mut insert, ev)?;
@@ -76,6 +83,7 @@ fn insert_event(stmt: &mut rusqlite::CachedStatement<'_>, ev: &NewEvent) -> rusq
         ev.received_at_us,
         ev.event_time_us,
         ev.raw,
+        ev.metadata,
         normalized,
         status,
         error,

@@ -1,0 +1,251 @@
+//! Syslog over TLS (RFC 5425, RFC 6587 framing): each message is attributed to an intake by
+//! the key in its structured data (`[SEKOIA@53288 intake_key="…"]`), or by the listener's
+//! bound intake. Syslog has no acknowledgement: a rejected message is counted and logged.
+
+use super::stream::{self, Batch, BatchItem, CloseReason, Flow, StreamProtocol, StreamSettings};
+use super::ConnectionHandler;
+use crate::config::SyslogSettings;
+use crate::framing::syslog::{SyslogFrame, SyslogFramer};
+use crate::pipeline::{Incoming, Pipeline, PipelineError};
+use crate::registry::RegistryHandle;
+use crate::store::Protocol;
+use crate::syslog::{self, ParseOptions, SyslogMessage};
+use crate::telemetry::{ListenerStats, Rejection};
+use bytes::BytesMut;
+use chrono::Utc;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpStream;
+use tokio_rustls::server::TlsStream;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+/// A connection logs its first rejections in full, then one in this many.
+const LOG_FIRST_REJECTIONS: u64 = 5;
+const LOG_EVERY_NTH_REJECTION: u64 = 10_000;
+
+#[derive(Clone)]
+pub struct SyslogHandler {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    registry: Arc<RegistryHandle>,
+    pipeline: Arc<Pipeline>,
+    sd_id: String,
+    rfc3164_zone: chrono::FixedOffset,
+    max_frame_bytes: usize,
+    /// Set for a listener bound to one intake.
+    bound_intake: Option<String>,
+    stream: StreamSettings,
+    stats: Arc<ListenerStats>,
+}
+
+impl SyslogHandler {
+    pub fn new(
+        registry: Arc<RegistryHandle>,
+        pipeline: Arc<Pipeline>,
+        settings: &SyslogSettings,
+        bound_intake: Option<String>,
+        stats: Arc<ListenerStats>,
+    ) -> SyslogHandler {
+        SyslogHandler {
+            shared: Arc::new(Shared {
+                registry,
+                pipeline,
+                sd_id: settings.sd_id.clone(),
+                rfc3164_zone: settings.rfc3164_zone,
+                max_frame_bytes: settings.max_frame_bytes,
+                bound_intake,
+                stream: StreamSettings {
+                    protocol: Protocol::Syslog,
+                    max_batch_events: settings.batch_events,
+                    max_inflight_batches: settings.inflight_batches,
+                    idle_timeout: settings.idle_timeout,
+                },
+                stats,
+            }),
+        }
+    }
+}
+
+impl ConnectionHandler for SyslogHandler {
+    async fn handle(
+        self,
+        stream: TlsStream<TcpStream>,
+        peer: SocketAddr,
+        shutdown: CancellationToken,
+    ) {
+        let stats = self.shared.stats.clone();
+        ListenerStats::add(&stats.connections, 1);
+        let connection = SyslogConnection {
+            shared: self.shared.clone(),
+            peer,
+            peer_text: peer.to_string(),
+            rejections: 0,
+        };
+        let reason = stream::run(
+            stream,
+            peer,
+            connection,
+            self.shared.pipeline.clone(),
+            self.shared.stream.clone(),
+            shutdown,
+        )
+        .await;
+        if let CloseReason::Framing(_) = reason {
+            ListenerStats::add(&stats.framing_errors, 1);
+        }
+    }
+}
+
+struct SyslogConnection {
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    peer_text: String,
+    rejections: u64,
+}
+
+impl SyslogConnection {
+    fn reject(&mut self, why: Rejection, detail: &str) {
+        self.shared.stats.reject(why);
+        self.rejections += 1;
+        if self.rejections <= LOG_FIRST_REJECTIONS || self.rejections % LOG_EVERY_NTH_REJECTION == 0
+        {
+            tracing::warn!(peer = %self.peer, reason = why.as_str(), detail, rejections_on_connection = self.rejections, "Syslog message rejected.");
+        }
+    }
+
+    /// The message as the pipeline takes it, or why it is rejected. Never mentions the key.
+    fn incoming(&self, message: &SyslogMessage<'_>) -> Result<Incoming, (Rejection, String)> {
+        let shared = &self.shared;
+        let key_element = message
+            .structured_data
+            .iter()
+            .position(|e| e.id == shared.sd_id);
+        let registry = shared.registry.current();
+        let intake = match &shared.bound_intake {
+            Some(name) => registry.intake_by_name(name).ok_or_else(|| {
+                (
+                    Rejection::UnknownKey,
+                    format!("bound intake {name:?} is no longer configured"),
+                )
+            })?,
+            None => {
+                let key = key_element
+                    .and_then(|i| message.structured_data[i].param("intake_key"))
+                    .ok_or_else(|| {
+                        (
+                            Rejection::NoKey,
+                            format!("no {} intake_key element", shared.sd_id),
+                        )
+                    })?;
+                registry
+                    .intake_for_key(key)
+                    .ok_or_else(|| (Rejection::UnknownKey, "unknown intake key".to_string()))?
+            }
+        }
+        .clone();
+        Ok(Incoming {
+            intake,
+            raw: message.msg.to_string(),
+            client_time: message.timestamp,
+            metadata: envelope(message, key_element, &self.peer_text),
+        })
+    }
+}
+
+impl StreamProtocol for SyslogConnection {
+    type Decoder = SyslogFramer;
+    type Tag = ();
+
+    fn decoder(&self) -> SyslogFramer {
+        SyslogFramer::new(self.shared.max_frame_bytes)
+    }
+
+    fn on_frame(&mut self, frame: SyslogFrame, batch: &mut Batch<()>) -> Flow {
+        ListenerStats::add(&self.shared.stats.received, 1);
+        let bytes = match frame {
+            SyslogFrame::Oversized { len } => {
+                let detail = format!("{len} bytes, limit {}", self.shared.max_frame_bytes);
+                self.reject(Rejection::Oversized, &detail);
+                return Flow::Continue;
+            }
+            SyslogFrame::Message(bytes) => bytes,
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let options = ParseOptions {
+            now: Utc::now(),
+            rfc3164_zone: self.shared.rfc3164_zone,
+        };
+        let result = match syslog::parse(&text, &options) {
+            Ok(message) => self.incoming(&message),
+            Err(e) => Err((Rejection::Malformed, e.to_string())),
+        };
+        match result {
+            Ok(event) => batch.event(event, ()),
+            Err((why, detail)) => self.reject(why, &detail),
+        }
+        Flow::Continue
+    }
+
+    fn on_committed(
+        &mut self,
+        items: Vec<BatchItem<()>>,
+        result: Result<Vec<Uuid>, PipelineError>,
+        _out: &mut BytesMut,
+    ) {
+        let stats = &self.shared.stats;
+        match result {
+            Ok(ids) => ListenerStats::add(&stats.stored, ids.len() as u64),
+            Err(_) => ListenerStats::add(&stats.store_failures, items.len() as u64),
+        }
+    }
+
+    fn on_close(&mut self, _reason: &CloseReason, _out: &mut BytesMut) {}
+}
+
+/// The header fields a component sees, under their ECS names. The key element is left out.
+fn envelope(
+    m: &SyslogMessage<'_>,
+    key_element: Option<usize>,
+    peer: &str,
+) -> Vec<(String, String)> {
+    let mut md = Vec::with_capacity(12);
+    let mut put = |name: &str, value: String| md.push((name.to_string(), value));
+    if let Some(p) = m.priority {
+        put("log.syslog.priority", p.value().to_string());
+        put("log.syslog.facility.code", p.facility.to_string());
+        put("log.syslog.facility.name", p.facility_name().to_string());
+        put("log.syslog.severity.code", p.severity.to_string());
+        put("log.syslog.severity.name", p.severity_name().to_string());
+    }
+    if let Some(v) = m.version {
+        put("log.syslog.version", v.to_string());
+    }
+    for (name, value) in [
+        ("log.syslog.hostname", m.hostname),
+        ("log.syslog.appname", m.app_name),
+        ("log.syslog.procid", m.procid),
+        ("log.syslog.msgid", m.msgid),
+    ] {
+        if let Some(v) = value {
+            put(name, v.to_string());
+        }
+    }
+    let others: Vec<_> = m
+        .structured_data
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != key_element)
+        .map(|(_, e)| e.clone())
+        .collect();
+    if !others.is_empty() {
+        put(
+            "log.syslog.structured_data",
+            syslog::format_structured_data(&others),
+        );
+    }
+    put("log.source.address", peer.to_string());
+    md
+}

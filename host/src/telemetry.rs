@@ -1,0 +1,75 @@
+//! Counters of what the listeners saw, by name, so logs, tests and (later) metrics agree.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Counters of one stream listener.
+#[derive(Debug, Default)]
+pub struct ListenerStats {
+    pub connections: AtomicU64,
+    pub received: AtomicU64,
+    pub stored: AtomicU64,
+    pub rejected_no_key: AtomicU64,
+    pub rejected_unknown_key: AtomicU64,
+    pub rejected_malformed: AtomicU64,
+    pub rejected_oversized: AtomicU64,
+    pub framing_errors: AtomicU64,
+    pub store_failures: AtomicU64,
+}
+
+/// Why a syslog message was not stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    NoKey,
+    UnknownKey,
+    Malformed,
+    Oversized,
+}
+
+impl Rejection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NoKey => "no intake key",
+            Self::UnknownKey => "unknown intake key",
+            Self::Malformed => "malformed message",
+            Self::Oversized => "message over the size limit",
+        }
+    }
+}
+
+impl ListenerStats {
+    pub fn reject(&self, why: Rejection) {
+        let counter = match why {
+            Rejection::NoKey => &self.rejected_no_key,
+            Rejection::UnknownKey => &self.rejected_unknown_key,
+            Rejection::Malformed => &self.rejected_malformed,
+            Rejection::Oversized => &self.rejected_oversized,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn add(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn get(counter: &AtomicU64) -> u64 {
+        counter.load(Ordering::Relaxed)
+    }
+
+    /// `name=value` pairs, for the shutdown log line and tests.
+    pub fn snapshot(&self) -> Vec<(&'static str, u64)> {
+        vec![
+            ("connections", Self::get(&self.connections)),
+            ("received", Self::get(&self.received)),
+            ("stored", Self::get(&self.stored)),
+            ("rejected_no_key", Self::get(&self.rejected_no_key)),
+            (
+                "rejected_unknown_key",
+                Self::get(&self.rejected_unknown_key),
+            ),
+            ("rejected_malformed", Self::get(&self.rejected_malformed)),
+            ("rejected_oversized", Self::get(&self.rejected_oversized)),
+            ("framing_errors", Self::get(&self.framing_errors)),
+            ("store_failures", Self::get(&self.store_failures)),
+        ]
+    }
+}
