@@ -1,7 +1,7 @@
 //! raw event → format component → UUIDv7 → durable store: the only module that sees all four.
 
 use crate::registry::IntakeEntry;
-use crate::runtime::{self, Event, LoadedFormat, Runtime, RuntimeError, WitProtocol};
+use crate::runtime::{self, Event, LoadedFormat, Runtime, RuntimeError, SyslogHeader, WitProtocol};
 use crate::store::{CommitError, NewEvent, Protocol, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -23,7 +23,11 @@ pub struct Incoming {
     pub intake: Arc<IntakeEntry>,
     pub raw: String,
     pub client_time: Option<DateTime<Utc>>,
-    /// Envelope metadata as (ECS field name, value).
+    /// The sender's `ip:port`.
+    pub source_address: Option<String>,
+    /// The syslog header, for events that came as syslog.
+    pub syslog: Option<SyslogHeader>,
+    /// Other envelope metadata as (ECS field name, value).
     pub metadata: Vec<(String, String)>,
 }
 
@@ -127,6 +131,8 @@ impl Pipeline {
                 received_at: received,
                 client_time: ev.client_time.map(runtime::from_timestamp),
                 protocol: wit_protocol,
+                source_address: ev.source_address,
+                syslog: ev.syslog,
                 metadata: ev.metadata,
             });
             intakes.push(ev.intake);
@@ -167,14 +173,14 @@ impl Pipeline {
                 return Err(RuntimeError::Closed);
             };
             prepared.push(NewEvent {
-                id: Uuid::now_v7(),
+                id: crate::store::ids::next(),
                 intake: intake.name.clone(),
                 entity: intake.entity.clone(),
                 format: intake.format_name.clone(),
                 protocol,
                 received_at_us: received_us,
                 event_time_us: outcome.event_time_us,
-                metadata: metadata_json(&event.metadata),
+                metadata: envelope_json(&event),
                 raw: event.raw,
                 outcome: outcome.normalized,
             });
@@ -183,15 +189,74 @@ impl Pipeline {
     }
 }
 
-fn metadata_json(pairs: &[(String, String)]) -> Option<String> {
-    if pairs.is_empty() {
+/// The envelope as stored: a JSON object of ECS names, written directly (this runs per event).
+fn envelope_json(event: &Event) -> Option<String> {
+    if event.source_address.is_none() && event.syslog.is_none() && event.metadata.is_empty() {
         return None;
     }
-    let map: serde_json::Map<String, serde_json::Value> = pairs
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect();
-    Some(serde_json::Value::Object(map).to_string())
+    let mut out = JsonObject::default();
+    if let Some(a) = &event.source_address {
+        out.string("log.source.address", a);
+    }
+    if let Some(h) = &event.syslog {
+        if let Some(f) = h.facility {
+            out.number("log.syslog.facility.code", u64::from(f));
+        }
+        if let Some(s) = h.severity {
+            out.number("log.syslog.severity.code", u64::from(s));
+        }
+        if let Some(v) = h.version {
+            out.number("log.syslog.version", u64::from(v));
+        }
+        for (key, value) in [
+            ("log.syslog.hostname", &h.hostname),
+            ("log.syslog.appname", &h.app_name),
+            ("log.syslog.procid", &h.procid),
+            ("log.syslog.msgid", &h.msgid),
+            ("log.syslog.structured_data", &h.structured_data),
+        ] {
+            if let Some(v) = value {
+                out.string(key, v);
+            }
+        }
+    }
+    for (k, v) in &event.metadata {
+        out.string(k, v);
+    }
+    out.finish()
+}
+
+/// A JSON object written field by field.
+#[derive(Default)]
+struct JsonObject {
+    buf: Vec<u8>,
+}
+
+impl JsonObject {
+    fn key(&mut self, key: &str) {
+        self.buf.push(if self.buf.is_empty() { b'{' } else { b',' });
+        // Writing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.buf, key);
+        self.buf.push(b':');
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        self.key(key);
+        let _ = serde_json::to_writer(&mut self.buf, value);
+    }
+
+    fn number(&mut self, key: &str, value: u64) {
+        self.key(key);
+        self.buf.extend_from_slice(value.to_string().as_bytes());
+    }
+
+    fn finish(mut self) -> Option<String> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        self.buf.push(b'}');
+        String::from_utf8(self.buf).ok()
+    }
 }
 
 fn wit_protocol(p: Protocol) -> WitProtocol {

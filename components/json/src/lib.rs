@@ -2,14 +2,12 @@
 //!
 //! The object is kept as the sender wrote it (top-level keys kept, nested objects kept nested;
 //! no field is invented) except `@timestamp`: kept if present, otherwise copied from
-//! `timestamp` if present, otherwise set from the client time or the reception time. A `null`
-//! counts as absent. The host rewrites `@timestamp` to RFC 3339 UTC whatever its datetime
+//! `timestamp` if present, otherwise left to the host (client time, else reception time). A
+//! `null` counts as absent. The host rewrites `@timestamp` to RFC 3339 UTC whatever its datetime
 //! format. Keys come out sorted (serde_json's default map), which JSON does not care about.
 
 use edge_format_sdk::serde_json;
-use edge_format_sdk::{
-    describe, timestamp_value, Description, Event, Fields, Format, Value, TIMESTAMP,
-};
+use edge_format_sdk::{describe, Description, Event, Fields, Format, Value, TIMESTAMP};
 
 pub struct Json;
 
@@ -44,12 +42,11 @@ impl Format for Json {
             Ok(other) => return Err(format!("expected a JSON object, got {}", kind(&other))),
             Err(e) => return Err(format!("invalid JSON: {e}")),
         };
+        // Without a time of its own, `@timestamp` is left to the host (client or reception time).
         if !present(&fields, TIMESTAMP) {
-            let timestamp = match fields.get("timestamp") {
-                Some(value) if !value.is_null() => value.clone(),
-                _ => timestamp_value(&event),
-            };
-            fields.insert(TIMESTAMP.into(), timestamp);
+            if let Some(value) = fields.get("timestamp").filter(|v| !v.is_null()).cloned() {
+                fields.insert(TIMESTAMP.into(), value);
+            }
         }
         Ok(fields)
     }
@@ -74,6 +71,8 @@ mod tests {
                 nanoseconds: 0,
             }),
             protocol: Protocol::Https,
+            source_address: None,
+            syslog: None,
             metadata: vec![("log.syslog.hostname".into(), "fw1".into())],
         }
     }
@@ -95,18 +94,15 @@ mod tests {
     }
 
     #[test]
-    fn copies_timestamp_then_falls_back_to_event_time() {
+    fn copies_timestamp_else_leaves_it_to_the_host() {
         assert_eq!(
             normalize(r#"{"timestamp":1714564800123,"x":1}"#),
             Ok(json!({"timestamp":1714564800123_u64,"@timestamp":1714564800123_u64,"x":1}))
         );
-        assert_eq!(
-            normalize(r#"{"x":1}"#),
-            Ok(json!({"x":1,"@timestamp":"2024-05-01T12:00:01.000Z"}))
-        );
+        assert_eq!(normalize(r#"{"x":1}"#), Ok(json!({"x":1})));
         assert_eq!(
             normalize(r#"{"@timestamp":null,"timestamp":null}"#),
-            Ok(json!({"timestamp":null,"@timestamp":"2024-05-01T12:00:01.000Z"}))
+            Ok(json!({"timestamp":null,"@timestamp":null}))
         );
     }
 

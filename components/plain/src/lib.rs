@@ -1,7 +1,7 @@
-//! The `plain` format: any text line becomes
-//! `{"message": <raw>, "@timestamp": <client time or reception time, RFC 3339>}`,
-//! plus the envelope metadata whose names are dotted ECS names, as flat dotted keys
-//! (`{"log.syslog.hostname": "fw1"}`). An empty or whitespace-only event is rejected.
+//! The `plain` format: any text line becomes `{"message": <raw>}` plus its envelope as ECS
+//! fields (`log.syslog.*`, `log.hostname`, `log.source.address`) and the metadata pairs whose
+//! names are dotted ECS names, as flat dotted keys. `@timestamp` is left to the host (client
+//! time, else reception time). An empty or whitespace-only event is rejected.
 
 use edge_format_sdk::{describe, message_event, Description, Event, Fields, Format};
 
@@ -38,6 +38,8 @@ mod tests {
             },
             client_time: None,
             protocol: Protocol::Syslog,
+            source_address: None,
+            syslog: None,
             metadata: vec![("log.syslog.hostname".into(), "fw1".into())],
         }
     }
@@ -50,22 +52,10 @@ mod tests {
             first,
             json!({
                 "message": "  hello  ",
-                "@timestamp": "2024-05-01T12:00:00.250Z",
                 "log.syslog.hostname": "fw1",
             })
         );
         assert_eq!(out[1], Err("empty event".to_string()));
-    }
-
-    #[test]
-    fn client_time_wins() {
-        let mut e = event("x");
-        e.client_time = Some(Timestamp {
-            seconds: 0,
-            nanoseconds: 0,
-        });
-        let fields = Plain::normalize_one(e).expect("ok");
-        assert_eq!(fields["@timestamp"], "1970-01-01T00:00:00.000Z");
     }
 
     #[test]

@@ -51,17 +51,106 @@ pub fn insert_metadata(fields: &mut Fields, metadata: Vec<(String, String)>) {
 }
 
 /// The generic text-line normalization (what the builtin `plain` format does):
-/// `{"message": raw, "@timestamp": client time or reception time}` plus the dotted ECS metadata.
+/// `{"message": raw}` plus the envelope ([`insert_envelope`]) and the dotted ECS metadata.
+/// `@timestamp` is left to the host, which sets it to the client time or the reception time.
 /// Rejects an empty or whitespace-only event with "empty event".
-pub fn message_event(event: Event) -> Result<Fields, String> {
+pub fn message_event(mut event: Event) -> Result<Fields, String> {
     if event.raw.trim().is_empty() {
         return Err("empty event".into());
     }
     let mut fields = Fields::new();
-    fields.insert(TIMESTAMP.into(), timestamp_value(&event));
+    insert_envelope(&mut fields, &mut event);
     fields.insert(MESSAGE.into(), Value::String(event.raw));
     insert_metadata(&mut fields, event.metadata);
     Ok(fields)
+}
+
+/// Moves the envelope into ECS fields: the syslog header as `log.syslog.*` (codes as numbers,
+/// names as strings; the hostname also as `log.hostname`) and the sender's address as
+/// `log.source.address`.
+pub fn insert_envelope(fields: &mut Fields, event: &mut Event) {
+    if let Some(address) = event.source_address.take() {
+        fields.insert("log.source.address".into(), Value::String(address));
+    }
+    let Some(header) = event.syslog.take() else {
+        return;
+    };
+    if let (Some(facility), Some(severity)) = (header.facility, header.severity) {
+        fields.insert(
+            "log.syslog.priority".into(),
+            Value::from(u16::from(facility) * 8 + u16::from(severity)),
+        );
+    }
+    if let Some(facility) = header.facility {
+        fields.insert("log.syslog.facility.code".into(), Value::from(facility));
+        fields.insert(
+            "log.syslog.facility.name".into(),
+            Value::from(facility_name(facility)),
+        );
+    }
+    if let Some(severity) = header.severity {
+        fields.insert("log.syslog.severity.code".into(), Value::from(severity));
+        fields.insert(
+            "log.syslog.severity.name".into(),
+            Value::from(severity_name(severity)),
+        );
+    }
+    if let Some(version) = header.version {
+        fields.insert("log.syslog.version".into(), Value::from(version));
+    }
+    if let Some(hostname) = header.hostname {
+        fields.insert("log.hostname".into(), Value::String(hostname.clone()));
+        fields.insert("log.syslog.hostname".into(), Value::String(hostname));
+    }
+    for (key, value) in [
+        ("log.syslog.appname", header.app_name),
+        ("log.syslog.procid", header.procid),
+        ("log.syslog.msgid", header.msgid),
+        ("log.syslog.structured_data", header.structured_data),
+    ] {
+        if let Some(value) = value {
+            fields.insert(key.into(), Value::String(value));
+        }
+    }
+}
+
+/// The RFC 5424 facility keyword.
+pub fn facility_name(code: u8) -> &'static str {
+    const NAMES: [&str; 24] = [
+        "kern",
+        "user",
+        "mail",
+        "daemon",
+        "auth",
+        "syslog",
+        "lpr",
+        "news",
+        "uucp",
+        "cron",
+        "authpriv",
+        "ftp",
+        "ntp",
+        "security",
+        "console",
+        "solaris-cron",
+        "local0",
+        "local1",
+        "local2",
+        "local3",
+        "local4",
+        "local5",
+        "local6",
+        "local7",
+    ];
+    NAMES.get(usize::from(code)).copied().unwrap_or("unknown")
+}
+
+/// The RFC 5424 severity keyword.
+pub fn severity_name(code: u8) -> &'static str {
+    const NAMES: [&str; 8] = [
+        "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+    ];
+    NAMES.get(usize::from(code)).copied().unwrap_or("unknown")
 }
 
 #[cfg(test)]
@@ -133,10 +222,47 @@ mod tests {
             Value::Object(fields),
             json!({
                 "message": "hello world",
-                "@timestamp": "2024-05-01T12:00:00.000Z",
                 "log.syslog.hostname": "fw1",
             })
         );
+    }
+
+    #[test]
+    fn syslog_envelope_becomes_ecs_fields_with_numbers() {
+        let mut e = event("m");
+        e.source_address = Some("192.0.2.1:514".into());
+        e.syslog = Some(crate::SyslogHeader {
+            facility: Some(4),
+            severity: Some(6),
+            version: Some(1),
+            hostname: Some("fw1".into()),
+            app_name: Some("sshd".into()),
+            procid: Some("42".into()),
+            msgid: None,
+            structured_data: Some("[x@1 a=\"b\"]".into()),
+        });
+        let fields = message_event(e).expect("normalized");
+        assert_eq!(
+            Value::Object(fields),
+            json!({
+                "message": "m",
+                "log.source.address": "192.0.2.1:514",
+                "log.syslog.priority": 38,
+                "log.syslog.facility.code": 4,
+                "log.syslog.facility.name": "auth",
+                "log.syslog.severity.code": 6,
+                "log.syslog.severity.name": "info",
+                "log.syslog.version": 1,
+                "log.hostname": "fw1",
+                "log.syslog.hostname": "fw1",
+                "log.syslog.appname": "sshd",
+                "log.syslog.procid": "42",
+                "log.syslog.structured_data": "[x@1 a=\"b\"]",
+            })
+        );
+        assert_eq!(facility_name(23), "local7");
+        assert_eq!(facility_name(24), "unknown");
+        assert_eq!(severity_name(0), "emerg");
     }
 
     #[test]

@@ -17,6 +17,7 @@
 //!
 //!     fn normalize_one(event: Event) -> Result<Fields, String> {
 //!         let mut fields = Fields::new();
+//!         // Optional: the host sets `@timestamp` to this when a format leaves it out.
 //!         fields.insert("@timestamp".into(), Value::String(format_rfc3339(event_time(&event))));
 //!         fields.insert("message".into(), Value::String(event.raw.to_uppercase()));
 //!         Ok(fields)
@@ -45,8 +46,8 @@ mod fields;
 mod time;
 
 pub use fields::{
-    event_time, insert_metadata, is_dotted_ecs_name, message_event, metadata, timestamp_value,
-    MESSAGE, TIMESTAMP,
+    event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event,
+    metadata, severity_name, timestamp_value, MESSAGE, TIMESTAMP,
 };
 pub use time::format_rfc3339;
 
@@ -67,7 +68,7 @@ pub mod bindings {
     });
 }
 
-pub use bindings::edge::format::types::{Description, Event, Protocol, Timestamp};
+pub use bindings::edge::format::types::{Description, Event, Protocol, SyslogHeader, Timestamp};
 
 /// A normalized event before serialization: a JSON object with flat dotted ECS keys.
 pub type Fields = Map<String, Value>;
@@ -177,6 +178,8 @@ mod tests {
             },
             client_time: None,
             protocol: Protocol::Https,
+            source_address: None,
+            syslog: None,
             metadata: Vec::new(),
         }
     }
@@ -185,10 +188,7 @@ mod tests {
     fn batch_keeps_order_and_count() {
         let out = Echo::normalize(vec![event("a"), event("bad"), event("c")]);
         assert_eq!(out.len(), 3);
-        assert_eq!(
-            out[0].as_deref(),
-            Ok(r#"{"@timestamp":"2024-05-01T12:00:00.000Z","message":"a"}"#)
-        );
+        assert_eq!(out[0].as_deref(), Ok(r#"{"message":"a"}"#));
         assert_eq!(out[1], Err("bad event".to_string()));
         assert!(out[2]
             .as_deref()

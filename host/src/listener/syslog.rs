@@ -8,6 +8,7 @@ use crate::config::SyslogSettings;
 use crate::framing::syslog::{SyslogFrame, SyslogFramer};
 use crate::pipeline::{Incoming, Pipeline, PipelineError};
 use crate::registry::RegistryHandle;
+use crate::runtime::SyslogHeader;
 use crate::store::Protocol;
 use crate::syslog::{self, ParseOptions, SyslogMessage};
 use crate::telemetry::{ListenerStats, Rejection};
@@ -110,7 +111,8 @@ impl SyslogConnection {
     fn reject(&mut self, why: Rejection, detail: &str) {
         self.shared.stats.reject(why);
         self.rejections += 1;
-        if self.rejections <= LOG_FIRST_REJECTIONS || self.rejections % LOG_EVERY_NTH_REJECTION == 0
+        if self.rejections <= LOG_FIRST_REJECTIONS
+            || self.rejections.is_multiple_of(LOG_EVERY_NTH_REJECTION)
         {
             tracing::warn!(peer = %self.peer, reason = why.as_str(), detail, rejections_on_connection = self.rejections, "Syslog message rejected.");
         }
@@ -150,7 +152,9 @@ impl SyslogConnection {
             intake,
             raw: message.msg.to_string(),
             client_time: message.timestamp,
-            metadata: envelope(message, key_element, &self.peer_text),
+            source_address: Some(self.peer_text.clone()),
+            syslog: Some(header(message, key_element)),
+            metadata: Vec::new(),
         })
     }
 }
@@ -205,34 +209,8 @@ impl StreamProtocol for SyslogConnection {
     fn on_close(&mut self, _reason: &CloseReason, _out: &mut BytesMut) {}
 }
 
-/// The header fields a component sees, under their ECS names. The key element is left out.
-fn envelope(
-    m: &SyslogMessage<'_>,
-    key_element: Option<usize>,
-    peer: &str,
-) -> Vec<(String, String)> {
-    let mut md = Vec::with_capacity(12);
-    let mut put = |name: &str, value: String| md.push((name.to_string(), value));
-    if let Some(p) = m.priority {
-        put("log.syslog.priority", p.value().to_string());
-        put("log.syslog.facility.code", p.facility.to_string());
-        put("log.syslog.facility.name", p.facility_name().to_string());
-        put("log.syslog.severity.code", p.severity.to_string());
-        put("log.syslog.severity.name", p.severity_name().to_string());
-    }
-    if let Some(v) = m.version {
-        put("log.syslog.version", v.to_string());
-    }
-    for (name, value) in [
-        ("log.syslog.hostname", m.hostname),
-        ("log.syslog.appname", m.app_name),
-        ("log.syslog.procid", m.procid),
-        ("log.syslog.msgid", m.msgid),
-    ] {
-        if let Some(v) = value {
-            put(name, v.to_string());
-        }
-    }
+/// The header a component sees. The intake-key element is left out of the structured data.
+fn header(m: &SyslogMessage<'_>, key_element: Option<usize>) -> SyslogHeader {
     let others: Vec<_> = m
         .structured_data
         .iter()
@@ -240,12 +218,14 @@ fn envelope(
         .filter(|(i, _)| Some(*i) != key_element)
         .map(|(_, e)| e.clone())
         .collect();
-    if !others.is_empty() {
-        put(
-            "log.syslog.structured_data",
-            syslog::format_structured_data(&others),
-        );
+    SyslogHeader {
+        facility: m.priority.map(|p| p.facility),
+        severity: m.priority.map(|p| p.severity),
+        version: m.version,
+        hostname: m.hostname.map(str::to_string),
+        app_name: m.app_name.map(str::to_string),
+        procid: m.procid.map(str::to_string),
+        msgid: m.msgid.map(str::to_string),
+        structured_data: (!others.is_empty()).then(|| syslog::format_structured_data(&others)),
     }
-    put("log.source.address", peer.to_string());
-    md
 }

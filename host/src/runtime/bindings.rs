@@ -9,4 +9,4 @@ wasmtime::component::bindgen!({
 /// compiled wasm file everywhere else in the host.
 pub use self::Component as FormatWorld;
 pub use self::ComponentPre as FormatWorldPre;
-pub use edge::format::types::{Description, Event, Protocol, Timestamp};
+pub use edge::format::types::{Description, Event, Protocol, SyslogHeader, Timestamp};

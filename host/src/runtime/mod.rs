@@ -12,7 +12,7 @@ mod finalize;
 mod format;
 mod worker;
 
-pub use bindings::{Description, Event, Protocol as WitProtocol, Timestamp};
+pub use bindings::{Description, Event, Protocol as WitProtocol, SyslogHeader, Timestamp};
 pub use finalize::{from_datetime as from_timestamp, Outcome};
 pub use format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
 

@@ -5,6 +5,8 @@
 //! means "on disk". The writer groups every batch waiting in its queue into one transaction
 //! (group commit): concurrent requests share the cost of one fsync.
 
+mod checkpoint;
+pub mod ids;
 mod query;
 mod schema;
 mod writer;
@@ -94,6 +96,7 @@ pub struct Store {
 /// Owns the writer thread; [`StoreWriter::join`] waits until every queued batch is committed.
 pub struct StoreWriter {
     thread: JoinHandle<()>,
+    checkpointer: checkpoint::Checkpointer,
 }
 
 impl StoreWriter {
@@ -102,6 +105,7 @@ impl StoreWriter {
         if self.thread.join().is_err() {
             tracing::error!("The store writer thread panicked.");
         }
+        self.checkpointer.stop();
     }
 }
 
@@ -118,7 +122,15 @@ impl Store {
                 path: path.to_path_buf(),
                 reason: format!("cannot start writer thread: {e}"),
             })?;
-        Ok((Store { tx, settings }, StoreWriter { thread }))
+        let checkpointer =
+            checkpoint::Checkpointer::start(schema::open_for_checkpoints(path)?, path)?;
+        Ok((
+            Store { tx, settings },
+            StoreWriter {
+                thread,
+                checkpointer,
+            },
+        ))
     }
 
     /// Stores `events` in one transaction and returns once it has committed.

@@ -37,7 +37,7 @@ pub struct Reader {
 }
 
 const COLUMNS: &str =
-    "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized, metadata";
+    "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized, metadata, id_low";
 
 impl Reader {
     pub fn open(path: &Path) -> Result<Reader, StoreError> {

@@ -4,26 +4,33 @@ use super::StoreError;
 use rusqlite::Connection;
 use std::path::Path;
 
+/// WAL pages after which the writer checkpoints by itself (the checkpointer normally keeps
+/// the WAL far below this).
+const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
+
+/// Bumped on every incompatible change; a store of another version is refused, not guessed at.
+pub const SCHEMA_VERSION: i64 = 2;
+
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
-    id          BLOB    NOT NULL,   -- UUIDv7, 16 bytes: time-ordered
+    id          INTEGER PRIMARY KEY, -- upper 64 bits of the UUIDv7: time-ordered, unique
+    id_low      INTEGER NOT NULL,    -- lower 64 bits of the UUIDv7
     intake      TEXT    NOT NULL,
     entity      TEXT    NOT NULL,
     format      TEXT    NOT NULL,
     protocol    TEXT    NOT NULL,
-    received_at INTEGER NOT NULL,   -- microseconds since the Unix epoch
-    event_time  INTEGER,            -- microseconds since the Unix epoch
+    received_at INTEGER NOT NULL,    -- microseconds since the Unix epoch
+    event_time  INTEGER,             -- microseconds since the Unix epoch
     raw         TEXT    NOT NULL,
-    metadata    TEXT,               -- envelope metadata, JSON object
-    normalized  TEXT,               -- JSON object when status = 0
-    status      INTEGER NOT NULL,   -- 0 ok, 1 error
-    error       TEXT                -- rejection reason when status = 1
+    metadata    TEXT,                -- envelope metadata, JSON object
+    normalized  TEXT,                -- JSON object when status = 0
+    status      INTEGER NOT NULL,    -- 0 ok, 1 error
+    error       TEXT                 -- rejection reason when status = 1
 );
-CREATE UNIQUE INDEX IF NOT EXISTS events_id ON events(id);
 CREATE INDEX IF NOT EXISTS events_intake ON events(intake, id);
 CREATE TABLE IF NOT EXISTS intake_daily (
     intake  TEXT    NOT NULL,
-    day     INTEGER NOT NULL,       -- days since the Unix epoch (UTC)
+    day     INTEGER NOT NULL,        -- days since the Unix epoch (UTC)
     events  INTEGER NOT NULL,
     errors  INTEGER NOT NULL,
     PRIMARY KEY (intake, day)
@@ -50,10 +57,43 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
             "journal_mode is {mode}, WAL is required"
         )));
     }
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
+    // A checkpointer thread copies the WAL into the database in the background; the writer
+    // only checkpoints itself if the WAL ever grows past the safety limit.
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}; PRAGMA journal_size_limit = {};",
+        64 << 20
+    ))
+    .map_err(|e| open_err(&e))?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| open_err(&e))?;
+    let has_tables: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'events'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)
+        .map_err(|e| open_err(&e))?;
+    if has_tables && version != SCHEMA_VERSION {
+        return Err(open_err(&format!(
+            "store schema version {version}, this build needs {SCHEMA_VERSION}; move the data directory aside"
+        )));
+    }
     conn.execute_batch(SCHEMA).map_err(|e| open_err(&e))?;
-    migrate(&conn).map_err(|e| open_err(&e))?;
+    conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
+        .map_err(|e| open_err(&e))?;
+    // IDs stay increasing across restarts even if the clock went back.
+    let newest: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT id, id_low FROM events ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    if let Some((high, low)) = newest {
+        super::ids::observe(super::ids::from_parts(high, low));
+    }
     Ok(conn)
 }
 
@@ -75,15 +115,16 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Brings a store written by an older version up to the current schema.
-fn migrate(conn: &Connection) -> rusqlite::Result<()> {
-    let has_metadata: bool = conn.query_row(
-        "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'metadata'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !has_metadata {
-        conn.execute_batch("ALTER TABLE events ADD COLUMN metadata TEXT")?;
-    }
-    Ok(())
+/// Opens the checkpointer's connection.
+pub fn open_for_checkpoints(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|e| StoreError::Open {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    Ok(conn)
 }

@@ -47,8 +47,8 @@ fn write_round(conn: &mut Connection, round: &[WriteRequest]) -> rusqlite::Resul
     let mut daily: HashMap<(&str, i64), (i64, i64)> = HashMap::new();
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO events (id, intake, entity, format, protocol, received_at, event_time, raw, metadata, normalized, status, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            "INSERT INTO events (id, id_low, intake, entity, format, protocol, received_at, event_time, raw, metadata, normalized, status, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         )?;
         for ev in round.iter().flat_map(|r| r.events.iter()) {
             insert_event(&mut insert, ev)?;
@@ -75,7 +75,8 @@ fn insert_event(stmt: &mut rusqlite::CachedStatement<'_>, ev: &NewEvent) -> rusq
         Err(reason) => (None, 1, Some(reason.as_str())),
     };
     stmt.execute(params![
-        ev.id.as_bytes().as_slice(),
+        super::ids::rowid(ev.id),
+        super::ids::low(ev.id),
         &*ev.intake,
         &*ev.entity,
         &*ev.format,

@@ -60,13 +60,13 @@ impl ConnectionHandler for HttpsHandler {
     async fn handle(
         self,
         stream: TlsStream<TcpStream>,
-        _peer: SocketAddr,
+        peer: SocketAddr,
         shutdown: CancellationToken,
     ) {
         let inner = self.inner.clone();
         let service = hyper::service::service_fn(move |req| {
             let inner = inner.clone();
-            async move { Ok::<_, Infallible>(inner.respond(req).await) }
+            async move { Ok::<_, Infallible>(inner.respond(req, peer).await) }
         });
         let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
         builder
@@ -97,9 +97,13 @@ impl ConnectionHandler for HttpsHandler {
 }
 
 impl Inner {
-    async fn respond(&self, req: Request<hyper::body::Incoming>) -> Response<Full<Bytes>> {
+    async fn respond(
+        &self,
+        req: Request<hyper::body::Incoming>,
+        peer: SocketAddr,
+    ) -> Response<Full<Bytes>> {
         let received_at = Utc::now();
-        match self.ingest(req, received_at).await {
+        match self.ingest(req, peer, received_at).await {
             Ok(resp) => resp,
             Err(e) => {
                 tracing::debug!(status = e.status().as_u16(), error = %e, "Request refused.");
@@ -111,6 +115,7 @@ impl Inner {
     async fn ingest(
         &self,
         req: Request<hyper::body::Incoming>,
+        peer: SocketAddr,
         received_at: DateTime<Utc>,
     ) -> Result<Response<Full<Bytes>>, ApiError> {
         // One registry for the whole request, even if a reload happens meanwhile.
@@ -154,6 +159,7 @@ impl Inner {
         }
         let events = resolve(
             &registry,
+            peer,
             items,
             outer_key,
             header_time,
@@ -172,6 +178,7 @@ impl Inner {
 /// nothing is stored for a request that gets an error.
 fn resolve(
     registry: &Registry,
+    peer: SocketAddr,
     items: Vec<Item>,
     outer_key: Option<String>,
     header_time: Option<DateTime<Utc>>,
@@ -223,6 +230,8 @@ fn resolve(
                 intake,
                 raw: item.raw,
                 client_time,
+                source_address: Some(peer.to_string()),
+                syslog: None,
                 metadata: Vec::new(),
             })
         })

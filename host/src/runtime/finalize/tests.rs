@@ -13,6 +13,8 @@ fn event(client: Option<i64>) -> Event {
             nanoseconds: 0,
         }),
         protocol: Protocol::Https,
+        source_address: None,
+        syslog: None,
         metadata: vec![],
     }
 }
