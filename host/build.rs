@@ -19,13 +19,7 @@ const WASM_TARGET: &str = "wasm32-wasip2";
 /// Components embedded in the host binary: (format name, file stem of the built `.wasm`).
 const BUILTINS: &[(&str, &str)] = &[("plain", "plain"), ("json", "json")];
 /// Components that must exist after the build (the hostile ones are used by tests).
-const EXPECTED: &[&str] = &[
-    "plain",
-    "json",
-    "hostile_loop",
-    "hostile_membomb",
-    "hostile_panic",
-];
+const EXPECTED: &[&str] = &["plain", "json", "hostile_loop", "hostile_membomb", "hostile_panic"];
 
 /// Variables that a build script inherits from cargo (or the user set for the host build) and
 /// that would misconfigure the nested build of a different workspace for a different target.
@@ -112,8 +106,7 @@ fn main() {
     );
     let target = out_dir.join("builtin_components.rs");
     if fs::read_to_string(&target).ok().as_deref() != Some(generated.as_str()) {
-        fs::write(&target, generated)
-            .unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+        fs::write(&target, generated).unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
     }
     println!("cargo:rustc-env=INTAKE_EDGE_COMPONENT_DIR={component_dir_str}");
 }

@@ -71,6 +71,9 @@ pub struct ServeArgs {
     /// Syslog-over-TLS listen address; overrides `syslog.listen` (and enables it).
     #[arg(long)]
     pub syslog: Option<SocketAddr>,
+    /// RELP-over-TLS listen address; overrides `relp.listen` (and enables it).
+    #[arg(long)]
+    pub relp: Option<SocketAddr>,
 }
 
 #[derive(Subcommand)]
@@ -121,6 +124,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         https: args.https,
         syslog: args.syslog,
+        relp: args.relp,
     };
     let server = server::start(args.config.config.clone(), overrides).await?;
     let shutdown = server.shutdown_token();
@@ -139,7 +143,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     };
     let signals = tokio::spawn(watch_signals(shutdown.clone()));
-    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, "Ready.");
+    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, relp = ?server.relp_addr, "Ready.");
     // SIGHUP reloads; the server itself runs until the shutdown token fires.
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("cannot install SIGHUP handler")?;
@@ -156,10 +160,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 /// First SIGINT/SIGTERM: graceful shutdown. Second: exit at once.
 async fn watch_signals(shutdown: tokio_util::sync::CancellationToken) {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
+    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
         tracing::error!("Cannot install signal handlers.");
         return;
     };
@@ -198,10 +199,7 @@ pub fn check(path: &Path) -> anyhow::Result<ExitCode> {
     let (intakes, formats) = (config.intakes.len(), config.formats.len());
     match Registry::build(config, &runtime, None) {
         Ok(_) => {
-            println!(
-                "{}: ok ({intakes} intakes, {formats} formats)",
-                path.display()
-            );
+            println!("{}: ok ({intakes} intakes, {formats} formats)", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
@@ -233,8 +231,7 @@ pub fn formats_list(path: &Path) -> anyhow::Result<ExitCode> {
 
 pub fn events_get(args: GetArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(&args.store.config.config, args.store.data_dir)?;
-    let id = uuid::Uuid::parse_str(args.id.trim())
-        .with_context(|| format!("{:?} is not a UUID", args.id))?;
+    let id = uuid::Uuid::parse_str(args.id.trim()).with_context(|| format!("{:?} is not a UUID", args.id))?;
     let reader = Reader::open(&config.store_path())?;
     match reader.get(id)? {
         Some(ev) => {

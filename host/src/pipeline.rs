@@ -114,10 +114,7 @@ impl Pipeline {
         // Batches per format, each event remembering its position in the request.
         let mut groups: Vec<(Arc<LoadedFormat>, Vec<usize>, Vec<Event>)> = Vec::new();
         for (pos, ev) in events.into_iter().enumerate() {
-            let group = match groups
-                .iter()
-                .position(|(f, _, _)| f.id == ev.intake.format.id)
-            {
+            let group = match groups.iter().position(|(f, _, _)| f.id == ev.intake.format.id) {
                 Some(g) => g,
                 None => {
                     groups.push((ev.intake.format.clone(), Vec::new(), Vec::new()));
@@ -160,9 +157,7 @@ impl Pipeline {
         let received_us = received_at.timestamp_micros();
         let mut slots: Vec<Option<(Event, runtime::Outcome)>> = (0..n).map(|_| None).collect();
         for (positions, batch) in results {
-            for ((pos, event), outcome) in
-                positions.into_iter().zip(batch.events).zip(batch.outcomes)
-            {
+            for ((pos, event), outcome) in positions.into_iter().zip(batch.events).zip(batch.outcomes) {
                 slots[pos] = Some((event, outcome));
             }
         }

@@ -1,9 +1,8 @@
 //! Starts every part of a node, and stops them in an order that loses nothing acknowledged.
 
 use crate::config::Config;
-use crate::listener::{
-    self, https::HttpsHandler, syslog::SyslogHandler, ConnectionHandler, ListenerSettings,
-};
+use crate::listener::relp::RelpHandler;
+use crate::listener::{self, https::HttpsHandler, syslog::SyslogHandler, ConnectionHandler, ListenerSettings};
 use crate::pipeline::Pipeline;
 use crate::registry::{Registry, RegistryError, RegistryHandle, ReloadReport};
 use crate::runtime::{Runtime, RuntimeError};
@@ -44,14 +43,16 @@ pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub https: Option<SocketAddr>,
     pub syslog: Option<SocketAddr>,
+    pub relp: Option<SocketAddr>,
 }
 
 /// A node whose listeners are bound and serving.
 pub struct RunningServer {
     pub https_addr: SocketAddr,
     pub syslog_addr: Option<SocketAddr>,
-    /// Listeners bound to one intake: (intake, address).
-    pub bound_addrs: Vec<(String, SocketAddr)>,
+    pub relp_addr: Option<SocketAddr>,
+    /// Listeners bound to one intake: (protocol, intake, address).
+    pub bound_addrs: Vec<(&'static str, String, SocketAddr)>,
     stats: Vec<(String, Arc<ListenerStats>)>,
     registry: Arc<RegistryHandle>,
     runtime: Arc<Runtime>,
@@ -64,10 +65,7 @@ pub struct RunningServer {
 }
 
 /// Loads the configuration, opens the store, compiles the formats and binds the listeners.
-pub async fn start(
-    config_path: PathBuf,
-    overrides: Overrides,
-) -> Result<RunningServer, ServerError> {
+pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<RunningServer, ServerError> {
     let mut config = Config::load(&config_path).map_err(RegistryError::from)?;
     if let Some(dir) = &overrides.data_dir {
         config.data_dir = dir.clone();
@@ -79,25 +77,22 @@ pub async fn start(
         config.syslog.listen = addr;
         config.syslog.enabled = true;
     }
+    if let Some(addr) = overrides.relp {
+        config.relp.listen = addr;
+        config.relp.enabled = true;
+    }
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
         reason: e.to_string(),
     })?;
-    let runtime = Arc::new(Runtime::start(
-        &config.runtime,
-        config.store.enqueue_timeout,
-    )?);
+    let runtime = Arc::new(Runtime::start(&config.runtime, config.store.enqueue_timeout)?);
     let registry = Registry::build(config.clone(), &runtime, None)?;
     tracing::info!(
         intakes = registry.intake_count(),
         formats = registry.formats().len(),
         "Registry loaded."
     );
-    let registry = Arc::new(RegistryHandle::new(
-        registry,
-        config_path,
-        overrides.data_dir.clone(),
-    ));
+    let registry = Arc::new(RegistryHandle::new(registry, config_path, overrides.data_dir.clone()));
     let (store, writer) = Store::open(&config.store_path(), config.store.clone())?;
     tracing::info!(path = %config.store_path().display(), "Store open.");
     let pipeline = Arc::new(Pipeline::new(runtime.clone(), store));
@@ -131,26 +126,14 @@ pub async fn start(
         config: &config,
         handles: Vec::new(),
     };
-    let handler = HttpsHandler::new(
-        registry.clone(),
-        pipeline.clone(),
-        config.limits.idle_timeout,
-    );
-    let https_addr = spawner
-        .listen("https", config.https_listen, https_tls, handler)
-        .await?;
+    let handler = HttpsHandler::new(registry.clone(), pipeline.clone(), config.limits.idle_timeout);
+    let https_addr = spawner.listen("https", config.https_listen, https_tls, handler).await?;
 
     let mut stats = Vec::new();
     let mut syslog_addr = None;
     if config.syslog.enabled {
         let s = Arc::new(ListenerStats::default());
-        let handler = SyslogHandler::new(
-            registry.clone(),
-            pipeline.clone(),
-            &config.syslog,
-            None,
-            s.clone(),
-        );
+        let handler = SyslogHandler::new(registry.clone(), pipeline.clone(), &config.syslog, None, s.clone());
         syslog_addr = Some(
             spawner
                 .listen("syslog", config.syslog.listen, stream_tls.clone(), handler)
@@ -171,14 +154,50 @@ pub async fn start(
         let addr = spawner
             .listen("syslog", bound.listen, stream_tls.clone(), handler)
             .await?;
-        tracing::info!(intake = %bound.intake, %addr, "Syslog listener bound to one intake.");
-        bound_addrs.push((bound.intake.clone(), addr));
+        tracing::info!(protocol = "syslog", intake = %bound.intake, %addr, "Listener bound to one intake.");
+        bound_addrs.push(("syslog", bound.intake.clone(), addr));
         stats.push((format!("syslog:{}", bound.intake), s));
+    }
+    let mut relp_addr = None;
+    if config.relp.enabled {
+        let s = Arc::new(ListenerStats::default());
+        let handler = RelpHandler::new(
+            registry.clone(),
+            pipeline.clone(),
+            &config.relp,
+            &config.syslog,
+            None,
+            s.clone(),
+        );
+        relp_addr = Some(
+            spawner
+                .listen("relp", config.relp.listen, stream_tls.clone(), handler)
+                .await?,
+        );
+        stats.push(("relp".to_string(), s));
+    }
+    for bound in &config.relp.bound {
+        let s = Arc::new(ListenerStats::default());
+        let handler = RelpHandler::new(
+            registry.clone(),
+            pipeline.clone(),
+            &config.relp,
+            &config.syslog,
+            Some(bound.intake.clone()),
+            s.clone(),
+        );
+        let addr = spawner
+            .listen("relp", bound.listen, stream_tls.clone(), handler)
+            .await?;
+        tracing::info!(protocol = "relp", intake = %bound.intake, %addr, "Listener bound to one intake.");
+        bound_addrs.push(("relp", bound.intake.clone(), addr));
+        stats.push((format!("relp:{}", bound.intake), s));
     }
     let listeners = spawner.handles;
     Ok(RunningServer {
         https_addr,
         syslog_addr,
+        relp_addr,
         bound_addrs,
         stats,
         registry,
@@ -233,13 +252,11 @@ impl Spawner<'_> {
 }
 
 async fn bind(protocol: &'static str, addr: SocketAddr) -> Result<TcpListener, ServerError> {
-    TcpListener::bind(addr)
-        .await
-        .map_err(|e| ServerError::Bind {
-            protocol,
-            addr,
-            reason: e.to_string(),
-        })
+    TcpListener::bind(addr).await.map_err(|e| ServerError::Bind {
+        protocol,
+        addr,
+        reason: e.to_string(),
+    })
 }
 
 impl RunningServer {
@@ -261,15 +278,9 @@ impl RunningServer {
             let _ = l.await;
         }
         self.tracker.close();
-        let drained = tokio::time::timeout(self.grace, self.tracker.wait())
-            .await
-            .is_ok();
+        let drained = tokio::time::timeout(self.grace, self.tracker.wait()).await.is_ok();
         for (listener, stats) in &self.stats {
-            let counts: Vec<String> = stats
-                .snapshot()
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
+            let counts: Vec<String> = stats.snapshot().iter().map(|(k, v)| format!("{k}={v}")).collect();
             tracing::info!(listener = %listener, counts = %counts.join(" "), "Listener totals.");
         }
         drop(self.pipeline);

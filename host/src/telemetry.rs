@@ -62,10 +62,7 @@ impl ListenerStats {
             ("received", Self::get(&self.received)),
             ("stored", Self::get(&self.stored)),
             ("rejected_no_key", Self::get(&self.rejected_no_key)),
-            (
-                "rejected_unknown_key",
-                Self::get(&self.rejected_unknown_key),
-            ),
+            ("rejected_unknown_key", Self::get(&self.rejected_unknown_key)),
             ("rejected_malformed", Self::get(&self.rejected_malformed)),
             ("rejected_oversized", Self::get(&self.rejected_oversized)),
             ("framing_errors", Self::get(&self.framing_errors)),

@@ -180,28 +180,21 @@ fn parse_numeric(s: &str) -> Option<Result<DateTime<Utc>, TimeParseError>> {
     let all_digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
     if !int.is_empty() && all_digits(int) && all_digits(frac) {
         // Only ASCII digits here, so the conversion cannot fail; overflow means absurdly large.
-        let Some(whole) = std::str::from_utf8(int)
-            .ok()
-            .and_then(|i| i.parse::<u64>().ok())
-        else {
+        let Some(whole) = std::str::from_utf8(int).ok().and_then(|i| i.parse::<u64>().ok()) else {
             return Some(Err(out_of_range(s)));
         };
         let unit = unit_nanos(whole);
         // Digits past the 18th are far below a nanosecond for every unit.
         let frac = &frac[..frac.len().min(18)];
-        let frac_value = frac
-            .iter()
-            .fold(0i128, |n, &d| n * 10 + i128::from(d - b'0'));
+        let frac_value = frac.iter().fold(0i128, |n, &d| n * 10 + i128::from(d - b'0'));
         let frac_nanos = frac_value * unit / 10i128.pow(frac.len() as u32);
         let nanos = i128::from(whole) * unit + frac_nanos;
         let nanos = if negative { -nanos } else { nanos };
         return Some(from_nanos(nanos).ok_or_else(|| out_of_range(s)));
     }
     // `f64::from_str` also takes "inf" and "NaN": only numbers that start with a digit qualify.
-    let numeric = body
-        .first()
-        .is_some_and(|c| c.is_ascii_digit() || *c == b'.')
-        && body.iter().any(|c| matches!(c, b'e' | b'E'));
+    let numeric =
+        body.first().is_some_and(|c| c.is_ascii_digit() || *c == b'.') && body.iter().any(|c| matches!(c, b'e' | b'E'));
     let value = s.parse::<f64>().ok().filter(|_| numeric)?;
     Some(parse_epoch(value).map_err(|_| out_of_range(s)))
 }
@@ -321,11 +314,7 @@ fn parse_iso(c: &mut Cursor) -> Result<DateTime<Utc>, Reason> {
         return assemble(date, Hms::default(), 0);
     }
     c.expect(b"Tt ", "'T' or a space between date and time")?;
-    let time = if basic {
-        basic_time(c)?
-    } else {
-        extended_time(c)?
-    };
+    let time = if basic { basic_time(c)? } else { extended_time(c)? };
     c.skip_spaces();
     let offset = match c.peek() {
         None => 0,
@@ -386,11 +375,7 @@ fn fraction(c: &mut Cursor) -> Result<u32, Reason> {
 }
 
 fn checked_time(hour: u32, minute: u32, second: u32, nanos: u32) -> Result<Hms, Reason> {
-    for (what, value, max) in [
-        ("hour", hour, 23),
-        ("minute", minute, 59),
-        ("second", second, 60),
-    ] {
+    for (what, value, max) in [("hour", hour, 23), ("minute", minute, 59), ("second", second, 60)] {
         if value > max {
             return Err(format!("{what} {value} is out of range (00-{max})"));
         }
@@ -418,9 +403,7 @@ fn numeric_offset(c: &mut Cursor) -> Result<i32, Reason> {
         0
     };
     if hours > 23 || minutes > 59 {
-        return Err(format!(
-            "zone offset {hours:02}:{minutes:02} is out of range"
-        ));
+        return Err(format!("zone offset {hours:02}:{minutes:02} is out of range"));
     }
     Ok(sign * (hours * 3600 + minutes * 60) as i32)
 }
@@ -527,11 +510,7 @@ fn number(c: &mut Cursor, f: &mut Fields) -> Result<(), Reason> {
             set(&mut f.year, n as i32, "year")
         }
         1 | 2 if f.day.is_none() => set(&mut f.day, n, "day"),
-        2 if f.year.is_none() => set(
-            &mut f.year,
-            if n < 50 { 2000 } else { 1900 } + n as i32,
-            "year",
-        ),
+        2 if f.year.is_none() => set(&mut f.year, if n < 50 { 2000 } else { 1900 } + n as i32, "year"),
         _ => Err(c.unexpected_at(start, "a day, year or time")),
     }
 }
@@ -540,23 +519,13 @@ fn make_date(year: i32, month: u32, day: u32) -> Result<NaiveDate, Reason> {
     if !(1..=12).contains(&month) {
         return Err(format!("month {month} is out of range (01-12)"));
     }
-    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(|| {
-        format!(
-            "day {day} does not exist in {} {year}",
-            MONTHS[month as usize - 1]
-        )
-    })
+    NaiveDate::from_ymd_opt(year, month, day)
+        .ok_or_else(|| format!("day {day} does not exist in {} {year}", MONTHS[month as usize - 1]))
 }
 
 /// The latest year in which the date exists and the instant is at most one day after `now`.
 /// Going back up to 8 years finds a 29 February even across a skipped leap year (1900, 2100).
-fn infer_year(
-    month: u32,
-    day: u32,
-    time: Hms,
-    offset: i32,
-    now: DateTime<Utc>,
-) -> Result<DateTime<Utc>, Reason> {
+fn infer_year(month: u32, day: u32, time: Hms, offset: i32, now: DateTime<Utc>) -> Result<DateTime<Utc>, Reason> {
     let latest = now
         .checked_add_signed(TimeDelta::days(1))
         .unwrap_or(DateTime::<Utc>::MAX_UTC);

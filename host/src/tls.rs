@@ -81,20 +81,13 @@ pub fn server_config(
                     reason: e.to_string(),
                 })?;
             }
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-                Arc::new(roots),
-                provider,
-            );
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
             let verifier = if settings.require_client_cert {
                 verifier
             } else {
                 verifier.allow_unauthenticated()
             };
-            builder.with_client_cert_verifier(
-                verifier
-                    .build()
-                    .map_err(|e| TlsError::Config(e.to_string()))?,
-            )
+            builder.with_client_cert_verifier(verifier.build().map_err(|e| TlsError::Config(e.to_string()))?)
         }
         _ => builder.with_no_client_auth(),
     };
@@ -149,11 +142,7 @@ fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
 /// A private CA and a leaf for localhost and this host's name; the CA key is thrown away, so
 /// nothing else can ever be signed with it.
 fn self_signed(dir: &Path) -> Result<Identity, TlsError> {
-    let (ca_path, cert_path, key_path) = (
-        dir.join("ca.pem"),
-        dir.join("server.pem"),
-        dir.join("server.key"),
-    );
+    let (ca_path, cert_path, key_path) = (dir.join("ca.pem"), dir.join("server.pem"), dir.join("server.key"));
     if !(cert_path.is_file() && key_path.is_file()) {
         generate(dir, &ca_path, &cert_path, &key_path).map_err(|reason| TlsError::Generate {
             dir: dir.to_path_buf(),
@@ -180,11 +169,7 @@ fn generate(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Re
     let ca = ca_params.self_signed(&ca_key).map_err(|e| e.to_string())?;
     let issuer = rcgen::Issuer::new(ca_params, ca_key);
 
-    let mut names = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-    ];
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string()];
     if let Ok(host) = std::fs::read_to_string("/etc/hostname") {
         let host = host.trim();
         if !host.is_empty() && host != "localhost" {
@@ -192,9 +177,7 @@ fn generate(dir: &Path, ca_path: &Path, cert_path: &Path, key_path: &Path) -> Re
         }
     }
     let mut params = CertificateParams::new(names).map_err(|e| e.to_string())?;
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "intake-edge");
+    params.distinguished_name.push(DnType::CommonName, "intake-edge");
     let key = KeyPair::generate().map_err(|e| e.to_string())?;
     let cert = params.signed_by(&key, &issuer).map_err(|e| e.to_string())?;
 

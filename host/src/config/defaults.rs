@@ -34,3 +34,9 @@ pub const DEFAULT_SYSLOG_MAX_FRAME_BYTES: u64 = 250 * 1024;
 pub const DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS: u64 = 600;
 pub const DEFAULT_STREAM_BATCH_EVENTS: u64 = 1024;
 pub const DEFAULT_STREAM_INFLIGHT_BATCHES: u64 = 4;
+
+pub const DEFAULT_RELP_LISTEN: &str = "0.0.0.0:11514";
+/// librelp's own server default is 128 KiB; one event may be 250 KiB here, like everywhere.
+pub const DEFAULT_RELP_MAX_DATA_BYTES: u64 = 250 * 1024;
+/// Batches of one RELP connection in flight: the client's window (128 frames by default) fits.
+pub const DEFAULT_RELP_INFLIGHT_BATCHES: u64 = 16;

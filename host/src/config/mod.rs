@@ -195,6 +195,19 @@ pub struct SyslogSettings {
     pub bound: Vec<BoundListener>,
 }
 
+/// The RELP-over-TLS listeners.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelpSettings {
+    pub enabled: bool,
+    pub listen: SocketAddr,
+    /// Largest DATALEN accepted; a larger frame is answered with an error and skipped.
+    pub max_data_bytes: usize,
+    pub idle_timeout: Duration,
+    pub batch_events: usize,
+    pub inflight_batches: usize,
+    pub bound: Vec<BoundListener>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundListener {
     pub listen: SocketAddr,
@@ -208,6 +221,7 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub https_listen: SocketAddr,
     pub syslog: SyslogSettings,
+    pub relp: RelpSettings,
     pub tls: TlsSettings,
     pub limits: Limits,
     pub store: StoreSettings,
@@ -235,8 +249,7 @@ impl Config {
             path: path.to_path_buf(),
             problems,
         };
-        let raw: RawConfig = toml::from_str(text)
-            .map_err(|e| fail(vec![Problem::Syntax(one_line(&e.to_string()))]))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| fail(vec![Problem::Syntax(one_line(&e.to_string()))]))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut v = Validator {
             base,
@@ -278,6 +291,7 @@ impl Validator {
         );
         let tls = self.tls(raw.tls);
         let syslog = self.syslog(raw.syslog);
+        let relp = self.relp(raw.relp);
         let limits = self.limits(raw.limits);
         let store = self.store(raw.store);
         let runtime = self.runtime(raw.runtime);
@@ -290,20 +304,26 @@ impl Validator {
             })
             .collect();
         let intakes = self.intakes(raw.intakes, &formats);
-        for b in &syslog.bound {
+        for (section, b) in syslog
+            .bound
+            .iter()
+            .map(|b| ("syslog", b))
+            .chain(relp.bound.iter().map(|b| ("relp", b)))
+        {
             if !intakes.iter().any(|i| i.name == b.intake) {
                 self.problems.push(Problem::BadListener {
-                    listener: format!("syslog.bound {}", b.listen),
+                    listener: format!("{section}.bound {}", b.listen),
                     reason: format!("unknown intake {:?}", b.intake),
                 });
             }
         }
-        self.port_clashes(https_listen, &syslog);
+        self.port_clashes(https_listen, &syslog, &relp);
         Config {
             path: path.to_path_buf(),
             data_dir,
             https_listen,
             syslog,
+            relp,
             tls,
             limits,
             store,
@@ -337,10 +357,8 @@ impl Validator {
         let client_ca = raw.client_ca.map(|p| self.resolve(&p));
         if let Some(ca) = &client_ca {
             if !ca.is_file() {
-                self.problems.push(Problem::Tls(format!(
-                    "client_ca {} not found",
-                    ca.display()
-                )));
+                self.problems
+                    .push(Problem::Tls(format!("client_ca {} not found", ca.display())));
             }
         }
         let require_client_cert = raw.require_client_cert.unwrap_or(false);
@@ -355,8 +373,7 @@ impl Validator {
                 let (cert, key) = (self.resolve(&cert), self.resolve(&key));
                 for p in [&cert, &key] {
                     if !p.is_file() {
-                        self.problems
-                            .push(Problem::Tls(format!("{} not found", p.display())));
+                        self.problems.push(Problem::Tls(format!("{} not found", p.display())));
                     }
                 }
                 Some((cert, key))
@@ -376,18 +393,9 @@ impl Validator {
     }
 
     fn syslog(&mut self, raw: raw::RawSyslog) -> SyslogSettings {
-        let listen = self.address(
-            "syslog.listen",
-            raw.listen.as_deref().unwrap_or(DEFAULT_SYSLOG_LISTEN),
-        );
-        let sd_id = raw
-            .sd_id
-            .unwrap_or_else(|| DEFAULT_SYSLOG_SD_ID.to_string());
-        if sd_id.is_empty()
-            || sd_id.len() > 32
-            || !sd_id
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && !b"=]\"".contains(&b))
+        let listen = self.address("syslog.listen", raw.listen.as_deref().unwrap_or(DEFAULT_SYSLOG_LISTEN));
+        let sd_id = raw.sd_id.unwrap_or_else(|| DEFAULT_SYSLOG_SD_ID.to_string());
+        if sd_id.is_empty() || sd_id.len() > 32 || !sd_id.bytes().all(|b| b.is_ascii_graphic() && !b"=]\"".contains(&b))
         {
             self.problems.push(Problem::BadLimit {
                 key: "syslog.sd_id".into(),
@@ -443,8 +451,49 @@ impl Validator {
         }
     }
 
+    fn relp(&mut self, raw: raw::RawRelp) -> RelpSettings {
+        let listen = self.address("relp.listen", raw.listen.as_deref().unwrap_or(DEFAULT_RELP_LISTEN));
+        let bound = raw
+            .bound
+            .into_iter()
+            .map(|b| BoundListener {
+                listen: self.address("relp.bound.listen", &b.listen),
+                intake: b.intake,
+            })
+            .collect();
+        RelpSettings {
+            enabled: raw.enabled.unwrap_or(true),
+            listen,
+            max_data_bytes: self.limit(
+                "relp.max_data_bytes",
+                raw.max_data_bytes,
+                DEFAULT_RELP_MAX_DATA_BYTES,
+                64 << 20,
+            ) as usize,
+            idle_timeout: secs(self.limit(
+                "relp.idle_timeout_secs",
+                raw.idle_timeout_secs,
+                DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS,
+                7 * 86_400,
+            )),
+            batch_events: self.limit(
+                "relp.batch_events",
+                raw.batch_events,
+                DEFAULT_STREAM_BATCH_EVENTS,
+                1_000_000,
+            ) as usize,
+            inflight_batches: self.limit(
+                "relp.inflight_batches",
+                raw.inflight_batches,
+                DEFAULT_RELP_INFLIGHT_BATCHES,
+                1024,
+            ) as usize,
+            bound,
+        }
+    }
+
     /// Two listeners on one port cannot both bind: say so before trying.
-    fn port_clashes(&mut self, https: SocketAddr, syslog: &SyslogSettings) {
+    fn port_clashes(&mut self, https: SocketAddr, syslog: &SyslogSettings, relp: &RelpSettings) {
         let mut seen: Vec<(SocketAddr, String)> = vec![(https, "https.listen".into())];
         let mut others = Vec::new();
         if syslog.enabled {
@@ -456,13 +505,19 @@ impl Validator {
                 .iter()
                 .map(|b| (b.listen, format!("syslog.bound for {}", b.intake))),
         );
+        if relp.enabled {
+            others.push((relp.listen, "relp.listen".to_string()));
+        }
+        others.extend(
+            relp.bound
+                .iter()
+                .map(|b| (b.listen, format!("relp.bound for {}", b.intake))),
+        );
         for (addr, name) in others {
             let clash = seen.iter().find(|(a, _)| {
                 a.port() == addr.port()
                     && addr.port() != 0
-                    && (a.ip() == addr.ip()
-                        || a.ip().is_unspecified()
-                        || addr.ip().is_unspecified())
+                    && (a.ip() == addr.ip() || a.ip().is_unspecified() || addr.ip().is_unspecified())
             });
             if let Some((_, other)) = clash {
                 self.problems.push(Problem::BadListener {
@@ -570,13 +625,7 @@ impl Validator {
                 DEFAULT_DEADLINE_MS,
                 600_000,
             )),
-            memory_bytes: (self.limit(
-                "runtime.memory_mib",
-                raw.memory_mib,
-                DEFAULT_MEMORY_MIB,
-                4096,
-            ) as usize)
-                << 20,
+            memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
             max_output_bytes: self.limit(
                 "runtime.max_output_bytes",
                 raw.max_output_bytes,
@@ -586,12 +635,7 @@ impl Validator {
         };
         RuntimeSettings {
             workers,
-            batch_size: self.limit(
-                "runtime.batch_size",
-                raw.batch_size,
-                DEFAULT_BATCH_SIZE,
-                1_000_000,
-            ) as usize,
+            batch_size: self.limit("runtime.batch_size", raw.batch_size, DEFAULT_BATCH_SIZE, 1_000_000) as usize,
             queue_batches: self.limit(
                 "runtime.queue_batches",
                 raw.queue_batches,
@@ -642,9 +686,7 @@ impl Validator {
         let key = |k: &str| format!("formats.{name}.{k}");
         let limits = ComponentLimits {
             deadline: match raw.deadline_ms {
-                Some(ms) => {
-                    Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000))
-                }
+                Some(ms) => Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000)),
                 None => defaults.deadline,
             },
             memory_bytes: match raw.memory_mib {
@@ -663,11 +705,7 @@ impl Validator {
         }
     }
 
-    fn intakes(
-        &mut self,
-        raw: Vec<RawIntake>,
-        formats: &BTreeMap<String, FormatSpec>,
-    ) -> Vec<Intake> {
+    fn intakes(&mut self, raw: Vec<RawIntake>, formats: &BTreeMap<String, FormatSpec>) -> Vec<Intake> {
         let mut names: HashMap<String, usize> = HashMap::new();
         let mut keys: HashMap<String, String> = HashMap::new();
         let mut out = Vec::with_capacity(raw.len());
@@ -685,8 +723,7 @@ impl Validator {
                 missing(r.entity, "entity"),
                 missing(r.key, "key"),
             );
-            let (Some(name), Some(format), Some(entity), Some(key)) = (name, format, entity, key)
-            else {
+            let (Some(name), Some(format), Some(entity), Some(key)) = (name, format, entity, key) else {
                 continue;
             };
             if !valid_name(&name) {
@@ -772,10 +809,7 @@ fn secs(s: u64) -> Duration {
 }
 
 fn valid_name(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 128
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 
 /// Why a key is unacceptable, never echoing the key itself.

@@ -12,6 +12,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub syslog: RawSyslog,
     #[serde(default)]
+    pub relp: RawRelp,
+    #[serde(default)]
     pub tls: RawTls,
     #[serde(default)]
     pub limits: RawLimits,
@@ -112,4 +114,17 @@ pub struct RawIntake {
     pub key: Option<String>,
     pub created_by: Option<String>,
     pub created_at: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRelp {
+    pub enabled: Option<bool>,
+    pub listen: Option<String>,
+    pub max_data_bytes: Option<u64>,
+    pub idle_timeout_secs: Option<u64>,
+    pub batch_events: Option<u64>,
+    pub inflight_batches: Option<u64>,
+    #[serde(default)]
+    pub bound: Vec<RawBoundListener>,
 }

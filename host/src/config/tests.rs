@@ -168,10 +168,7 @@ fn unknown_keys_and_bad_toml_are_errors() {
 #[test]
 fn half_a_tls_pair_is_refused() {
     let p = problems("[tls]\ncert = \"c.pem\"\n");
-    assert!(
-        matches!(&p[..], [Problem::Tls(m)] if m.contains("both")),
-        "{p:?}"
-    );
+    assert!(matches!(&p[..], [Problem::Tls(m)] if m.contains("both")), "{p:?}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Sans-I/O decoders for the stream protocols: they work on a buffer, never on a socket, so
 //! every edge case is a unit test and each decoder can be fuzzed.
 
+pub mod relp;
 pub mod syslog;
 
 /// Why a stream could not be decoded.
@@ -8,6 +9,8 @@ pub mod syslog;
 pub enum FramingError {
     #[error("malformed octet count: {0}")]
     BadOctetCount(String),
+    #[error("invalid RELP frame: {0}")]
+    Relp(String),
     #[error("connection closed in the middle of a frame ({buffered} bytes buffered)")]
     Truncated { buffered: usize },
     #[error("I/O error: {0}")]

@@ -158,10 +158,7 @@ impl Decoder for SyslogFramer {
                     // Stray terminators between frames (an extra LF after an octet-counted
                     // frame, keep-alive newlines) are not messages.
                     if self.scanned == 0 {
-                        let skip = buf
-                            .iter()
-                            .take_while(|&&b| matches!(b, b'\n' | b'\r' | 0))
-                            .count();
+                        let skip = buf.iter().take_while(|&&b| matches!(b, b'\n' | b'\r' | 0)).count();
                         buf.advance(skip);
                     }
                     let Some(&first) = buf.first() else {

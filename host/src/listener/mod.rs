@@ -1,7 +1,9 @@
 //! The one accept loop every TLS listener uses: connection limit, handshake in the
 //! connection's own task under a timeout, accept errors that never end the listener.
 
+mod attribution;
 pub mod https;
+pub mod relp;
 pub mod stream;
 pub mod syslog;
 
@@ -85,10 +87,7 @@ pub async fn serve<H: ConnectionHandler>(
                 match tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
                     Ok(Ok(tls)) => handler.handle(tls, peer, shutdown).await,
                     Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed."),
-                    Err(_) => tracing::debug!(
-                        timeout_ms = timeout.as_millis() as u64,
-                        "TLS handshake timed out."
-                    ),
+                    Err(_) => tracing::debug!(timeout_ms = timeout.as_millis() as u64, "TLS handshake timed out."),
                 }
             }
             .instrument(span),

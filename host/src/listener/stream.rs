@@ -79,11 +79,7 @@ pub trait StreamProtocol: Send + 'static {
 
     fn decoder(&self) -> Self::Decoder;
     /// Handles one decoded frame, adding to `batch` what it carries.
-    fn on_frame(
-        &mut self,
-        frame: <Self::Decoder as Decoder>::Item,
-        batch: &mut Batch<Self::Tag>,
-    ) -> Flow;
+    fn on_frame(&mut self, frame: <Self::Decoder as Decoder>::Item, batch: &mut Batch<Self::Tag>) -> Flow;
     /// A batch's outcome, in frame order: `ids` holds one ID per event when committed.
     fn on_committed(
         &mut self,
@@ -239,7 +235,9 @@ fn launch<T: Send + 'static>(
                 Ok(Vec::new())
             } else {
                 let n = batch.events.len();
-                let r = pipeline.ingest_patiently(protocol, received_at, batch.events, &shutdown).await;
+                let r = pipeline
+                    .ingest_patiently(protocol, received_at, batch.events, &shutdown)
+                    .await;
                 if let Err(error) = &r {
                     tracing::error!(%peer, %error, events = n, "Events read from the connection could not be stored.");
                 }

@@ -2,18 +2,16 @@
 //! the key in its structured data (`[SEKOIA@53288 intake_key="…"]`), or by the listener's
 //! bound intake. Syslog has no acknowledgement: a rejected message is counted and logged.
 
+use super::attribution::Attributor;
 use super::stream::{self, Batch, BatchItem, CloseReason, Flow, StreamProtocol, StreamSettings};
 use super::ConnectionHandler;
 use crate::config::SyslogSettings;
 use crate::framing::syslog::{SyslogFrame, SyslogFramer};
-use crate::pipeline::{Incoming, Pipeline, PipelineError};
+use crate::pipeline::{Pipeline, PipelineError};
 use crate::registry::RegistryHandle;
-use crate::runtime::SyslogHeader;
 use crate::store::Protocol;
-use crate::syslog::{self, ParseOptions, SyslogMessage};
 use crate::telemetry::{ListenerStats, Rejection};
 use bytes::BytesMut;
-use chrono::Utc;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpStream;
@@ -31,13 +29,9 @@ pub struct SyslogHandler {
 }
 
 struct Shared {
-    registry: Arc<RegistryHandle>,
+    attributor: Attributor,
     pipeline: Arc<Pipeline>,
-    sd_id: String,
-    rfc3164_zone: chrono::FixedOffset,
     max_frame_bytes: usize,
-    /// Set for a listener bound to one intake.
-    bound_intake: Option<String>,
     stream: StreamSettings,
     stats: Arc<ListenerStats>,
 }
@@ -52,12 +46,14 @@ impl SyslogHandler {
     ) -> SyslogHandler {
         SyslogHandler {
             shared: Arc::new(Shared {
-                registry,
+                attributor: Attributor {
+                    registry,
+                    sd_id: settings.sd_id.clone(),
+                    rfc3164_zone: settings.rfc3164_zone,
+                    bound_intake,
+                },
                 pipeline,
-                sd_id: settings.sd_id.clone(),
-                rfc3164_zone: settings.rfc3164_zone,
                 max_frame_bytes: settings.max_frame_bytes,
-                bound_intake,
                 stream: StreamSettings {
                     protocol: Protocol::Syslog,
                     max_batch_events: settings.batch_events,
@@ -71,12 +67,7 @@ impl SyslogHandler {
 }
 
 impl ConnectionHandler for SyslogHandler {
-    async fn handle(
-        self,
-        stream: TlsStream<TcpStream>,
-        peer: SocketAddr,
-        shutdown: CancellationToken,
-    ) {
+    async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
         let stats = self.shared.stats.clone();
         ListenerStats::add(&stats.connections, 1);
         let connection = SyslogConnection {
@@ -111,51 +102,9 @@ impl SyslogConnection {
     fn reject(&mut self, why: Rejection, detail: &str) {
         self.shared.stats.reject(why);
         self.rejections += 1;
-        if self.rejections <= LOG_FIRST_REJECTIONS
-            || self.rejections.is_multiple_of(LOG_EVERY_NTH_REJECTION)
-        {
+        if self.rejections <= LOG_FIRST_REJECTIONS || self.rejections.is_multiple_of(LOG_EVERY_NTH_REJECTION) {
             tracing::warn!(peer = %self.peer, reason = why.as_str(), detail, rejections_on_connection = self.rejections, "Syslog message rejected.");
         }
-    }
-
-    /// The message as the pipeline takes it, or why it is rejected. Never mentions the key.
-    fn incoming(&self, message: &SyslogMessage<'_>) -> Result<Incoming, (Rejection, String)> {
-        let shared = &self.shared;
-        let key_element = message
-            .structured_data
-            .iter()
-            .position(|e| e.id == shared.sd_id);
-        let registry = shared.registry.current();
-        let intake = match &shared.bound_intake {
-            Some(name) => registry.intake_by_name(name).ok_or_else(|| {
-                (
-                    Rejection::UnknownKey,
-                    format!("bound intake {name:?} is no longer configured"),
-                )
-            })?,
-            None => {
-                let key = key_element
-                    .and_then(|i| message.structured_data[i].param("intake_key"))
-                    .ok_or_else(|| {
-                        (
-                            Rejection::NoKey,
-                            format!("no {} intake_key element", shared.sd_id),
-                        )
-                    })?;
-                registry
-                    .intake_for_key(key)
-                    .ok_or_else(|| (Rejection::UnknownKey, "unknown intake key".to_string()))?
-            }
-        }
-        .clone();
-        Ok(Incoming {
-            intake,
-            raw: message.msg.to_string(),
-            client_time: message.timestamp,
-            source_address: Some(self.peer_text.clone()),
-            syslog: Some(header(message, key_element)),
-            metadata: Vec::new(),
-        })
     }
 }
 
@@ -177,15 +126,7 @@ impl StreamProtocol for SyslogConnection {
             }
             SyslogFrame::Message(bytes) => bytes,
         };
-        let text = String::from_utf8_lossy(&bytes);
-        let options = ParseOptions {
-            now: Utc::now(),
-            rfc3164_zone: self.shared.rfc3164_zone,
-        };
-        let result = match syslog::parse(&text, &options) {
-            Ok(message) => self.incoming(&message),
-            Err(e) => Err((Rejection::Malformed, e.to_string())),
-        };
+        let result = self.shared.attributor.attribute(&bytes, &self.peer_text);
         match result {
             Ok(event) => batch.event(event, ()),
             Err((why, detail)) => self.reject(why, &detail),
@@ -207,25 +148,4 @@ impl StreamProtocol for SyslogConnection {
     }
 
     fn on_close(&mut self, _reason: &CloseReason, _out: &mut BytesMut) {}
-}
-
-/// The header a component sees. The intake-key element is left out of the structured data.
-fn header(m: &SyslogMessage<'_>, key_element: Option<usize>) -> SyslogHeader {
-    let others: Vec<_> = m
-        .structured_data
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| Some(*i) != key_element)
-        .map(|(_, e)| e.clone())
-        .collect();
-    SyslogHeader {
-        facility: m.priority.map(|p| p.facility),
-        severity: m.priority.map(|p| p.severity),
-        version: m.version,
-        hostname: m.hostname.map(str::to_string),
-        app_name: m.app_name.map(str::to_string),
-        procid: m.procid.map(str::to_string),
-        msgid: m.msgid.map(str::to_string),
-        structured_data: (!others.is_empty()).then(|| syslog::format_structured_data(&others)),
-    }
 }

@@ -58,11 +58,7 @@ impl fmt::Debug for Registry {
 impl Registry {
     /// Compiles every format of `config` (reusing the unchanged ones of `previous`) and indexes
     /// the intakes by key. Reports every component that fails, not just the first.
-    pub fn build(
-        config: Config,
-        runtime: &Runtime,
-        previous: Option<&Registry>,
-    ) -> Result<Registry, RegistryError> {
+    pub fn build(config: Config, runtime: &Runtime, previous: Option<&Registry>) -> Result<Registry, RegistryError> {
         let mut formats = BTreeMap::new();
         let mut errors = Vec::new();
         for (name, spec) in &config.formats {
@@ -143,11 +139,7 @@ pub struct RegistryHandle {
 }
 
 impl RegistryHandle {
-    pub fn new(
-        registry: Registry,
-        path: PathBuf,
-        data_dir_override: Option<PathBuf>,
-    ) -> RegistryHandle {
+    pub fn new(registry: Registry, path: PathBuf, data_dir_override: Option<PathBuf>) -> RegistryHandle {
         RegistryHandle {
             current: ArcSwap::from_pointee(registry),
             path,
@@ -184,6 +176,9 @@ impl RegistryHandle {
         }
         if a.syslog != b.syslog {
             restart_needed.push("syslog");
+        }
+        if a.relp != b.relp {
+            restart_needed.push("relp");
         }
         if a.tls != b.tls {
             restart_needed.push("tls");

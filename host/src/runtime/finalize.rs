@@ -68,8 +68,7 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
         Some((raw, span)) => match interpret(raw.get(), received) {
             Ok(Some(t)) => {
                 let canonical = timeparse::format_rfc3339(t);
-                let already = raw.get().len() == canonical.len() + 2
-                    && raw.get()[1..raw.get().len() - 1] == canonical;
+                let already = raw.get().len() == canonical.len() + 2 && raw.get()[1..raw.get().len() - 1] == canonical;
                 let mut json = json;
                 if !already {
                     json.replace_range(span, &format!("\"{canonical}\""));
@@ -95,11 +94,7 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
 }
 
 fn fallback_time(event: &Event, received: DateTime<Utc>) -> DateTime<Utc> {
-    event
-        .client_time
-        .as_ref()
-        .and_then(to_datetime)
-        .unwrap_or(received)
+    event.client_time.as_ref().and_then(to_datetime).unwrap_or(received)
 }
 
 /// Where `inner` (a slice borrowed from `outer`) sits in `outer`.
@@ -113,9 +108,7 @@ fn interpret(raw: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, Str
     let value: serde_json::Value = serde_json::from_str(raw).map_err(|e| e.to_string())?;
     match value {
         serde_json::Value::Null => Ok(None),
-        serde_json::Value::String(s) => timeparse::parse_datetime(&s, now)
-            .map(Some)
-            .map_err(|e| e.to_string()),
+        serde_json::Value::String(s) => timeparse::parse_datetime(&s, now).map(Some).map_err(|e| e.to_string()),
         serde_json::Value::Number(n) => {
             let parsed = match n.as_i64() {
                 Some(i) => timeparse::parse_epoch_i64(i),
@@ -123,9 +116,7 @@ fn interpret(raw: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, Str
             };
             parsed.map(Some).map_err(|e| e.to_string())
         }
-        other => Err(format!(
-            "expected a datetime string or an epoch number, got {other}"
-        )),
+        other => Err(format!("expected a datetime string or an epoch number, got {other}")),
     }
 }
 

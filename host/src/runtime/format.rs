@@ -131,8 +131,7 @@ impl LoadedFormat {
             reason,
         })?;
         let digest = hex::encode(Sha256::digest(&bytes));
-        if let Some(old) = previous
-            .filter(|o| o.digest == digest && o.limits == spec.limits && o.source == spec.source)
+        if let Some(old) = previous.filter(|o| o.digest == digest && o.limits == spec.limits && o.source == spec.source)
         {
             return Ok(old.clone());
         }
@@ -152,15 +151,12 @@ impl LoadedFormat {
             source_desc: spec.source.to_string(),
             reason,
         };
-        let component = Component::new(engine, bytes)
-            .map_err(|e| fail(format!("not a valid component: {e:#}")))?;
+        let component = Component::new(engine, bytes).map_err(|e| fail(format!("not a valid component: {e:#}")))?;
         let mut linker = Linker::<HostState>::new(engine);
         wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| fail(format!("{e:#}")))?;
-        let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
-            fail(format!(
-                "imports something the sandbox does not offer: {e:#}"
-            ))
-        })?;
+        let instance_pre = linker
+            .instantiate_pre(&component)
+            .map_err(|e| fail(format!("imports something the sandbox does not offer: {e:#}")))?;
         let pre = FormatWorldPre::new(instance_pre)
             .map_err(|e| fail(format!("does not implement the edge:format world: {e:#}")))?;
         let mut format = LoadedFormat {
@@ -208,8 +204,6 @@ fn component_bytes(source: &ComponentSource) -> Result<Vec<u8>, String> {
             .find(|(n, _)| n == name)
             .map(|(_, bytes)| bytes.to_vec())
             .ok_or_else(|| format!("no builtin component {name:?}")),
-        ComponentSource::File(path) => {
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-        }
+        ComponentSource::File(path) => std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())),
     }
 }

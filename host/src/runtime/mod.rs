@@ -65,10 +65,7 @@ pub struct Runtime {
 
 impl Runtime {
     /// Builds the engine, starts the epoch ticker and `settings.workers` worker threads.
-    pub fn start(
-        settings: &RuntimeSettings,
-        enqueue_wait: Duration,
-    ) -> Result<Runtime, RuntimeError> {
+    pub fn start(settings: &RuntimeSettings, enqueue_wait: Duration) -> Result<Runtime, RuntimeError> {
         let engine = engine::new_engine()?;
         let ticker = engine::EpochTicker::start(engine.clone(), settings.epoch_tick)?;
         let (tx, rx) = crossbeam_channel::unbounded::<Job>();
@@ -112,8 +109,7 @@ impl Runtime {
         format: Arc<LoadedFormat>,
         events: Vec<Event>,
     ) -> Result<NormalizedBatch, RuntimeError> {
-        self.normalize_waiting(format, events, Some(self.wait))
-            .await
+        self.normalize_waiting(format, events, Some(self.wait)).await
     }
 
     /// Like [`Runtime::normalize`]; `wait: None` waits as long as it takes (backpressure for

@@ -57,12 +57,7 @@ impl Worker {
 
     /// Runs a batch; if it traps, retries its halves on fresh instances so one bad event does
     /// not cost its neighbours. Timeouts are not bisected: each retry could cost a deadline.
-    fn normalize_isolating(
-        &mut self,
-        format: &Arc<LoadedFormat>,
-        events: &[Event],
-        budget: &mut u32,
-    ) -> Vec<Outcome> {
+    fn normalize_isolating(&mut self, format: &Arc<LoadedFormat>, events: &[Event], budget: &mut u32) -> Vec<Outcome> {
         match self.call(format, events) {
             Ok(raw) => raw
                 .into_iter()
@@ -130,23 +125,19 @@ impl Worker {
 
     /// Drops instances of formats that a reload replaced.
     fn evict_unloaded(&mut self) {
-        self.instances
-            .retain(|_, inst| inst.format.strong_count() > 0);
+        self.instances.retain(|_, inst| inst.format.strong_count() > 0);
     }
 }
 
 fn all_failed(n: usize, reason: &str) -> Vec<Outcome> {
-    (0..n)
-        .map(|_| Outcome::rejected(reason.to_string()))
-        .collect()
+    (0..n).map(|_| Outcome::rejected(reason.to_string())).collect()
 }
 
 fn describe_trap(name: &str, e: &wasmtime::Error, format: &LoadedFormat, tick: Duration) -> String {
     match e.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => format!(
             "component {name} exceeded its deadline of {} ms",
-            (format.deadline_ticks as u128 * tick.as_millis())
-                .max(format.limits.deadline.as_millis())
+            (format.deadline_ticks as u128 * tick.as_millis()).max(format.limits.deadline.as_millis())
         ),
         Some(trap) => format!("component {name} trapped: {trap}"),
         None => {

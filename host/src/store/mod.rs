@@ -122,15 +122,8 @@ impl Store {
                 path: path.to_path_buf(),
                 reason: format!("cannot start writer thread: {e}"),
             })?;
-        let checkpointer =
-            checkpoint::Checkpointer::start(schema::open_for_checkpoints(path)?, path)?;
-        Ok((
-            Store { tx, settings },
-            StoreWriter {
-                thread,
-                checkpointer,
-            },
-        ))
+        let checkpointer = checkpoint::Checkpointer::start(schema::open_for_checkpoints(path)?, path)?;
+        Ok((Store { tx, settings }, StoreWriter { thread, checkpointer }))
     }
 
     /// Stores `events` in one transaction and returns once it has committed.
@@ -141,24 +134,23 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        let permit =
-            match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
-                Ok(Ok(permit)) => permit,
-                Ok(Err(_)) => {
-                    return Err(CommitError {
-                        error: StoreError::Closed,
-                        events,
-                    })
-                }
-                Err(_) => {
-                    return Err(CommitError {
-                        error: StoreError::Busy {
-                            waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
-                        },
-                        events,
-                    })
-                }
-            };
+        let permit = match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
+            Ok(Ok(permit)) => permit,
+            Ok(Err(_)) => {
+                return Err(CommitError {
+                    error: StoreError::Closed,
+                    events,
+                })
+            }
+            Err(_) => {
+                return Err(CommitError {
+                    error: StoreError::Busy {
+                        waited_ms: self.settings.enqueue_timeout.as_millis() as u64,
+                    },
+                    events,
+                })
+            }
+        };
         let (reply, answer) = oneshot::channel();
         permit.send(WriteRequest { events, reply });
         answer.await.unwrap_or_else(|_| {

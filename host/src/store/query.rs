@@ -49,9 +49,7 @@ impl Reader {
     pub fn get(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
         let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
-        let mut rows = stmt
-            .query(params![id.as_bytes().as_slice()])
-            .map_err(query_err)?;
+        let mut rows = stmt.query(params![id.as_bytes().as_slice()]).map_err(query_err)?;
         match rows.next().map_err(query_err)? {
             Some(row) => Ok(Some(from_row(row).map_err(query_err)?)),
             None => Ok(None),
@@ -67,11 +65,7 @@ impl Reader {
         let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
         let rows = stmt
             .query_map(
-                params![
-                    filter.intake,
-                    filter.errors_only as i64,
-                    filter.limit as i64
-                ],
+                params![filter.intake, filter.errors_only as i64, filter.limit as i64],
                 from_row,
             )
             .map_err(query_err)?;
@@ -108,11 +102,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
         protocol: row.get(4)?,
         received_at: micros_rfc3339(row.get(5)?),
         event_time: row.get::<_, Option<i64>>(6)?.map(micros_rfc3339),
-        status: if row.get::<_, i64>(7)? == 0 {
-            "ok"
-        } else {
-            "error"
-        },
+        status: if row.get::<_, i64>(7)? == 0 { "ok" } else { "error" },
         error: row.get(8)?,
         raw: row.get(9)?,
         metadata: row

@@ -53,9 +53,7 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| open_err(&e))?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(open_err(&format!(
-            "journal_mode is {mode}, WAL is required"
-        )));
+        return Err(open_err(&format!("journal_mode is {mode}, WAL is required")));
     }
     // A checkpointer thread copies the WAL into the database in the background; the writer
     // only checkpoints itself if the WAL ever grows past the safety limit.
@@ -68,11 +66,9 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| open_err(&e))?;
     let has_tables: bool = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_master WHERE name = 'events'",
-            [],
-            |r| r.get::<_, i64>(0),
-        )
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events'", [], |r| {
+            r.get::<_, i64>(0)
+        })
         .map(|n| n > 0)
         .map_err(|e| open_err(&e))?;
     if has_tables && version != SCHEMA_VERSION {
@@ -85,11 +81,9 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         .map_err(|e| open_err(&e))?;
     // IDs stay increasing across restarts even if the clock went back.
     let newest: Option<(i64, i64)> = conn
-        .query_row(
-            "SELECT id, id_low FROM events ORDER BY id DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT id, id_low FROM events ORDER BY id DESC LIMIT 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .ok();
     if let Some((high, low)) = newest {
         super::ids::observe(super::ids::from_parts(high, low));
@@ -108,8 +102,8 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
             &"no such file (has the server ever run with this data directory?)",
         ));
     }
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| open_err(&e))?;
+    let conn =
+        Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| open_err(&e))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(|e| open_err(&e))?;
     Ok(conn)

@@ -47,9 +47,7 @@ const FACILITIES: [&str; 24] = [
     "ftp", "ntp", "security", "console", "solaris-cron",
     "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
 ];
-const SEVERITIES: [&str; 8] = [
-    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
-];
+const SEVERITIES: [&str; 8] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
 
 impl Priority {
     /// The priority of a PRI value, `None` above 191.
@@ -67,18 +65,12 @@ impl Priority {
 
     /// The conventional facility keyword (`kern` .. `local7`), `unknown` if out of range.
     pub fn facility_name(self) -> &'static str {
-        FACILITIES
-            .get(usize::from(self.facility))
-            .copied()
-            .unwrap_or("unknown")
+        FACILITIES.get(usize::from(self.facility)).copied().unwrap_or("unknown")
     }
 
     /// The severity keyword (`emerg` .. `debug`), `unknown` if out of range.
     pub fn severity_name(self) -> &'static str {
-        SEVERITIES
-            .get(usize::from(self.severity))
-            .copied()
-            .unwrap_or("unknown")
+        SEVERITIES.get(usize::from(self.severity)).copied().unwrap_or("unknown")
     }
 }
 
@@ -99,10 +91,7 @@ pub struct SdElement<'a> {
 impl SdElement<'_> {
     /// The value of the first parameter called `name`.
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.value.as_ref())
+        self.params.iter().find(|p| p.name == name).map(|p| p.value.as_ref())
     }
 }
 
@@ -185,8 +174,7 @@ pub fn parse<'a>(line: &'a str, opts: &ParseOptions) -> Result<SyslogMessage<'a>
     if let Some((version, header)) = rfc5424::version(rest) {
         return rfc5424::parse(priority, version, header, opts);
     }
-    Ok(rfc3164::parse(priority, rest, opts)
-        .unwrap_or_else(|| SyslogMessage::bare(Flavor::Raw, Some(priority), rest)))
+    Ok(rfc3164::parse(priority, rest, opts).unwrap_or_else(|| SyslogMessage::bare(Flavor::Raw, Some(priority), rest)))
 }
 
 /// `1*3DIGIT ">"` (the `<` already consumed), value at most 191.
@@ -213,9 +201,7 @@ fn parse_pri(s: &str) -> Result<(Priority, &str), SyslogError> {
     if b.get(digits) != Some(&b'>') {
         return error(format!("expected '>' after \"<{shown}\""));
     }
-    let value = b[..digits]
-        .iter()
-        .fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
+    let value = b[..digits].iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
     match u8::try_from(value).ok().and_then(Priority::from_value) {
         Some(priority) => Ok((priority, &s[digits + 1..])),
         None => error(format!("<{shown}> is above 191")),

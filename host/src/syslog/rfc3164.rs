@@ -21,11 +21,7 @@ const MONTHS: [&[u8; 3]; 12] = [
 ];
 
 /// Parses what follows the PRI; `None` if it does not start with a readable timestamp.
-pub(super) fn parse<'a>(
-    priority: Priority,
-    s: &'a str,
-    opts: &ParseOptions,
-) -> Option<SyslogMessage<'a>> {
+pub(super) fn parse<'a>(priority: Priority, s: &'a str, opts: &ParseOptions) -> Option<SyslogMessage<'a>> {
     let b = s.as_bytes();
     let (timestamp, rest) = if b.len() > 4 && b[3] == b' ' && is_month(&b[..3]) {
         bsd_timestamp(s, opts)?
@@ -73,12 +69,7 @@ fn is_month(word: &[u8]) -> bool {
 /// Returns the instant and what follows the SP after it (`None` at the end of the line).
 fn bsd_timestamp<'a>(s: &'a str, opts: &ParseOptions) -> Option<(DateTime<Utc>, Option<&'a str>)> {
     let b = s.as_bytes();
-    let digits_at = |at: usize| {
-        b[at.min(b.len())..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count()
-    };
+    let digits_at = |at: usize| b[at.min(b.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
     let mut pos = 4 + usize::from(b.get(4) == Some(&b' '));
     let day = digits_at(pos);
     if !(1..=2).contains(&day) || b.get(pos + day) != Some(&b' ') {

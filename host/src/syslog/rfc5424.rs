@@ -27,9 +27,7 @@ pub(super) fn version(s: &str) -> Option<(u16, &str)> {
     if !(1..=3).contains(&digits) || b[0] == b'0' || b.get(digits) != Some(&b' ') {
         return None;
     }
-    let version = b[..digits]
-        .iter()
-        .fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
+    let version = b[..digits].iter().fold(0u16, |n, &d| n * 10 + u16::from(d - b'0'));
     Some((version, &s[digits + 1..]))
 }
 
@@ -41,16 +39,15 @@ pub(super) fn parse<'a>(
     opts: &ParseOptions,
 ) -> Result<SyslogMessage<'a>, SyslogError> {
     let (ts, after) = split_token(header);
-    let timestamp =
-        match ts {
-            "-" => None,
-            _ => Some(parse_rfc3339(ts, opts.rfc3164_zone).map_err(|reason| {
-                SyslogError::Timestamp {
-                    value: ts.to_owned(),
-                    reason,
-                }
-            })?),
-        };
+    let timestamp = match ts {
+        "-" => None,
+        _ => Some(
+            parse_rfc3339(ts, opts.rfc3164_zone).map_err(|reason| SyslogError::Timestamp {
+                value: ts.to_owned(),
+                reason,
+            })?,
+        ),
+    };
     let mut rest = after;
     let hostname = field(&mut rest, "HOSTNAME", 255)?;
     let app_name = field(&mut rest, "APP-NAME", 48)?;
@@ -75,11 +72,7 @@ pub(super) fn parse<'a>(
 }
 
 /// One `1*max PRINTUSASCII` header field, `-` meaning nil; advances `rest` past it and its SP.
-fn field<'a>(
-    rest: &mut Option<&'a str>,
-    name: &str,
-    max: usize,
-) -> Result<Option<&'a str>, SyslogError> {
+fn field<'a>(rest: &mut Option<&'a str>, name: &str, max: usize) -> Result<Option<&'a str>, SyslogError> {
     let error = |reason: String| Err(SyslogError::Header(reason));
     let Some(s) = *rest else {
         return error(format!("missing {name}: the header ends before it"));
@@ -90,15 +83,10 @@ fn field<'a>(
         return error(format!("empty {name} (two spaces in a row?)"));
     }
     if token.len() > max {
-        return error(format!(
-            "{name} is {} bytes long, the maximum is {max}",
-            token.len()
-        ));
+        return error(format!("{name} is {} bytes long, the maximum is {max}", token.len()));
     }
     if let Some(c) = token.chars().find(|c| !matches!(c, '!'..='~')) {
-        return error(format!(
-            "{name} {token:?} contains {c:?}, not printable US-ASCII"
-        ));
+        return error(format!("{name} {token:?} contains {c:?}, not printable US-ASCII"));
     }
     Ok((token != "-").then_some(token))
 }
@@ -137,9 +125,7 @@ pub(super) fn parse_rfc3339(s: &str, default_zone: FixedOffset) -> Result<DateTi
     let b = s.as_bytes();
     let num = |at: usize, len: usize, what: &str| -> Result<u32, String> {
         match b.get(at..at + len) {
-            Some(d) if d.iter().all(u8::is_ascii_digit) => {
-                Ok(d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0')))
-            }
+            Some(d) if d.iter().all(u8::is_ascii_digit) => Ok(d.iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'))),
             _ => Err(format!("expected {len}-digit {what} at byte {at}")),
         }
     };
@@ -164,10 +150,7 @@ pub(super) fn parse_rfc3339(s: &str, default_zone: FixedOffset) -> Result<DateTi
     let mut pos = 19;
     let mut nanos = 0;
     if b.get(pos) == Some(&b'.') {
-        let digits = b[pos + 1..]
-            .iter()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
+        let digits = b[pos + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
         if !(1..=9).contains(&digits) {
             return Err(format!("expected 1 to 9 fractional digits, found {digits}"));
         }
@@ -201,9 +184,7 @@ pub(super) fn parse_rfc3339(s: &str, default_zone: FixedOffset) -> Result<DateTi
         return Err(format!("unexpected text after the offset at byte {pos}"));
     }
     if hour > 23 || minute > 59 || second > 60 {
-        return Err(format!(
-            "time {hour:02}:{minute:02}:{second:02} is out of range"
-        ));
+        return Err(format!("time {hour:02}:{minute:02}:{second:02} is out of range"));
     }
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)
         .ok_or_else(|| format!("{year:04}-{month:02}-{day:02} is not a date"))?;

@@ -100,9 +100,7 @@ fn name(s: &str) -> Result<(&str, &str), Option<&str>> {
 }
 
 fn too_long(what: &str, name: &str) -> SyslogError {
-    error(format!(
-        "{what} {name:?} is longer than {MAX_NAME} characters"
-    ))
+    error(format!("{what} {name:?} is longer than {MAX_NAME} characters"))
 }
 
 /// A PARAM-VALUE after its opening quote: the unescaped value (borrowed unless it had escapes)

@@ -71,25 +71,16 @@ fn check(cases: &[Case], opts: &ParseOptions) {
             .structured_data
             .iter()
             .map(|e| {
-                let params = e
-                    .params
-                    .iter()
-                    .map(|p| (p.name, p.value.as_ref()))
-                    .collect();
+                let params = e.params.iter().map(|p| (p.name, p.value.as_ref())).collect();
                 (e.id, params)
             })
             .collect();
-        let want_sd: Vec<(&str, Vec<(&str, &str)>)> =
-            c.sd.iter().map(|(id, ps)| (*id, ps.to_vec())).collect();
+        let want_sd: Vec<(&str, Vec<(&str, &str)>)> = c.sd.iter().map(|(id, ps)| (*id, ps.to_vec())).collect();
         let l = c.line;
         assert_eq!(m.flavor, c.flavor, "flavor of {l:?}");
         assert_eq!(m.priority.map(Priority::value), c.pri, "PRI of {l:?}");
         assert_eq!(m.version, c.version, "VERSION of {l:?}");
-        assert_eq!(
-            ts_string(m.timestamp).as_deref(),
-            c.ts,
-            "TIMESTAMP of {l:?}"
-        );
+        assert_eq!(ts_string(m.timestamp).as_deref(), c.ts, "TIMESTAMP of {l:?}");
         assert_eq!(m.hostname, c.host, "HOSTNAME of {l:?}");
         assert_eq!(m.app_name, c.app, "APP-NAME of {l:?}");
         assert_eq!(m.procid, c.procid, "PROCID of {l:?}");
@@ -339,23 +330,75 @@ fn structured_data_shapes() {
                 ..V1
             },
             // No params; MSG containing brackets; MSG starting with '[' after the SP is MSG.
-            Case { line: "<13>1 - - - - - [x@1] a]b[c", pri: Some(13), sd: &[("x@1", &[])], msg: "a]b[c", ..V1 },
-            Case { line: "<13>1 - - - - - - [INFO] started", pri: Some(13), msg: "[INFO] started", ..V1 },
+            Case {
+                line: "<13>1 - - - - - [x@1] a]b[c",
+                pri: Some(13),
+                sd: &[("x@1", &[])],
+                msg: "a]b[c",
+                ..V1
+            },
+            Case {
+                line: "<13>1 - - - - - - [INFO] started",
+                pri: Some(13),
+                msg: "[INFO] started",
+                ..V1
+            },
             // RFC: no SP between elements, so an element after an SP is MSG text.
-            Case { line: "<13>1 - - - - - [a@1] [b@2]", pri: Some(13), sd: &[("a@1", &[])], msg: "[b@2]", ..V1 },
-            Case { line: "<13>1 - - - - - [x@1][y@2]", pri: Some(13), sd: &[("x@1", &[]), ("y@2", &[])], ..V1 },
+            Case {
+                line: "<13>1 - - - - - [a@1] [b@2]",
+                pri: Some(13),
+                sd: &[("a@1", &[])],
+                msg: "[b@2]",
+                ..V1
+            },
+            Case {
+                line: "<13>1 - - - - - [x@1][y@2]",
+                pri: Some(13),
+                sd: &[("x@1", &[]), ("y@2", &[])],
+                ..V1
+            },
             // Escapes: \" \\ \] resolved, any other backslash kept; unescaped ']' inside quotes.
-            Case { line: r#"<13>1 - - - - - [m@1 k="v\"q\]\\"]"#, pri: Some(13), sd: &[("m@1", &[("k", "v\"q]\\")])], ..V1 },
-            Case { line: r#"<13>1 - - - - - [m@1 k="a\nb\\\\c\x"]"#, pri: Some(13), sd: &[("m@1", &[("k", "a\\nb\\\\c\\x")])], ..V1 },
-            Case { line: r#"<13>1 - - - - - [m@1 k="1]2" e=""]"#, pri: Some(13), sd: &[("m@1", &[("k", "1]2"), ("e", "")])], ..V1 },
-            Case { line: r#"<13>1 - - - - - [m@1 k="héllo ✓ \"é\""] ünïcode"#, pri: Some(13), sd: &[("m@1", &[("k", "héllo ✓ \"é\"")])], msg: "ünïcode", ..V1 },
+            Case {
+                line: r#"<13>1 - - - - - [m@1 k="v\"q\]\\"]"#,
+                pri: Some(13),
+                sd: &[("m@1", &[("k", "v\"q]\\")])],
+                ..V1
+            },
+            Case {
+                line: r#"<13>1 - - - - - [m@1 k="a\nb\\\\c\x"]"#,
+                pri: Some(13),
+                sd: &[("m@1", &[("k", "a\\nb\\\\c\\x")])],
+                ..V1
+            },
+            Case {
+                line: r#"<13>1 - - - - - [m@1 k="1]2" e=""]"#,
+                pri: Some(13),
+                sd: &[("m@1", &[("k", "1]2"), ("e", "")])],
+                ..V1
+            },
+            Case {
+                line: r#"<13>1 - - - - - [m@1 k="héllo ✓ \"é\""] ünïcode"#,
+                pri: Some(13),
+                sd: &[("m@1", &[("k", "héllo ✓ \"é\"")])],
+                msg: "ünïcode",
+                ..V1
+            },
             // Tolerated: several SPs between params and before ']'.
-            Case { line: r#"<13>1 - - - - - [m@1  a="1"  b="2" ] x"#, pri: Some(13), sd: &[("m@1", &[("a", "1"), ("b", "2")])], msg: "x", ..V1 },
+            Case {
+                line: r#"<13>1 - - - - - [m@1  a="1"  b="2" ] x"#,
+                pri: Some(13),
+                sd: &[("m@1", &[("a", "1"), ("b", "2")])],
+                msg: "x",
+                ..V1
+            },
             // 32-character SD-ID and PARAM-NAME are the maximum.
             Case {
                 line: r#"<13>1 - - - - - [abcdefghijabcdefghijabcdefghij@1 abcdefghijabcdefghijabcdefghijkl="v"]"#,
                 pri: Some(13),
-                sd: &[("abcdefghijabcdefghijabcdefghij@1", &[("abcdefghijabcdefghijabcdefghijkl", "v")])],
+                sd: &[(
+                    "abcdefghijabcdefghijabcdefghij@1",
+                    &[("abcdefghijabcdefghijabcdefghijkl", "v")],
+                )],
                 ..V1
             },
         ],
@@ -386,14 +429,8 @@ fn msg_bom_spaces_and_terminators() {
     let cases: &[(&str, &str)] = &[
         ("<13>1 - - - - - - \u{feff}hello", "hello"),
         ("<13>1 - - - - - -    three spaces", "three spaces"),
-        (
-            "<13>1 - - - - - -   \u{feff}spaces then BOM",
-            "spaces then BOM",
-        ),
-        (
-            "<13>1 - - - - - - \u{feff} BOM then space",
-            " BOM then space",
-        ),
+        ("<13>1 - - - - - -   \u{feff}spaces then BOM", "spaces then BOM"),
+        ("<13>1 - - - - - - \u{feff} BOM then space", " BOM then space"),
         ("<13>1 - - - - - - a\u{feff}", "a\u{feff}"),
         ("<13>1 - - - - - - trailing  ", "trailing  "),
         ("<13>1 - - - - - - crlf\r\n", "crlf"),
@@ -474,21 +511,14 @@ fn priority_values_and_names() {
         assert_eq!(p.value(), value, "{prefix}");
         assert_eq!(p.facility, value / 8);
         assert_eq!(p.severity, value % 8);
-        assert_eq!(
-            (p.facility_name(), p.severity_name()),
-            (facility, severity),
-            "{prefix}"
-        );
+        assert_eq!((p.facility_name(), p.severity_name()), (facility, severity), "{prefix}");
     }
     assert_eq!(Priority::from_value(192), None);
     let odd = Priority {
         facility: 40,
         severity: 9,
     };
-    assert_eq!(
-        (odd.facility_name(), odd.severity_name()),
-        ("unknown", "unknown")
-    );
+    assert_eq!((odd.facility_name(), odd.severity_name()), ("unknown", "unknown"));
     let _ = odd.value(); // must not panic
 }
 
@@ -874,10 +904,7 @@ fn zone_applies_to_zoneless_timestamps_only() {
         ..opts()
     };
     let m = parse("<13>Nov 22 23:16:24 h a: x", &ny).expect("parses");
-    assert_eq!(
-        ts_string(m.timestamp).as_deref(),
-        Some("2026-11-23T04:16:24Z")
-    );
+    assert_eq!(ts_string(m.timestamp).as_deref(), Some("2026-11-23T04:16:24Z"));
 }
 
 #[test]
@@ -901,10 +928,7 @@ fn invalid_inputs_give_exact_errors() {
         ("<é>", pri("expected a digit after '<', found 'é'")),
         ("<13", pri("expected '>' after \"<13\"")),
         ("<13 x", pri("expected '>' after \"<13\"")),
-        (
-            "<1000>1 - - - - - -",
-            pri("\"<1000...\" has more than 3 digits"),
-        ),
+        ("<1000>1 - - - - - -", pri("\"<1000...\" has more than 3 digits")),
         ("<0013>x", pri("\"<0013...\" has more than 3 digits")),
         ("<192>1 - - - - - -", pri("<192> is above 191")),
         ("<999>x", pri("<999> is above 191")),
@@ -923,10 +947,7 @@ fn invalid_inputs_give_exact_errors() {
         ),
         (
             "<13>1 2026-11-23T00:00:00.Z - - - - -",
-            ts(
-                "2026-11-23T00:00:00.Z",
-                "expected 1 to 9 fractional digits, found 0",
-            ),
+            ts("2026-11-23T00:00:00.Z", "expected 1 to 9 fractional digits, found 0"),
         ),
         (
             "<13>1 2026-11-23T00:00:00.1234567890Z - - - - -",
@@ -949,10 +970,7 @@ fn invalid_inputs_give_exact_errors() {
         ),
         (
             "<13>1 2026-11-23T00:00:00+0100 - - - - -",
-            ts(
-                "2026-11-23T00:00:00+0100",
-                "expected ':' in the offset at byte 22",
-            ),
+            ts("2026-11-23T00:00:00+0100", "expected ':' in the offset at byte 22"),
         ),
         (
             "<13>1 2026-11-23T00:00:00+01:60 - - - - -",
@@ -972,24 +990,12 @@ fn invalid_inputs_give_exact_errors() {
                 "expected 'Z', '+hh:mm' or '-hh:mm' at byte 19",
             ),
         ),
-        (
-            "<13>1 hello world",
-            ts("hello", "expected 4-digit year at byte 0"),
-        ),
+        ("<13>1 hello world", ts("hello", "expected 4-digit year at byte 0")),
         ("<13>1 ", ts("", "empty TIMESTAMP (two spaces in a row?)")),
-        (
-            "<13>1  - - - - -",
-            ts("", "empty TIMESTAMP (two spaces in a row?)"),
-        ),
+        ("<13>1  - - - - -", ts("", "empty TIMESTAMP (two spaces in a row?)")),
         // Header fields
-        (
-            "<13>1 -",
-            header("missing HOSTNAME: the header ends before it"),
-        ),
-        (
-            "<13>1 - host",
-            header("missing APP-NAME: the header ends before it"),
-        ),
+        ("<13>1 -", header("missing HOSTNAME: the header ends before it")),
+        ("<13>1 - host", header("missing APP-NAME: the header ends before it")),
         (
             "<13>1 - host app pid",
             header("missing MSGID: the header ends before it"),
@@ -998,10 +1004,7 @@ fn invalid_inputs_give_exact_errors() {
             "<13>1 -  host app - - -",
             header("empty HOSTNAME (two spaces in a row?)"),
         ),
-        (
-            "<13>1 - host app  - - -",
-            header("empty PROCID (two spaces in a row?)"),
-        ),
+        ("<13>1 - host app  - - -", header("empty PROCID (two spaces in a row?)")),
         (
             "<13>1 - hé app - - -",
             header("HOSTNAME \"hé\" contains 'é', not printable US-ASCII"),
@@ -1011,14 +1014,8 @@ fn invalid_inputs_give_exact_errors() {
             header("APP-NAME \"a\\tb\" contains '\\t', not printable US-ASCII"),
         ),
         // STRUCTURED-DATA
-        (
-            "<13>1 - - - - - x",
-            sd("expected '-' or '[' after MSGID, found 'x'"),
-        ),
-        (
-            "<13>1 - - - - -  x",
-            sd("expected '-' or '[' after MSGID, found ' '"),
-        ),
+        ("<13>1 - - - - - x", sd("expected '-' or '[' after MSGID, found 'x'")),
+        ("<13>1 - - - - -  x", sd("expected '-' or '[' after MSGID, found ' '")),
         (
             "<13>1 - - - - - -x",
             sd("expected SP or end of message after STRUCTURED-DATA, found 'x'"),
@@ -1067,18 +1064,9 @@ fn invalid_inputs_give_exact_errors() {
             "<13>1 - - - - - [a\"b]",
             sd("expected SP or ']' in SD element [a, found '\"'"),
         ),
-        (
-            "<13>1 - - - - - []",
-            sd("expected SD-ID after '[', found ']'"),
-        ),
-        (
-            "<13>1 - - - - - [ a]",
-            sd("expected SD-ID after '[', found ' '"),
-        ),
-        (
-            "<13>1 - - - - - [é]",
-            sd("expected SD-ID after '[', found 'é'"),
-        ),
+        ("<13>1 - - - - - []", sd("expected SD-ID after '[', found ']'")),
+        ("<13>1 - - - - - [ a]", sd("expected SD-ID after '[', found ' '")),
+        ("<13>1 - - - - - [é]", sd("expected SD-ID after '[', found 'é'")),
         (
             "<13>1 - - - - - [",
             sd("expected SD-ID after '[', found end of message"),
@@ -1102,7 +1090,10 @@ fn error_messages_display() {
     let cases: &[(&str, &str)] = &[
         ("", "empty message"),
         ("<192>x", "invalid PRI: <192> is above 191"),
-        ("<13>1 - h", "invalid RFC 5424 header: missing APP-NAME: the header ends before it"),
+        (
+            "<13>1 - h",
+            "invalid RFC 5424 header: missing APP-NAME: the header ends before it",
+        ),
         (
             "<13>1 2026-11-23 - - - - -",
             "invalid RFC 5424 timestamp \"2026-11-23\": expected 'T' at byte 10",
@@ -1176,8 +1167,7 @@ fn parse_and_check_borrows(line: &str) {
     let range = line.as_ptr() as usize..=line.as_ptr() as usize + line.len();
     let inside = |part: &str| {
         part.is_empty()
-            || range.contains(&(part.as_ptr() as usize))
-                && range.contains(&(part.as_ptr() as usize + part.len()))
+            || range.contains(&(part.as_ptr() as usize)) && range.contains(&(part.as_ptr() as usize + part.len()))
     };
     let fields = [m.hostname, m.app_name, m.procid, m.msgid];
     assert!(fields.iter().flatten().all(|f| inside(f)), "{line:?}");
@@ -1268,12 +1258,7 @@ fn fuzz_mutated_valid_lines_never_panic() {
                 1 if at < chars.len() => {
                     chars.remove(at);
                 }
-                2 if at < chars.len() => {
-                    chars[at] = PIECES[rng.below(PIECES.len())]
-                        .chars()
-                        .next()
-                        .unwrap_or('x')
-                }
+                2 if at < chars.len() => chars[at] = PIECES[rng.below(PIECES.len())].chars().next().unwrap_or('x'),
                 _ => chars.truncate(at),
             }
         }

@@ -33,21 +33,14 @@ fn frames(input: &[u8]) -> Vec<SyslogFrame> {
     assert_eq!(err, None);
     // The same frames come out whatever the chunking.
     for chunk in [1, 2, 3, 7, 64] {
-        assert_eq!(
-            decode_all(1024, input, chunk),
-            (all.clone(), None),
-            "chunk {chunk}"
-        );
+        assert_eq!(decode_all(1024, input, chunk), (all.clone(), None), "chunk {chunk}");
     }
     all
 }
 
 #[test]
 fn octet_counted_frames() {
-    assert_eq!(
-        frames(b"5 hello6 world!"),
-        vec![msg("hello"), msg("world!")]
-    );
+    assert_eq!(frames(b"5 hello6 world!"), vec![msg("hello"), msg("world!")]);
 }
 
 #[test]
@@ -76,10 +69,7 @@ fn one_connection_may_mix_framings() {
 
 #[test]
 fn blank_lines_between_frames_are_skipped() {
-    assert_eq!(
-        frames(b"\n\r\n3 abc\n\n<1>x\n\0"),
-        vec![msg("abc"), msg("<1>x")]
-    );
+    assert_eq!(frames(b"\n\r\n3 abc\n\n<1>x\n\0"), vec![msg("abc"), msg("<1>x")]);
 }
 
 #[test]
@@ -102,11 +92,7 @@ fn oversized_octet_frame_is_skipped_and_the_stream_resyncs() {
         assert_eq!(err, None);
         assert_eq!(
             out,
-            vec![
-                SyslogFrame::Oversized { len: 20 },
-                msg("ok"),
-                msg("<1>next")
-            ],
+            vec![SyslogFrame::Oversized { len: 20 }, msg("ok"), msg("<1>next")],
             "chunk {chunk}"
         );
     }
@@ -119,10 +105,7 @@ fn oversized_lf_frame_is_skipped_and_the_stream_resyncs() {
     input.extend_from_slice(b"\n<1>short\n");
     let (out, err) = decode_all(10, &input, 1000);
     assert_eq!(err, None);
-    assert_eq!(
-        out,
-        vec![SyslogFrame::Oversized { len: 43 }, msg("<1>short")]
-    );
+    assert_eq!(out, vec![SyslogFrame::Oversized { len: 43 }, msg("<1>short")]);
     // In small chunks the overflow is noticed before the terminator: still one rejection.
     let (out, err) = decode_all(10, &input, 4);
     assert_eq!(err, None);
@@ -143,10 +126,7 @@ fn malformed_counts_end_the_connection() {
     let (_, err) = decode_all(100, b"0 ", 100);
     assert_eq!(err, Some(FramingError::BadOctetCount("zero length".into())));
     let (_, err) = decode_all(100, b"99999999999999 x", 100);
-    assert_eq!(
-        err,
-        Some(FramingError::BadOctetCount("more than 9 digits".into()))
-    );
+    assert_eq!(err, Some(FramingError::BadOctetCount("more than 9 digits".into())));
     assert!(!FramingError::BadOctetCount(String::new()).can_continue());
 }
 

@@ -125,10 +125,7 @@ pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<
     match endpoint {
         Endpoint::Single => {
             let b: SingleBody = from_json(body)?;
-            let raw = b
-                .json
-                .ok_or_else(|| bad("missing field `json` (the event)"))?
-                .0;
+            let raw = b.json.ok_or_else(|| bad("missing field `json` (the event)"))?.0;
             Ok(vec![Item {
                 key: b.intake_key,
                 raw,
@@ -247,9 +244,7 @@ fn select<'v>(root: &'v serde_json::Value, path: &str) -> Result<&'v serde_json:
             let end = t.find(['.', '[']).unwrap_or(t.len());
             (Step::Key(&t[..end]), &t[end..])
         } else if let Some(t) = chars.strip_prefix('[') {
-            let end = t
-                .find(']')
-                .ok_or_else(|| bad(&format!("path {path:?}: missing `]`")))?;
+            let end = t.find(']').ok_or_else(|| bad(&format!("path {path:?}: missing `]`")))?;
             let inner = t[..end].trim();
             let step = match inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
                 Some(k) => Step::Key(k),
@@ -264,9 +259,7 @@ fn select<'v>(root: &'v serde_json::Value, path: &str) -> Result<&'v serde_json:
             };
             (step, &t[end + 1..])
         } else {
-            return Err(bad(&format!(
-                "path {path:?}: expected `.` or `[` at {chars:?}"
-            )));
+            return Err(bad(&format!("path {path:?}: expected `.` or `[` at {chars:?}")));
         };
         node = match step {
             Step::Key(k) => node.get(k),

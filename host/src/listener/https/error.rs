@@ -21,10 +21,7 @@ pub enum ApiError {
     #[error("{0}")]
     UnsupportedMediaType(String),
     #[error("{reason}")]
-    Unavailable {
-        reason: String,
-        retry_after_secs: u32,
-    },
+    Unavailable { reason: String, retry_after_secs: u32 },
 }
 
 impl ApiError {
@@ -48,12 +45,10 @@ impl ApiError {
             .header(header::CONTENT_TYPE, "application/json");
         match &self {
             Self::MethodNotAllowed(_) => builder = builder.header(header::ALLOW, "POST"),
-            Self::Unavailable {
-                retry_after_secs, ..
-            } => builder = builder.header(header::RETRY_AFTER, retry_after_secs.to_string()),
-            Self::MissingKey => {
-                builder = builder.header(header::WWW_AUTHENTICATE, "Basic realm=\"intake\"")
+            Self::Unavailable { retry_after_secs, .. } => {
+                builder = builder.header(header::RETRY_AFTER, retry_after_secs.to_string())
             }
+            Self::MissingKey => builder = builder.header(header::WWW_AUTHENTICATE, "Basic realm=\"intake\""),
             _ => {}
         }
         // Building from a valid status and static header names cannot fail.

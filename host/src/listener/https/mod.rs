@@ -41,11 +41,7 @@ struct Inner {
 }
 
 impl HttpsHandler {
-    pub fn new(
-        registry: Arc<RegistryHandle>,
-        pipeline: Arc<Pipeline>,
-        idle_timeout: Duration,
-    ) -> HttpsHandler {
+    pub fn new(registry: Arc<RegistryHandle>, pipeline: Arc<Pipeline>, idle_timeout: Duration) -> HttpsHandler {
         HttpsHandler {
             inner: Arc::new(Inner {
                 registry,
@@ -57,12 +53,7 @@ impl HttpsHandler {
 }
 
 impl ConnectionHandler for HttpsHandler {
-    async fn handle(
-        self,
-        stream: TlsStream<TcpStream>,
-        peer: SocketAddr,
-        shutdown: CancellationToken,
-    ) {
+    async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
         let inner = self.inner.clone();
         let service = hyper::service::service_fn(move |req| {
             let inner = inner.clone();
@@ -97,11 +88,7 @@ impl ConnectionHandler for HttpsHandler {
 }
 
 impl Inner {
-    async fn respond(
-        &self,
-        req: Request<hyper::body::Incoming>,
-        peer: SocketAddr,
-    ) -> Response<Full<Bytes>> {
+    async fn respond(&self, req: Request<hyper::body::Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
         let received_at = Utc::now();
         match self.ingest(req, peer, received_at).await {
             Ok(resp) => resp,
@@ -124,17 +111,15 @@ impl Inner {
         let (parts, body) = req.into_parts();
         let early = match Endpoint::from_path(parts.uri.path()) {
             None => Some(ApiError::NotFound(parts.uri.path().to_string())),
-            Some(_) if parts.method != Method::POST => {
-                Some(ApiError::MethodNotAllowed(parts.method.to_string()))
-            }
+            Some(_) if parts.method != Method::POST => Some(ApiError::MethodNotAllowed(parts.method.to_string())),
             Some(_) => None,
         };
         if let Some(error) = early {
             request::discard_body(body, limits.max_request_bytes).await;
             return Err(error);
         }
-        let endpoint = Endpoint::from_path(parts.uri.path())
-            .ok_or_else(|| ApiError::NotFound(parts.uri.path().to_string()))?;
+        let endpoint =
+            Endpoint::from_path(parts.uri.path()).ok_or_else(|| ApiError::NotFound(parts.uri.path().to_string()))?;
         // The body is read (bounded) before any other check can fail: an HTTP/2 client whose
         // request body is left unread gets a stream reset instead of our error.
         let body = request::read_body(&parts.headers, body, limits.max_request_bytes).await?;
@@ -166,10 +151,7 @@ impl Inner {
             received_at,
             limits.max_event_bytes,
         )?;
-        let ids = self
-            .pipeline
-            .ingest(Protocol::Https, received_at, events)
-            .await?;
+        let ids = self.pipeline.ingest(Protocol::Https, received_at, events).await?;
         Ok(ids_response(endpoint, &ids))
     }
 }
@@ -205,10 +187,7 @@ fn resolve(
             let intake = match &cached {
                 Some((k, entry)) if k == key => entry.clone(),
                 _ => {
-                    let entry = registry
-                        .intake_for_key(key)
-                        .ok_or(ApiError::UnknownKey)?
-                        .clone();
+                    let entry = registry.intake_for_key(key).ok_or(ApiError::UnknownKey)?.clone();
                     cached = Some((key.to_string(), entry.clone()));
                     entry
                 }
@@ -221,9 +200,10 @@ fn resolve(
                 )));
             }
             let client_time = match item.time {
-                Some(t) => Some(body_time(&t, now).map_err(|e| {
-                    ApiError::BadRequest(format!("invalid @timestamp of {}: {e}", which(i)))
-                })?),
+                Some(t) => Some(
+                    body_time(&t, now)
+                        .map_err(|e| ApiError::BadRequest(format!("invalid @timestamp of {}: {e}", which(i))))?,
+                ),
                 None => header_time,
             };
             Ok(Incoming {
@@ -238,10 +218,7 @@ fn resolve(
         .collect()
 }
 
-fn body_time(
-    t: &TimeValue,
-    now: DateTime<Utc>,
-) -> Result<DateTime<Utc>, timeparse::TimeParseError> {
+fn body_time(t: &TimeValue, now: DateTime<Utc>) -> Result<DateTime<Utc>, timeparse::TimeParseError> {
     match t {
         TimeValue::Text(s) => timeparse::parse_datetime(s, now),
         TimeValue::Int(i) => timeparse::parse_epoch_i64(*i),

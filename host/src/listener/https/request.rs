@@ -20,11 +20,7 @@ const DRAIN_FACTOR: u64 = 4;
 const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The body, at most `limit` bytes after decompression.
-pub async fn read_body(
-    headers: &HeaderMap,
-    mut body: Incoming,
-    limit: usize,
-) -> Result<Bytes, ApiError> {
+pub async fn read_body(headers: &HeaderMap, mut body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
     let too_large = || ApiError::TooLarge(format!("request body over the limit of {limit} bytes"));
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -38,8 +34,7 @@ pub async fn read_body(
     }
     let mut buf = Vec::with_capacity(declared.unwrap_or(0) as usize);
     while let Some(frame) = body.frame().await {
-        let frame = frame
-            .map_err(|e| ApiError::BadRequest(format!("cannot read the request body: {e}")))?;
+        let frame = frame.map_err(|e| ApiError::BadRequest(format!("cannot read the request body: {e}")))?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {
                 let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, drain_cap)).await;
@@ -111,12 +106,7 @@ pub fn require_json(headers: &HeaderMap) -> Result<(), ApiError> {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let mime = ct
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json")) {
         Ok(())
     } else if ct.is_empty() {
@@ -151,9 +141,7 @@ fn basic_password(headers: &HeaderMap) -> Option<String> {
     if !scheme.eq_ignore_ascii_case("basic") {
         return None;
     }
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(encoded.trim())
-        .ok()?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (_user, password) = text.split_once(':')?;
     (!password.is_empty()).then(|| password.to_string())
@@ -172,10 +160,7 @@ pub fn query_param(query: Option<&str>, name: &str) -> Option<String> {
 }
 
 /// The event time the client set for the whole request, if any.
-pub fn header_time(
-    headers: &HeaderMap,
-    now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, ApiError> {
+pub fn header_time(headers: &HeaderMap, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, ApiError> {
     let Some(value) = headers.get(TIMESTAMP_HEADER) else {
         return Ok(None);
     };

@@ -46,10 +46,7 @@ fn missing_timestamp_prefers_client_time() {
 
 #[test]
 fn other_formats_are_rewritten_to_rfc3339_utc() {
-    let (v, t) = ok(
-        r#"{"@timestamp":"2026-11-22T23:44:57+01:00","a":1}"#,
-        &event(None),
-    );
+    let (v, t) = ok(r#"{"@timestamp":"2026-11-22T23:44:57+01:00","a":1}"#, &event(None));
     assert_eq!(v["@timestamp"], "2026-11-22T22:44:57Z");
     assert_eq!(v["a"], 1);
     assert_eq!(t, Some(1_795_387_497_000_000));
@@ -73,22 +70,12 @@ fn null_timestamp_means_unknown() {
 #[test]
 fn bad_outputs_are_rejected_with_a_reason() {
     let ev = event(None);
-    let reason = |json: &str| {
-        finalize(Ok(json.into()), &ev, 64)
-            .normalized
-            .expect_err("rejected")
-    };
-    assert_eq!(
-        reason("[1,2]"),
-        "component returned something other than a JSON object"
-    );
+    let reason = |json: &str| finalize(Ok(json.into()), &ev, 64).normalized.expect_err("rejected");
+    assert_eq!(reason("[1,2]"), "component returned something other than a JSON object");
     assert!(reason("{\"a\":").starts_with("component returned invalid JSON"));
-    assert!(
-        reason(r#"{"@timestamp":"yesterday"}"#).starts_with("@timestamp: unrecognised datetime")
-    );
+    assert!(reason(r#"{"@timestamp":"yesterday"}"#).starts_with("@timestamp: unrecognised datetime"));
     assert!(reason(r#"{"@timestamp":true}"#).starts_with("@timestamp: expected a datetime"));
-    assert!(reason(&format!("{{\"m\":\"{}\"}}", "x".repeat(100)))
-        .contains("over the format's limit of 64"));
+    assert!(reason(&format!("{{\"m\":\"{}\"}}", "x".repeat(100))).contains("over the format's limit of 64"));
 }
 
 #[test]

@@ -8,10 +8,7 @@ fn raws(items: &[Item]) -> Vec<&str> {
 fn paths_map_to_endpoints() {
     assert_eq!(Endpoint::from_path("/"), Some(Endpoint::Single));
     assert_eq!(Endpoint::from_path("/batch"), Some(Endpoint::Batch));
-    assert_eq!(
-        Endpoint::from_path("/plain/batch/"),
-        Some(Endpoint::PlainBatch)
-    );
+    assert_eq!(Endpoint::from_path("/plain/batch/"), Some(Endpoint::PlainBatch));
     assert_eq!(Endpoint::from_path("/jsons"), Some(Endpoint::Jsons));
     assert_eq!(Endpoint::from_path("/array"), Some(Endpoint::Array));
     assert_eq!(Endpoint::from_path("/nope"), None);
@@ -47,12 +44,8 @@ fn single_event_object_is_serialised() {
 #[test]
 fn missing_json_field_is_a_clear_error() {
     let e = parse(Endpoint::Single, br#"{"intake_key":"K"}"#, None).expect_err("no json");
-    assert_eq!(
-        e,
-        ApiError::BadRequest("missing field `json` (the event)".into())
-    );
-    let e =
-        parse(Endpoint::Batch, br#"{"intake_key":"K","jsons":"x"}"#, None).expect_err("not a list");
+    assert_eq!(e, ApiError::BadRequest("missing field `json` (the event)".into()));
+    let e = parse(Endpoint::Batch, br#"{"intake_key":"K","jsons":"x"}"#, None).expect_err("not a list");
     assert!(matches!(e, ApiError::BadRequest(m) if m.starts_with("malformed JSON body")));
 }
 
@@ -65,8 +58,9 @@ fn batch_shares_key_and_time() {
     )
     .expect("ok");
     assert_eq!(raws(&items), vec!["a", "b"]);
-    assert!(items.iter().all(|i| i.key.as_deref() == Some("K")
-        && i.time == Some(TimeValue::Text("2026-11-22T00:00:00Z".into()))));
+    assert!(items
+        .iter()
+        .all(|i| i.key.as_deref() == Some("K") && i.time == Some(TimeValue::Text("2026-11-22T00:00:00Z".into()))));
 }
 
 #[test]
@@ -80,12 +74,7 @@ fn array_carries_a_key_per_item() {
     assert_eq!(items[0].key.as_deref(), Some("A"));
     assert_eq!(items[1].key.as_deref(), Some("B"));
     assert_eq!(items[1].time, Some(TimeValue::Float(1.5)));
-    let e = parse(
-        Endpoint::Array,
-        br#"[{"json":"x"},{"intake_key":"B"}]"#,
-        None,
-    )
-    .expect_err("item 1");
+    let e = parse(Endpoint::Array, br#"[{"json":"x"},{"intake_key":"B"}]"#, None).expect_err("item 1");
     assert_eq!(
         e,
         ApiError::BadRequest("item 1: missing field `json` (the event)".into())

@@ -1,0 +1,80 @@
+//! Turns one syslog message (from syslog/TLS or a RELP `syslog` frame) into an event of its
+//! intake: parse it, find the intake by the key in its structured data (or the listener's bound
+//! intake), and keep the header as the envelope. Shared by both stream listeners.
+
+use crate::pipeline::Incoming;
+use crate::registry::RegistryHandle;
+use crate::runtime::SyslogHeader;
+use crate::syslog::{self, ParseOptions, SyslogMessage};
+use crate::telemetry::Rejection;
+use chrono::Utc;
+use std::sync::Arc;
+
+pub struct Attributor {
+    pub registry: Arc<RegistryHandle>,
+    /// The SD-ID of the element carrying `intake_key`.
+    pub sd_id: String,
+    pub rfc3164_zone: chrono::FixedOffset,
+    /// Set for a listener bound to one intake.
+    pub bound_intake: Option<String>,
+}
+
+impl Attributor {
+    /// The event, or why the message is rejected. Never mentions the key.
+    pub fn attribute(&self, bytes: &[u8], peer: &str) -> Result<Incoming, (Rejection, String)> {
+        let text = String::from_utf8_lossy(bytes);
+        let options = ParseOptions {
+            now: Utc::now(),
+            rfc3164_zone: self.rfc3164_zone,
+        };
+        let message = syslog::parse(&text, &options).map_err(|e| (Rejection::Malformed, e.to_string()))?;
+        let key_element = message.structured_data.iter().position(|e| e.id == self.sd_id);
+        let registry = self.registry.current();
+        let intake = match &self.bound_intake {
+            Some(name) => registry.intake_by_name(name).ok_or_else(|| {
+                (
+                    Rejection::UnknownKey,
+                    format!("bound intake {name:?} is no longer configured"),
+                )
+            })?,
+            None => {
+                let key = key_element
+                    .and_then(|i| message.structured_data[i].param("intake_key"))
+                    .ok_or_else(|| (Rejection::NoKey, format!("no {} intake_key element", self.sd_id)))?;
+                registry
+                    .intake_for_key(key)
+                    .ok_or_else(|| (Rejection::UnknownKey, "unknown intake key".to_string()))?
+            }
+        }
+        .clone();
+        Ok(Incoming {
+            intake,
+            raw: message.msg.to_string(),
+            client_time: message.timestamp,
+            source_address: Some(peer.to_string()),
+            syslog: Some(header(&message, key_element)),
+            metadata: Vec::new(),
+        })
+    }
+}
+
+/// The header a component sees. The intake-key element is left out of the structured data.
+fn header(m: &SyslogMessage<'_>, key_element: Option<usize>) -> SyslogHeader {
+    let others: Vec<_> = m
+        .structured_data
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != key_element)
+        .map(|(_, e)| e.clone())
+        .collect();
+    SyslogHeader {
+        facility: m.priority.map(|p| p.facility),
+        severity: m.priority.map(|p| p.severity),
+        version: m.version,
+        hostname: m.hostname.map(str::to_string),
+        app_name: m.app_name.map(str::to_string),
+        procid: m.procid.map(str::to_string),
+        msgid: m.msgid.map(str::to_string),
+        structured_data: (!others.is_empty()).then(|| syslog::format_structured_data(&others)),
+    }
+}
