@@ -168,7 +168,7 @@ impl RelpSession {
         self.open = true;
         // We speak version 0, which librelp clients offer; they abort on a higher answer.
         let answer = format!(
-            "200 OK\nrelp_version=0\nrelp_software=intake-edge,{},https://github.com/intake-edge\ncommands=syslog",
+            "200 OK\nrelp_version=0\nrelp_software=intake-edge,{}\ncommands=syslog",
             env!("CARGO_PKG_VERSION")
         );
         batch.control(Tag {
