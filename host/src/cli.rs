@@ -142,28 +142,35 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             }
         }
     };
-    let signals = tokio::spawn(watch_signals(shutdown.clone()));
-    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, relp = ?server.relp_addr, "Ready.");
-    // SIGHUP reloads; the server itself runs until the shutdown token fires.
+    // Handlers first, then "Ready.": a supervisor may signal as soon as it reads that line.
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
         .context("cannot install SIGHUP handler")?;
+    let signals = install_signals()?;
+    // Lives until the process exits: the second SIGTERM/SIGINT must still be heard.
+    tokio::spawn(watch_signals(signals, shutdown.clone()));
+    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, relp = ?server.relp_addr, "Ready.");
+    // SIGHUP reloads; the server itself runs until the shutdown token fires.
     let server_ref = &server;
     tokio::select! {
         _ = async { while hup.recv().await.is_some() { reload(server_ref) } } => {}
         _ = shutdown.cancelled() => {}
     }
-    signals.abort();
     server.run_until_shutdown().await;
     Ok(())
 }
 
-/// First SIGINT/SIGTERM: graceful shutdown. Second: exit at once.
-async fn watch_signals(shutdown: tokio_util::sync::CancellationToken) {
+type Signals = (tokio::signal::unix::Signal, tokio::signal::unix::Signal);
+
+fn install_signals() -> anyhow::Result<Signals> {
     use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-        tracing::error!("Cannot install signal handlers.");
-        return;
-    };
+    Ok((
+        signal(SignalKind::terminate()).context("cannot install SIGTERM handler")?,
+        signal(SignalKind::interrupt()).context("cannot install SIGINT handler")?,
+    ))
+}
+
+/// First SIGINT/SIGTERM: graceful shutdown. Second: exit at once.
+async fn watch_signals((mut term, mut int): Signals, shutdown: tokio_util::sync::CancellationToken) {
     tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
     shutdown.cancel();
     tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }

@@ -249,7 +249,7 @@ impl Config {
             path: path.to_path_buf(),
             problems,
         };
-        let raw: RawConfig = toml::from_str(text).map_err(|e| fail(vec![Problem::Syntax(one_line(&e.to_string()))]))?;
+        let raw: RawConfig = toml::from_str(text).map_err(|e| fail(vec![Problem::Syntax(syntax_error(text, &e))]))?;
         let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let mut v = Validator {
             base,
@@ -273,8 +273,19 @@ impl Config {
     }
 }
 
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The parser's message and position, without the source line it would quote: that line may
+/// hold an intake key, and this text reaches logs.
+fn syntax_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
+    }
 }
 
 struct Validator {

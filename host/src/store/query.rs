@@ -47,9 +47,11 @@ impl Reader {
     }
 
     pub fn get(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1");
+        let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1 AND id_low = ?2");
         let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
-        let mut rows = stmt.query(params![id.as_bytes().as_slice()]).map_err(query_err)?;
+        let mut rows = stmt
+            .query(params![super::ids::rowid(id), super::ids::low(id)])
+            .map_err(query_err)?;
         match rows.next().map_err(query_err)? {
             Some(row) => Ok(Some(from_row(row).map_err(query_err)?)),
             None => Ok(None),
@@ -89,10 +91,7 @@ fn query_err(e: rusqlite::Error) -> StoreError {
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
-    let id: Vec<u8> = row.get(0)?;
-    let id = Uuid::from_slice(&id)
-        .map(|u| u.to_string())
-        .unwrap_or_else(|_| hex::encode(&id));
+    let id = super::ids::from_parts(row.get(0)?, row.get(12)?).to_string();
     let normalized: Option<String> = row.get(10)?;
     Ok(StoredEvent {
         id,

@@ -1,9 +1,9 @@
 //! The request bodies of the intake API, endpoint by endpoint, turned into events.
 
 use super::error::ApiError;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::{self, Deserializer};
 use serde::Deserialize;
-use std::fmt;
+use serde_json::value::RawValue;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -61,46 +61,28 @@ pub struct Item {
     pub time: Option<TimeValue>,
 }
 
-/// An event in a JSON body: a string is the event; any other JSON value is serialised.
+/// An event in a JSON body: a string is the event (unescaped); any other JSON value is kept
+/// as the exact text the client sent (key order, number spelling), never re-serialised.
 #[derive(Debug, Clone, PartialEq)]
 struct EventText(String);
 
+impl EventText {
+    fn from_raw(raw: &RawValue) -> Result<EventText, String> {
+        let text = raw.get();
+        match text.as_bytes().first() {
+            Some(b'"') => serde_json::from_str(text)
+                .map(EventText)
+                .map_err(|e| format!("is not a valid JSON string: {e}")),
+            _ if text == "null" => Err("is null".into()),
+            _ => Ok(EventText(text.to_string())),
+        }
+    }
+}
+
 impl<'de> Deserialize<'de> for EventText {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = EventText;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an event: a string or a JSON object")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<EventText, E> {
-                Ok(EventText(v.to_string()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<EventText, E> {
-                Ok(EventText(v))
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<EventText, A::Error> {
-                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(EventText(v.to_string()))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<EventText, A::Error> {
-                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(EventText(v.to_string()))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<EventText, E> {
-                Ok(EventText(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<EventText, E> {
-                Ok(EventText(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<EventText, E> {
-                Ok(EventText(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<EventText, E> {
-                Ok(EventText(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
+        let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+        EventText::from_raw(&raw).map_err(|reason| de::Error::custom(format!("the event {reason}")))
     }
 }
 
@@ -182,24 +164,25 @@ pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<
             .map(plain)
             .collect()),
         Endpoint::Jsons => {
-            let value: serde_json::Value = from_json(body)?;
+            let text = utf8(body)?;
+            let root: &RawValue = from_json(text.as_bytes())?;
             let selected = match path {
-                Some(p) => select(&value, p)?,
-                None => &value,
+                Some(p) => select(root, p)?,
+                None => root,
             };
-            let serde_json::Value::Array(events) = selected else {
-                return Err(bad(match path {
+            let events: Vec<&RawValue> = serde_json::from_str(selected.get()).map_err(|_| {
+                bad(match path {
                     Some(_) => "the ?path= selection is not a JSON array",
                     None => "expected a JSON array of events (use ?path=$.field to select an array inside an object)",
-                }));
-            };
+                })
+            })?;
             events
-                .iter()
+                .into_iter()
                 .enumerate()
-                .map(|(i, e)| match e {
-                    serde_json::Value::String(s) => Ok(plain(s)),
-                    serde_json::Value::Null => Err(bad(&format!("event {i} is null"))),
-                    other => Ok(plain(&other.to_string())),
+                .map(|(i, e)| {
+                    EventText::from_raw(e)
+                        .map(|t| plain(&t.0))
+                        .map_err(|reason| bad(&format!("event {i} {reason}")))
                 })
                 .collect()
         }
@@ -231,14 +214,16 @@ fn from_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| bad(&format!("malformed JSON body: {e}")))
 }
 
-/// Follows a `$.a.b` / `$.a[0].b` / `$['a']` path.
-fn select<'v>(root: &'v serde_json::Value, path: &str) -> Result<&'v serde_json::Value, ApiError> {
+/// Follows a `$.a.b` / `$.a[0].b` / `$['a']` path over the raw JSON, so the selected events
+/// keep their exact text.
+fn select<'v>(root: &'v RawValue, path: &str) -> Result<&'v RawValue, ApiError> {
     let rest = path
         .trim()
         .strip_prefix('$')
         .ok_or_else(|| bad(&format!("path {path:?} must start with `$`")))?;
     let mut node = root;
     let mut chars = rest;
+    let nothing = || bad(&format!("path {path:?} selects nothing in the body"));
     while !chars.is_empty() {
         let (step, tail) = if let Some(t) = chars.strip_prefix('.') {
             let end = t.find(['.', '[']).unwrap_or(t.len());
@@ -262,10 +247,14 @@ fn select<'v>(root: &'v serde_json::Value, path: &str) -> Result<&'v serde_json:
             return Err(bad(&format!("path {path:?}: expected `.` or `[` at {chars:?}")));
         };
         node = match step {
-            Step::Key(k) => node.get(k),
-            Step::Index(i) => node.get(i),
+            Step::Key(k) => serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(node.get())
+                .ok()
+                .and_then(|m| m.get(k).copied()),
+            Step::Index(i) => serde_json::from_str::<Vec<&RawValue>>(node.get())
+                .ok()
+                .and_then(|v| v.get(i).copied()),
         }
-        .ok_or_else(|| bad(&format!("path {path:?} selects nothing in the body")))?;
+        .ok_or_else(nothing)?;
         chars = tail;
     }
     Ok(node)

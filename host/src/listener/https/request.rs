@@ -25,11 +25,8 @@ pub async fn read_body(headers: &HeaderMap, mut body: Incoming, limit: usize) ->
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-    let drain_cap = limit as u64 * DRAIN_FACTOR;
     if declared.is_some_and(|len| len > limit as u64) {
-        if declared.is_some_and(|len| len <= drain_cap) {
-            let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, drain_cap)).await;
-        }
+        refuse(body, limit).await;
         return Err(too_large());
     }
     let mut buf = Vec::with_capacity(declared.unwrap_or(0) as usize);
@@ -37,7 +34,7 @@ pub async fn read_body(headers: &HeaderMap, mut body: Incoming, limit: usize) ->
         let frame = frame.map_err(|e| ApiError::BadRequest(format!("cannot read the request body: {e}")))?;
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > limit {
-                let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, drain_cap)).await;
+                refuse(body, limit).await;
                 return Err(too_large());
             }
             buf.extend_from_slice(&data);
@@ -49,21 +46,38 @@ pub async fn read_body(headers: &HeaderMap, mut body: Incoming, limit: usize) ->
     }
 }
 
-async fn drain(body: &mut Incoming, cap: u64) {
+/// Gets rid of an oversized body without making the client miss our 413: up to a few times
+/// the limit is read and dropped before answering; beyond that the answer goes out at once and
+/// a background task keeps reading (for a bounded time) so that the stream is not reset under
+/// the client's feet (HTTP/2 resets a stream whose request body is dropped unread).
+async fn refuse(mut body: Incoming, limit: usize) {
+    let cap = limit as u64 * DRAIN_FACTOR;
+    if let Ok(true) = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, cap)).await {
+        return;
+    }
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, u64::MAX)).await;
+    });
+}
+
+/// Reads and drops the body; `true` if it ended within `cap` bytes.
+async fn drain(body: &mut Incoming, cap: u64) -> bool {
     let mut seen = 0u64;
-    while let Some(Ok(frame)) = body.frame().await {
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return true };
         if let Ok(data) = frame.into_data() {
             seen += data.len() as u64;
             if seen > cap {
-                return;
+                return false;
             }
         }
     }
+    true
 }
 
 /// Reads and drops up to `limit` bytes, so that an error answer is not preceded by a reset.
-pub async fn discard_body(mut body: Incoming, limit: usize) {
-    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drain(&mut body, limit as u64)).await;
+pub async fn discard_body(body: Incoming, limit: usize) {
+    refuse(body, limit).await;
 }
 
 enum Encoding {

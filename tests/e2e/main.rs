@@ -1,0 +1,16 @@
+//! End-to-end tests of intake-edge: the release binary under test, driven by real clients
+//! (curl over HTTP/1.1 and HTTP/2, Python `requests`), its store read back with its own CLI.
+//!
+//! Run with `cargo build --release -p intake-edge && cargo test --release -p e2e`. Every test
+//! starts its own server (port 0, temporary directory), so they run in parallel.
+
+mod support;
+
+mod endpoints;
+mod errors;
+mod keys;
+mod lifecycle;
+mod logs;
+mod python_examples;
+mod sandbox;
+mod timestamps;

@@ -1,0 +1,46 @@
+//! A throwaway PKI minted with rcgen: a CA and a server certificate for localhost/127.0.0.1.
+
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use std::path::{Path, PathBuf};
+
+/// PEM files of a test CA and of a server certificate it signed.
+#[derive(Debug, Clone)]
+pub struct Pki {
+    /// The CA certificate clients trust (`curl --cacert`, `requests verify=`).
+    pub ca: PathBuf,
+    /// The server certificate chain (leaf, then CA).
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+impl Pki {
+    /// Mints a CA and a `localhost`/`127.0.0.1` server certificate into `dir`.
+    pub fn mint(dir: &Path) -> Pki {
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA parameters");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "intake-edge e2e test CA");
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca_key = KeyPair::generate().expect("CA key");
+        let ca = ca_params.self_signed(&ca_key).expect("self-signed CA");
+        let issuer = Issuer::new(ca_params, ca_key);
+
+        let mut params =
+            CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()]).expect("server parameters");
+        params.distinguished_name.push(DnType::CommonName, "intake-edge e2e");
+        let key = KeyPair::generate().expect("server key");
+        let cert = params.signed_by(&key, &issuer).expect("server certificate");
+
+        std::fs::create_dir_all(dir).expect("PKI directory");
+        let pki = Pki {
+            ca: dir.join("ca.pem"),
+            cert: dir.join("server.pem"),
+            key: dir.join("server.key"),
+        };
+        std::fs::write(&pki.ca, ca.pem()).expect("write ca.pem");
+        std::fs::write(&pki.cert, format!("{}{}", cert.pem(), ca.pem())).expect("write server.pem");
+        std::fs::write(&pki.key, key.serialize_pem()).expect("write server.key");
+        pki
+    }
+}
