@@ -1,27 +1,47 @@
 #!/usr/bin/env bash
 # Installs what building and testing intake-edge needs, idempotently: the wasm32-wasip2 Rust
-# target (components are built from source) and the real clients the tests drive.
+# target (components are built from source) and the real clients the tests drive: curl, Python
+# requests, rsyslog (omfwd with gtls/ossl, omrelp) and syslog-ng's loggen.
+#
+# loggen ships in syslog-ng-core, which conflicts with rsyslog: its package is unpacked (not
+# installed) into target/tools/syslog-ng, and scripts/loggen runs it from there.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_apt=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 command -v curl >/dev/null || need_apt+=(curl)
 command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import requests' 2>/dev/null || need_apt+=(python3-requests)
 command -v cc >/dev/null || need_apt+=(build-essential)
+command -v logger >/dev/null || need_apt+=(bsdutils)
+command -v openssl >/dev/null || need_apt+=(openssl)
+for p in rsyslog rsyslog-relp rsyslog-gnutls rsyslog-openssl \
+         libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libwrap0; do
+  have_pkg "$p" || need_apt+=("$p")
+done
 if [ "${INSTALL_BENCH_TOOLS:-0}" = 1 ]; then
   command -v wrk >/dev/null || need_apt+=(wrk)
   command -v h2load >/dev/null || need_apt+=(nghttp2-client)
 fi
 
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
 if [ ${#need_apt[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "install-deps: apt-get install ${need_apt[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}" >/dev/null
-  else
-    echo "install-deps: missing ${need_apt[*]}; install them (sudo apt-get install ${need_apt[*]})" >&2
-    exit 1
-  fi
+  echo "install-deps: apt-get install ${need_apt[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+loggen_root=target/tools/syslog-ng
+if [ ! -x "$loggen_root/usr/bin/loggen" ]; then
+  echo "install-deps: unpacking syslog-ng-core for loggen into $loggen_root"
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  (cd "$tmp" && apt-get download syslog-ng-core >/dev/null 2>&1) || { as_root apt-get update -qq && (cd "$tmp" && apt-get download syslog-ng-core >/dev/null); }
+  mkdir -p "$loggen_root"
+  dpkg -x "$tmp"/syslog-ng-core_*.deb "$loggen_root"
+  rm -rf "$tmp"
 fi
 
 if ! command -v cargo >/dev/null; then
