@@ -3,6 +3,11 @@
 
 mod cli;
 
+/// Events cross threads (I/O → workers → writer) and are freed far from where they were
+/// allocated; glibc's malloc pays for that in locks, mimalloc does not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::Context;
 use clap::Parser;
 use cli::{Cli, Command, EventsCommand, FormatsCommand, LogFormat};
