@@ -83,13 +83,10 @@ mod tests {
 
     #[test]
     fn keeps_the_object_and_its_timestamp() {
-        let raw =
-            r#"{"@timestamp":"2024-01-01T00:00:00+02:00","a":{"b":[1,2.5,true,null]},"c.d":"e"}"#;
+        let raw = r#"{"@timestamp":"2024-01-01T00:00:00+02:00","a":{"b":[1,2.5,true,null]},"c.d":"e"}"#;
         assert_eq!(
             normalize(raw),
-            Ok(
-                json!({"@timestamp":"2024-01-01T00:00:00+02:00","a":{"b":[1,2.5,true,null]},"c.d":"e"})
-            )
+            Ok(json!({"@timestamp":"2024-01-01T00:00:00+02:00","a":{"b":[1,2.5,true,null]},"c.d":"e"}))
         );
     }
 
@@ -108,22 +105,10 @@ mod tests {
 
     #[test]
     fn rejects_non_objects_and_invalid_json() {
-        assert_eq!(
-            normalize("[1]"),
-            Err("expected a JSON object, got an array".into())
-        );
-        assert_eq!(
-            normalize(r#""s""#),
-            Err("expected a JSON object, got a string".into())
-        );
-        assert_eq!(
-            normalize("42"),
-            Err("expected a JSON object, got a number".into())
-        );
-        assert_eq!(
-            normalize("null"),
-            Err("expected a JSON object, got null".into())
-        );
+        assert_eq!(normalize("[1]"), Err("expected a JSON object, got an array".into()));
+        assert_eq!(normalize(r#""s""#), Err("expected a JSON object, got a string".into()));
+        assert_eq!(normalize("42"), Err("expected a JSON object, got a number".into()));
+        assert_eq!(normalize("null"), Err("expected a JSON object, got null".into()));
         assert_eq!(
             normalize("not json"),
             Err("invalid JSON: expected ident at line 1 column 2".into())
@@ -142,9 +127,7 @@ mod tests {
     fn batch_serializes_each_result() {
         let out = Json::normalize(vec![event(r#"{"@timestamp":"t","m":"x"}"#), event("{")]);
         assert_eq!(out[0], Ok(r#"{"@timestamp":"t","m":"x"}"#.to_string()));
-        assert!(out[1]
-            .as_ref()
-            .is_err_and(|e| e.starts_with("invalid JSON: ")));
+        assert!(out[1].as_ref().is_err_and(|e| e.starts_with("invalid JSON: ")));
     }
 
     #[test]

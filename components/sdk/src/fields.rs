@@ -83,17 +83,11 @@ pub fn insert_envelope(fields: &mut Fields, event: &mut Event) {
     }
     if let Some(facility) = header.facility {
         fields.insert("log.syslog.facility.code".into(), Value::from(facility));
-        fields.insert(
-            "log.syslog.facility.name".into(),
-            Value::from(facility_name(facility)),
-        );
+        fields.insert("log.syslog.facility.name".into(), Value::from(facility_name(facility)));
     }
     if let Some(severity) = header.severity {
         fields.insert("log.syslog.severity.code".into(), Value::from(severity));
-        fields.insert(
-            "log.syslog.severity.name".into(),
-            Value::from(severity_name(severity)),
-        );
+        fields.insert("log.syslog.severity.name".into(), Value::from(severity_name(severity)));
     }
     if let Some(version) = header.version {
         fields.insert("log.syslog.version".into(), Value::from(version));
@@ -147,9 +141,7 @@ pub fn facility_name(code: u8) -> &'static str {
 
 /// The RFC 5424 severity keyword.
 pub fn severity_name(code: u8) -> &'static str {
-    const NAMES: [&str; 8] = [
-        "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
-    ];
+    const NAMES: [&str; 8] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
     NAMES.get(usize::from(code)).copied().unwrap_or("unknown")
 }
 
@@ -184,26 +176,10 @@ mod tests {
 
     #[test]
     fn dotted_names() {
-        for ok in [
-            "log.syslog.hostname",
-            "source.ip",
-            "a.b",
-            "x_y.z-1",
-            "Custom.Field",
-        ] {
+        for ok in ["log.syslog.hostname", "source.ip", "a.b", "x_y.z-1", "Custom.Field"] {
             assert!(is_dotted_ecs_name(ok), "{ok}");
         }
-        for bad in [
-            "",
-            "message",
-            ".a",
-            "a.",
-            "a..b",
-            "a.b c",
-            "a.b/c",
-            "@timestamp",
-            "é.a",
-        ] {
+        for bad in ["", "message", ".a", "a.", "a..b", "a.b c", "a.b/c", "@timestamp", "é.a"] {
             assert!(!is_dotted_ecs_name(bad), "{bad}");
         }
     }
@@ -268,9 +244,6 @@ mod tests {
     #[test]
     fn message_event_rejects_blank() {
         assert_eq!(message_event(event("")), Err("empty event".to_string()));
-        assert_eq!(
-            message_event(event(" \t\r\n")),
-            Err("empty event".to_string())
-        );
+        assert_eq!(message_event(event(" \t\r\n")), Err("empty event".to_string()));
     }
 }

@@ -44,12 +44,14 @@
 
 mod fields;
 mod time;
+mod writer;
 
 pub use fields::{
-    event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event,
-    metadata, severity_name, timestamp_value, MESSAGE, TIMESTAMP,
+    event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event, metadata,
+    severity_name, timestamp_value, MESSAGE, TIMESTAMP,
 };
 pub use time::format_rfc3339;
+pub use writer::ObjectWriter;
 
 /// `serde_json`, re-exported so that format crates need no dependency of their own.
 pub use serde_json;
@@ -190,9 +192,7 @@ mod tests {
         assert_eq!(out.len(), 3);
         assert_eq!(out[0].as_deref(), Ok(r#"{"message":"a"}"#));
         assert_eq!(out[1], Err("bad event".to_string()));
-        assert!(out[2]
-            .as_deref()
-            .is_ok_and(|s| s.contains(r#""message":"c""#)));
+        assert!(out[2].as_deref().is_ok_and(|s| s.contains(r#""message":"c""#)));
     }
 
     #[test]

@@ -84,74 +84,35 @@ mod tests {
     use super::*;
 
     fn ts(seconds: i64, nanoseconds: u32) -> Timestamp {
-        Timestamp {
-            seconds,
-            nanoseconds,
-        }
+        Timestamp { seconds, nanoseconds }
     }
 
     #[test]
     fn epoch_and_known_dates() {
         assert_eq!(format_rfc3339(ts(0, 0)), "1970-01-01T00:00:00.000Z");
-        assert_eq!(
-            format_rfc3339(ts(1_714_564_800, 0)),
-            "2024-05-01T12:00:00.000Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(951_782_400, 0)),
-            "2000-02-29T00:00:00.000Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(4_107_542_399, 0)),
-            "2100-02-28T23:59:59.000Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(4_107_542_400, 0)),
-            "2100-03-01T00:00:00.000Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(253_402_300_799, 0)),
-            "9999-12-31T23:59:59.000Z"
-        );
+        assert_eq!(format_rfc3339(ts(1_714_564_800, 0)), "2024-05-01T12:00:00.000Z");
+        assert_eq!(format_rfc3339(ts(951_782_400, 0)), "2000-02-29T00:00:00.000Z");
+        assert_eq!(format_rfc3339(ts(4_107_542_399, 0)), "2100-02-28T23:59:59.000Z");
+        assert_eq!(format_rfc3339(ts(4_107_542_400, 0)), "2100-03-01T00:00:00.000Z");
+        assert_eq!(format_rfc3339(ts(253_402_300_799, 0)), "9999-12-31T23:59:59.000Z");
     }
 
     #[test]
     fn before_the_epoch() {
         assert_eq!(format_rfc3339(ts(-1, 0)), "1969-12-31T23:59:59.000Z");
-        assert_eq!(
-            format_rfc3339(ts(-86_400, 500_000_000)),
-            "1969-12-31T00:00:00.500Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(-62_167_219_200, 0)),
-            "0000-01-01T00:00:00.000Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(-62_167_219_201, 0)),
-            "-001-12-31T23:59:59.000Z"
-        );
+        assert_eq!(format_rfc3339(ts(-86_400, 500_000_000)), "1969-12-31T00:00:00.500Z");
+        assert_eq!(format_rfc3339(ts(-62_167_219_200, 0)), "0000-01-01T00:00:00.000Z");
+        assert_eq!(format_rfc3339(ts(-62_167_219_201, 0)), "-001-12-31T23:59:59.000Z");
     }
 
     #[test]
     fn fractions() {
         assert_eq!(format_rfc3339(ts(0, 1)), "1970-01-01T00:00:00.000000001Z");
-        assert_eq!(
-            format_rfc3339(ts(0, 123_000_000)),
-            "1970-01-01T00:00:00.123Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(0, 123_456_000)),
-            "1970-01-01T00:00:00.123456Z"
-        );
-        assert_eq!(
-            format_rfc3339(ts(0, 999_999_999)),
-            "1970-01-01T00:00:00.999999999Z"
-        );
+        assert_eq!(format_rfc3339(ts(0, 123_000_000)), "1970-01-01T00:00:00.123Z");
+        assert_eq!(format_rfc3339(ts(0, 123_456_000)), "1970-01-01T00:00:00.123456Z");
+        assert_eq!(format_rfc3339(ts(0, 999_999_999)), "1970-01-01T00:00:00.999999999Z");
         // Out-of-range nanoseconds carry into the seconds.
-        assert_eq!(
-            format_rfc3339(ts(59, 2_250_000_000)),
-            "1970-01-01T00:01:01.250Z"
-        );
+        assert_eq!(format_rfc3339(ts(59, 2_250_000_000)), "1970-01-01T00:01:01.250Z");
         assert!(format_rfc3339(ts(i64::MAX, u32::MAX)).len() > 20);
     }
 
