@@ -1,5 +1,6 @@
 //! End-to-end tests of intake-edge: the release binary under test, driven by real clients
-//! (curl over HTTP/1.1 and HTTP/2, Python `requests`), its store read back with its own CLI.
+//! (curl over HTTP/1.1 and HTTP/2, Python `requests`, rsyslog, loggen, logger, a byte-level TLS
+//! client for syslog and RELP), its store read back with its own CLI.
 //!
 //! Run with `cargo build --release -p intake-edge && cargo test --release -p e2e`. Every test
 //! starts its own server (port 0, temporary directory), so they run in parallel.
@@ -12,5 +13,9 @@ mod keys;
 mod lifecycle;
 mod logs;
 mod python_examples;
+mod relp_bytes;
+mod relp_rsyslog;
 mod sandbox;
+mod syslog_bytes;
+mod syslog_senders;
 mod timestamps;

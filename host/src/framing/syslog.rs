@@ -113,7 +113,8 @@ impl SyslogFramer {
                 }
                 Some(SyslogFrame::Message(msg.freeze()))
             }
-            None if buf.len() > self.max_len => {
+            // A trailing CR may be the first half of a CRLF terminator, not message content.
+            None if buf.len() > self.max_len + usize::from(buf.last() == Some(&b'\r')) => {
                 let len = buf.len();
                 buf.clear();
                 self.scanned = 0;

@@ -14,9 +14,11 @@ use bytes::BytesMut;
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use futures_util::FutureExt;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncWriteExt, ReadHalf};
+use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf, ReadHalf};
 use tokio::net::TcpStream;
 use tokio_rustls::server::TlsStream;
 use tokio_util::codec::{Decoder, FramedRead};
@@ -111,7 +113,7 @@ pub async fn run<P: StreamProtocol>(
     shutdown: CancellationToken,
 ) -> CloseReason {
     let (reader, mut writer) = tokio::io::split(stream);
-    let mut frames = FramedRead::new(reader, protocol.decoder());
+    let mut frames = FramedRead::new(UncleanCloseIsEof(reader), protocol.decoder());
     let mut inflight = FuturesOrdered::new();
     let mut out = BytesMut::new();
     let mut closing: Option<CloseReason> = None;
@@ -191,9 +193,23 @@ pub async fn run<P: StreamProtocol>(
     reason
 }
 
+/// Many senders (appliances, Python's `ssl` on `close()`) end TCP without a TLS close_notify;
+/// rustls reports that as an error. For these protocols it is an ordinary end of stream: the
+/// frames are self-delimiting, so the decoder still tells a complete stream from a truncated one.
+pub struct UncleanCloseIsEof<R>(R);
+
+impl<R: AsyncRead + Unpin> AsyncRead for UncleanCloseIsEof<R> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        match Pin::new(&mut self.get_mut().0).poll_read(cx, buf) {
+            Poll::Ready(Err(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => Poll::Ready(Ok(())),
+            other => other,
+        }
+    }
+}
+
 /// Decodes what is already buffered, without reading the socket again.
 fn drain_buffered<P: StreamProtocol>(
-    frames: &mut FramedRead<ReadHalf<TlsStream<TcpStream>>, P::Decoder>,
+    frames: &mut FramedRead<UncleanCloseIsEof<ReadHalf<TlsStream<TcpStream>>>, P::Decoder>,
     protocol: &mut P,
     max: usize,
 ) -> (Batch<P::Tag>, Flow) {

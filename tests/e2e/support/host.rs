@@ -11,10 +11,8 @@ use std::time::{Duration, Instant};
 
 /// How long a host may take to bind its listener (it compiles its components first).
 const START_TIMEOUT: Duration = Duration::from_secs(30);
-/// Every listener on an ephemeral loopback port, so that hosts can run side by side.
-const LISTENERS: &str = "[https]\nlisten = \"127.0.0.1:0\"\n\n\
-                         [syslog]\nlisten = \"127.0.0.1:0\"\n\n\
-                         [relp]\nlisten = \"127.0.0.1:0\"\n\n";
+/// Every listener starts on an ephemeral loopback port, so that hosts can run side by side.
+const EPHEMERAL: &str = "127.0.0.1:0";
 /// How long a graceful stop may take.
 const STOP_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -167,6 +165,33 @@ pub struct HostBuilder {
     body: String,
     self_signed: bool,
     env: Vec<(String, String)>,
+    sections: Sections,
+}
+
+/// Settings the harness writes into the tables it owns (`[syslog]`, `[relp]`, `[tls]`): a test
+/// body cannot open those tables again.
+#[derive(Debug, Clone, Default)]
+struct Sections {
+    syslog: String,
+    relp: String,
+    /// `Some(require_client_cert)`: `[tls] client_ca` is the test CA.
+    client_ca: Option<bool>,
+}
+
+/// Where the listeners listen: port 0 until [`Host::pin_ports`].
+#[derive(Debug, Clone)]
+struct ListenAt {
+    https: String,
+    syslog: String,
+    relp: String,
+}
+
+/// A listener bound to one intake (`[[syslog.bound]]`, `[[relp.bound]]`), as logged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundListener {
+    pub protocol: String,
+    pub intake: String,
+    pub addr: String,
 }
 
 impl HostBuilder {
@@ -179,6 +204,27 @@ impl HostBuilder {
     /// An environment variable for the server process (e.g. `RUST_LOG`).
     pub fn env(mut self, name: &str, value: &str) -> Self {
         self.env.push((name.into(), value.into()));
+        self
+    }
+
+    /// Extra `key = value` lines for the `[syslog]` table (e.g. `max_frame_bytes = 1024`).
+    pub fn syslog_settings(mut self, lines: &str) -> Self {
+        self.sections.syslog.push_str(lines);
+        self.sections.syslog.push('\n');
+        self
+    }
+
+    /// Extra `key = value` lines for the `[relp]` table (e.g. `idle_timeout_secs = 1`).
+    pub fn relp_settings(mut self, lines: &str) -> Self {
+        self.sections.relp.push_str(lines);
+        self.sections.relp.push('\n');
+        self
+    }
+
+    /// `[tls] client_ca` = the test CA: syslog/RELP client certificates are verified (and
+    /// required when `require` is set).
+    pub fn client_ca(mut self, require: bool) -> Self {
+        self.sections.client_ca = Some(require);
         self
     }
 
@@ -200,7 +246,17 @@ impl HostBuilder {
             data_dir: root.join("data"),
             ca,
             tls,
+            body: self.body.clone(),
+            sections: self.sections,
+            listen: ListenAt {
+                https: EPHEMERAL.into(),
+                syslog: EPHEMERAL.into(),
+                relp: EPHEMERAL.into(),
+            },
             addr: String::new(),
+            syslog_addr: None,
+            relp_addr: None,
+            bound: Vec::new(),
             child: None,
             log: Log::default(),
             env: self.env,
@@ -220,8 +276,16 @@ pub struct Host {
     /// The CA certificate that clients must trust.
     pub ca: PathBuf,
     tls: Tls,
+    /// The body given at start, for [`Host::pin_ports`].
+    body: String,
+    sections: Sections,
+    listen: ListenAt,
     /// `127.0.0.1:PORT` of the HTTPS listener, as logged.
     addr: String,
+    /// The main syslog and RELP listeners, as logged (`None`: not enabled).
+    syslog_addr: Option<String>,
+    relp_addr: Option<String>,
+    bound: Vec<BoundListener>,
     child: Option<Child>,
     log: Log,
     env: Vec<(String, String)>,
@@ -242,21 +306,65 @@ impl Host {
             body: body.to_string(),
             self_signed: false,
             env: Vec::new(),
+            sections: Sections::default(),
         }
     }
 
     /// The full configuration file for `body`, as [`Host::start`] writes it.
     pub fn config_text(&self, body: &str) -> String {
-        let mut text = format!("data_dir = {}\n\n{LISTENERS}", toml_string(&self.data_dir));
+        let (l, s) = (&self.listen, &self.sections);
+        let mut text = format!(
+            "data_dir = {}\n\n[https]\nlisten = \"{}\"\n\n[syslog]\nlisten = \"{}\"\n{}\n[relp]\nlisten = \"{}\"\n{}\n",
+            toml_string(&self.data_dir),
+            l.https,
+            l.syslog,
+            s.syslog,
+            l.relp,
+            s.relp
+        );
+        let mut tls = String::new();
         if let Tls::Minted(pki) = &self.tls {
-            text.push_str(&format!(
-                "[tls]\ncert = {}\nkey = {}\n\n",
+            tls.push_str(&format!(
+                "cert = {}\nkey = {}\n",
                 toml_string(&pki.cert),
                 toml_string(&pki.key)
             ));
         }
+        if let Some(require) = s.client_ca {
+            tls.push_str(&format!(
+                "client_ca = {}\nrequire_client_cert = {require}\n",
+                toml_string(&self.ca)
+            ));
+        }
+        if !tls.is_empty() {
+            text.push_str(&format!("[tls]\n{tls}\n"));
+        }
         text.push_str(body);
         text
+    }
+
+    /// Rewrites the configuration with the ports the listeners of `protocols` ("https",
+    /// "syslog", "relp") got, so that a restart binds the same ones (senders such as rsyslog
+    /// reconnect to a fixed port).
+    pub fn pin_ports(&mut self, protocols: &[&str]) {
+        for protocol in protocols {
+            match *protocol {
+                "https" => self.listen.https = self.addr.clone(),
+                "syslog" => self.listen.syslog = self.syslog_addr().to_string(),
+                "relp" => self.listen.relp = self.relp_addr().to_string(),
+                other => panic!("no listener {other:?}"),
+            }
+        }
+        let body = self.body.clone();
+        self.write_config(&body);
+    }
+
+    /// The test PKI (not for [`HostBuilder::self_signed`] hosts).
+    pub fn pki(&self) -> &Pki {
+        match &self.tls {
+            Tls::Minted(pki) => pki,
+            Tls::SelfSigned => panic!("a self-signed host has no test PKI"),
+        }
     }
 
     /// Replaces the configuration file with `body` (wrapped like [`Host::start`] does).
@@ -284,6 +392,30 @@ impl Host {
 
     pub fn addr(&self) -> &str {
         &self.addr
+    }
+
+    /// `127.0.0.1:PORT` of the main syslog-over-TLS listener.
+    pub fn syslog_addr(&self) -> &str {
+        self.syslog_addr.as_deref().expect("the syslog listener is enabled")
+    }
+
+    /// `127.0.0.1:PORT` of the main RELP-over-TLS listener.
+    pub fn relp_addr(&self) -> &str {
+        self.relp_addr.as_deref().expect("the RELP listener is enabled")
+    }
+
+    /// Every listener bound to one intake.
+    pub fn bound(&self) -> &[BoundListener] {
+        &self.bound
+    }
+
+    /// The address of the `protocol` listener bound to `intake`.
+    pub fn bound_addr(&self, protocol: &str, intake: &str) -> &str {
+        self.bound
+            .iter()
+            .find(|b| b.protocol == protocol && b.intake == intake)
+            .map(|b| b.addr.as_str())
+            .unwrap_or_else(|| panic!("no {protocol} listener bound to {intake}: {:?}", self.bound))
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -323,15 +455,12 @@ impl Host {
         });
         self.child = Some(child);
         let deadline = Instant::now() + START_TIMEOUT;
-        let is_bound = |e: &Value| message_of(e) == "Listener bound." && e["fields"]["protocol"] == "https";
         let ready = |e: &Value| message_of(e) == "Ready.";
         loop {
             let entries = self.log.entries_from(from);
             if entries.iter().any(ready) {
-                if let Some(bound) = entries.iter().find(|e| is_bound(e)) {
-                    self.addr = bound["fields"]["addr"].as_str().expect("the bound address").to_string();
-                    break;
-                }
+                self.read_addresses(&entries);
+                break;
             }
             if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
                 self.child = None;
@@ -360,6 +489,32 @@ impl Host {
         super::poll("the server's signal handlers", START_TIMEOUT, || {
             caught_signals(pid).filter(|m| m & HANDLED == HANDLED)
         });
+    }
+
+    /// The listeners' addresses from the start-up log: "Listener bound." per listener, and
+    /// "Listener bound to one intake." for the bound ones (which are also "Listener bound.").
+    fn read_addresses(&mut self, entries: &[Value]) {
+        let field = |e: &Value, name: &str| e["fields"][name].as_str().unwrap_or("").to_string();
+        self.bound = entries
+            .iter()
+            .filter(|e| message_of(e) == "Listener bound to one intake.")
+            .map(|e| BoundListener {
+                protocol: field(e, "protocol"),
+                intake: field(e, "intake"),
+                addr: field(e, "addr"),
+            })
+            .collect();
+        let main = |protocol: &str| {
+            entries
+                .iter()
+                .filter(|e| message_of(e) == "Listener bound." && e["fields"]["protocol"] == protocol)
+                .map(|e| field(e, "addr"))
+                .find(|addr| !self.bound.iter().any(|b| &b.addr == addr))
+        };
+        let (https, syslog, relp) = (main("https"), main("syslog"), main("relp"));
+        self.addr = https.unwrap_or_else(|| panic!("no HTTPS listener in the log:\n{}", self.log.dump()));
+        self.syslog_addr = syslog;
+        self.relp_addr = relp;
     }
 
     /// Starts the server again on the same configuration and data directory.
@@ -475,6 +630,91 @@ impl Host {
     /// How many events the store holds.
     pub fn event_count(&self) -> usize {
         self.events_list(&["--limit", "1000000"]).len()
+    }
+
+    /// Streams `events list --intake INTAKE` (all of them) to `f`, one event at a time: for
+    /// stores too big to hold as JSON values at once.
+    pub fn for_each_event(&self, intake: &str, mut f: impl FnMut(Value)) {
+        let mut child = Command::new(bin())
+            .args(["events", "list", "--intake", intake, "--limit", "100000000", "--config"])
+            .arg(&self.config_path)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run intake-edge events list");
+        let stdout = child.stdout.take().expect("piped stdout");
+        for line in BufReader::new(stdout).lines() {
+            let line = line.expect("read events list output");
+            f(serde_json::from_str(&line).expect("events list prints JSON lines"));
+        }
+        let out = child.wait_with_output().expect("wait for events list");
+        assert!(
+            out.status.success(),
+            "events list failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Every stored event of `intake` (newest first).
+    pub fn intake_events(&self, intake: &str) -> Vec<Value> {
+        self.events_list(&["--intake", intake, "--limit", "10000000"])
+    }
+
+    /// A cheap progress probe while senders run: how many events of `intake` (all if `None`)
+    /// the store holds, read from its SQLite file directly (`None` if it cannot be read right
+    /// now). Assertions use the CLI ([`Host::intake_events`]).
+    pub fn stored_count(&self, intake: Option<&str>) -> Option<usize> {
+        use rusqlite::{Connection, OpenFlags};
+        let conn = Connection::open_with_flags(
+            self.data_dir.join("events.sqlite3"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(Duration::from_secs(1)).ok()?;
+        let n: i64 = match intake {
+            Some(name) => conn
+                .query_row("SELECT count(*) FROM events WHERE intake = ?1", [name], |r| r.get(0))
+                .ok()?,
+            None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).ok()?,
+        };
+        usize::try_from(n).ok()
+    }
+
+    /// The counters of `listener` ("syslog", "relp", "syslog:<intake>", …) from the last
+    /// "Listener totals." line (logged at graceful shutdown).
+    pub fn listener_totals(&self, listener: &str) -> std::collections::BTreeMap<String, u64> {
+        let entry = self
+            .log
+            .with_message("Listener totals.")
+            .into_iter()
+            .rev()
+            .find(|e| e["fields"]["listener"] == listener)
+            .unwrap_or_else(|| panic!("no totals for listener {listener:?}; log:\n{}", self.log.dump()));
+        let counts = entry["fields"]["counts"].as_str().unwrap_or("");
+        counts
+            .split_whitespace()
+            .map(|pair| {
+                let (k, v) = pair
+                    .split_once('=')
+                    .unwrap_or_else(|| panic!("bad counter {pair:?} in {entry}"));
+                (
+                    k.to_string(),
+                    v.parse().unwrap_or_else(|_| panic!("bad counter {pair:?} in {entry}")),
+                )
+            })
+            .collect()
+    }
+
+    /// The server's resident memory in KiB (`VmRSS`).
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("read /proc/PID/status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status")
     }
 
     /// Polls until a wasm worker thread of the server is running (on CPU), e.g. spinning in a

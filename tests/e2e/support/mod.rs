@@ -1,9 +1,12 @@
 //! What every end-to-end test needs: the binary under test, a test PKI, a running host with its
-//! collected log, the real HTTPS clients (curl, Python `requests`) and a few assertions.
+//! collected log, the real clients (curl, Python `requests`, rsyslog, loggen, logger, a
+//! byte-level TLS client) and a few assertions.
 
 mod client;
 mod host;
 mod pki;
+pub mod senders;
+pub mod tls;
 
 pub use client::python;
 pub use host::{bin, component_dir, Host, Log};
@@ -185,4 +188,162 @@ pub fn strings(v: &Value) -> Vec<String> {
         .iter()
         .map(|s| s.as_str().unwrap_or_else(|| panic!("not a string: {s}")).to_string())
         .collect()
+}
+
+/// Asserts that none of `keys` appears anywhere in the log (intake keys are credentials).
+pub fn assert_no_key_in_log(log: &Log, keys: &[&str]) {
+    let lines = log.lines();
+    assert!(!lines.is_empty(), "empty log");
+    for key in keys {
+        for line in &lines {
+            assert!(!line.contains(key), "the key {key:?} is in the log: {line}");
+        }
+    }
+}
+
+/// The `[SEKOIA@53288 intake_key="KEY"]` element.
+pub fn sd_key(key: &str) -> String {
+    format!("[SEKOIA@53288 intake_key=\"{key}\"]")
+}
+
+/// The `counts` of a "Listener totals." line, all zero but `nonzero`.
+pub fn totals(nonzero: &[(&str, u64)]) -> std::collections::BTreeMap<String, u64> {
+    let mut all: std::collections::BTreeMap<String, u64> = [
+        "connections",
+        "received",
+        "stored",
+        "rejected_no_key",
+        "rejected_unknown_key",
+        "rejected_malformed",
+        "rejected_oversized",
+        "framing_errors",
+        "store_failures",
+    ]
+    .iter()
+    .map(|k| (k.to_string(), 0))
+    .collect();
+    for (k, v) in nonzero {
+        assert!(all.contains_key(*k), "no counter {k}");
+        all.insert(k.to_string(), *v);
+    }
+    all
+}
+
+/// The raw texts of `events`, sorted (a multiset, to compare with what was sent).
+pub fn sorted_raws(events: &[Value]) -> Vec<String> {
+    let mut raws: Vec<String> = events
+        .iter()
+        .map(|e| e["raw"].as_str().unwrap_or_else(|| panic!("no raw in {e}")).to_string())
+        .collect();
+    raws.sort();
+    raws
+}
+
+/// The syslog header a stored syslog/RELP event should carry (`None`: absent or `-`).
+#[derive(Debug, Clone, Default)]
+pub struct Header<'a> {
+    pub facility: Option<u8>,
+    pub severity: Option<u8>,
+    pub version: Option<u16>,
+    pub hostname: Option<&'a str>,
+    pub appname: Option<&'a str>,
+    pub procid: Option<&'a str>,
+    pub msgid: Option<&'a str>,
+    /// The structured data without the key element, as the host re-serialises it.
+    pub structured_data: Option<&'a str>,
+}
+
+const FACILITY_NAMES: [&str; 24] = [
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
+];
+const SEVERITY_NAMES: [&str; 8] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+
+/// A stored syslog/RELP event of a `plain` intake: envelope (`metadata`) and normalized fields
+/// exactly as `h` says, `raw` as the message, `@timestamp` the same instant as `timestamp` (when
+/// given; else the event time).
+pub fn assert_syslog_event(ev: &Value, protocol: &str, intake: &str, raw: &str, h: &Header, timestamp: Option<&str>) {
+    assert_eq!(ev["protocol"], protocol, "{ev}");
+    assert_eq!(ev["intake"], intake, "{ev}");
+    assert_eq!(ev["raw"], raw, "{ev}");
+    assert_eq!(ev["status"], "ok", "{ev}");
+    assert_eq!(ev["error"], Value::Null, "{ev}");
+    let source = ev["metadata"]["log.source.address"].as_str().unwrap_or("");
+    assert!(source.starts_with("127.0.0.1:"), "log.source.address {source:?}: {ev}");
+
+    let mut envelope = serde_json::Map::new();
+    envelope.insert("log.source.address".into(), source.into());
+    let mut expected = serde_json::Map::new();
+    if let (Some(f), Some(s)) = (h.facility, h.severity) {
+        expected.insert("log.syslog.priority".into(), (u16::from(f) * 8 + u16::from(s)).into());
+    }
+    if let Some(f) = h.facility {
+        envelope.insert("log.syslog.facility.code".into(), f.into());
+        expected.insert("log.syslog.facility.name".into(), FACILITY_NAMES[usize::from(f)].into());
+    }
+    if let Some(s) = h.severity {
+        envelope.insert("log.syslog.severity.code".into(), s.into());
+        expected.insert("log.syslog.severity.name".into(), SEVERITY_NAMES[usize::from(s)].into());
+    }
+    if let Some(v) = h.version {
+        envelope.insert("log.syslog.version".into(), v.into());
+    }
+    for (key, value) in [
+        ("log.syslog.hostname", h.hostname),
+        ("log.syslog.appname", h.appname),
+        ("log.syslog.procid", h.procid),
+        ("log.syslog.msgid", h.msgid),
+        ("log.syslog.structured_data", h.structured_data),
+    ] {
+        if let Some(v) = value {
+            envelope.insert(key.into(), v.into());
+        }
+    }
+    assert_eq!(
+        Value::Object(metadata(ev)),
+        Value::Object(envelope.clone()),
+        "envelope of {ev}"
+    );
+
+    if let Some(hostname) = h.hostname {
+        expected.insert("log.hostname".into(), hostname.into());
+    }
+    expected.extend(envelope);
+    expected.insert("message".into(), raw.into());
+    let mut normalized = ev["normalized"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no normalized object: {ev}"))
+        .clone();
+    let at = normalized.remove("@timestamp").unwrap_or(Value::Null);
+    assert_eq!(
+        Value::Object(normalized),
+        Value::Object(expected),
+        "normalized fields of {ev}"
+    );
+    if let Some(ts) = timestamp {
+        assert_same_instant(&at, &Value::String(ts.to_string()));
+    }
+    assert_same_instant(&at, &ev["event_time"]);
 }

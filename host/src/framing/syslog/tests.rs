@@ -175,3 +175,14 @@ fn garbage_never_panics() {
         let _ = decode_all(50, &input, (x % 13) as usize + 1);
     }
 }
+
+#[test]
+fn a_crlf_line_at_the_limit_is_accepted_however_it_is_split() {
+    // Ten bytes of message: the CR arriving before its LF must not count against the limit.
+    let input = b"<1>abcdefg\r\n<1>next\n";
+    for chunk in [1, 2, 11, 100] {
+        let (out, err) = decode_all(10, input, chunk);
+        assert_eq!(err, None);
+        assert_eq!(out, vec![msg("<1>abcdefg"), msg("<1>next")], "chunk {chunk}");
+    }
+}
