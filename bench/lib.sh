@@ -92,11 +92,12 @@ EOF
 
 SERVER_PID=""
 
-# start_server BIN CONFIG DATA_DIR PORT LOGFILE: start and wait for the "Ready." log line.
+# start_server BIN CONFIG DATA_DIR PORT LOGFILE [SERVE_ARGS...]: start and wait for the "Ready."
+# log line. SERVE_ARGS go to `serve` as they are (e.g. --syslog 127.0.0.1:P).
 start_server() {
   local bin=$1 config=$2 data=$3 port=$4 logf=$5 i
   "$bin" serve --config "$config" --data-dir "$data" --https "127.0.0.1:$port" \
-    --log-format json 2>"$logf" >/dev/null &
+    --log-format json "${@:6}" 2>"$logf" >/dev/null &
   SERVER_PID=$!
   for ((i = 0; i < 300; i++)); do   # 30 s
     if grep -q '"message":"Ready\."' "$logf" 2>/dev/null; then return 0; fi
