@@ -125,74 +125,61 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         tracker: tracker.clone(),
         config: &config,
         handles: Vec::new(),
+        stream_tls,
+        stats: Vec::new(),
+        bound_addrs: Vec::new(),
     };
     let handler = HttpsHandler::new(registry.clone(), pipeline.clone(), config.limits.idle_timeout);
     let https_addr = spawner.listen("https", config.https_listen, https_tls, handler).await?;
 
-    let mut stats = Vec::new();
     let mut syslog_addr = None;
     if config.syslog.enabled {
-        let s = Arc::new(ListenerStats::default());
-        let handler = SyslogHandler::new(registry.clone(), pipeline.clone(), &config.syslog, None, s.clone());
-        syslog_addr = Some(
-            spawner
-                .listen("syslog", config.syslog.listen, stream_tls.clone(), handler)
-                .await?,
-        );
-        stats.push(("syslog".to_string(), s));
+        let addr = spawner.stream_listener("syslog", config.syslog.listen, None, |stats| {
+            SyslogHandler::new(registry.clone(), pipeline.clone(), &config.syslog, None, stats)
+        });
+        syslog_addr = Some(addr.await?);
     }
-    let mut bound_addrs = Vec::new();
     for bound in &config.syslog.bound {
-        let s = Arc::new(ListenerStats::default());
-        let handler = SyslogHandler::new(
-            registry.clone(),
-            pipeline.clone(),
-            &config.syslog,
-            Some(bound.intake.clone()),
-            s.clone(),
-        );
-        let addr = spawner
-            .listen("syslog", bound.listen, stream_tls.clone(), handler)
+        let intake = Some(bound.intake.clone());
+        spawner
+            .stream_listener("syslog", bound.listen, Some(&bound.intake), |stats| {
+                SyslogHandler::new(registry.clone(), pipeline.clone(), &config.syslog, intake, stats)
+            })
             .await?;
-        tracing::info!(protocol = "syslog", intake = %bound.intake, %addr, "Listener bound to one intake.");
-        bound_addrs.push(("syslog", bound.intake.clone(), addr));
-        stats.push((format!("syslog:{}", bound.intake), s));
     }
     let mut relp_addr = None;
     if config.relp.enabled {
-        let s = Arc::new(ListenerStats::default());
-        let handler = RelpHandler::new(
-            registry.clone(),
-            pipeline.clone(),
-            &config.relp,
-            &config.syslog,
-            None,
-            s.clone(),
-        );
-        relp_addr = Some(
-            spawner
-                .listen("relp", config.relp.listen, stream_tls.clone(), handler)
-                .await?,
-        );
-        stats.push(("relp".to_string(), s));
+        let addr = spawner.stream_listener("relp", config.relp.listen, None, |stats| {
+            RelpHandler::new(
+                registry.clone(),
+                pipeline.clone(),
+                &config.relp,
+                &config.syslog,
+                None,
+                stats,
+            )
+        });
+        relp_addr = Some(addr.await?);
     }
     for bound in &config.relp.bound {
-        let s = Arc::new(ListenerStats::default());
-        let handler = RelpHandler::new(
-            registry.clone(),
-            pipeline.clone(),
-            &config.relp,
-            &config.syslog,
-            Some(bound.intake.clone()),
-            s.clone(),
-        );
-        let addr = spawner
-            .listen("relp", bound.listen, stream_tls.clone(), handler)
+        let intake = Some(bound.intake.clone());
+        spawner
+            .stream_listener("relp", bound.listen, Some(&bound.intake), |stats| {
+                RelpHandler::new(
+                    registry.clone(),
+                    pipeline.clone(),
+                    &config.relp,
+                    &config.syslog,
+                    intake,
+                    stats,
+                )
+            })
             .await?;
-        tracing::info!(protocol = "relp", intake = %bound.intake, %addr, "Listener bound to one intake.");
-        bound_addrs.push(("relp", bound.intake.clone(), addr));
-        stats.push((format!("relp:{}", bound.intake), s));
     }
+    let (stats, bound_addrs) = (
+        std::mem::take(&mut spawner.stats),
+        std::mem::take(&mut spawner.bound_addrs),
+    );
     let listeners = spawner.handles;
     Ok(RunningServer {
         https_addr,
@@ -217,9 +204,35 @@ struct Spawner<'a> {
     tracker: TaskTracker,
     config: &'a Config,
     handles: Vec<tokio::task::JoinHandle<()>>,
+    /// TLS for syslog and RELP (client certificates per config, no session tickets).
+    stream_tls: TlsAcceptor,
+    stats: Vec<(String, Arc<ListenerStats>)>,
+    bound_addrs: Vec<(&'static str, String, SocketAddr)>,
 }
 
 impl Spawner<'_> {
+    /// A syslog or RELP listener with its own counters, general or bound to one intake.
+    async fn stream_listener<H: ConnectionHandler>(
+        &mut self,
+        protocol: &'static str,
+        addr: SocketAddr,
+        bound_intake: Option<&str>,
+        handler: impl FnOnce(Arc<ListenerStats>) -> H,
+    ) -> Result<SocketAddr, ServerError> {
+        let stats = Arc::new(ListenerStats::default());
+        let handler = handler(stats.clone());
+        let local = self.listen(protocol, addr, self.stream_tls.clone(), handler).await?;
+        match bound_intake {
+            Some(intake) => {
+                tracing::info!(protocol, intake, addr = %local, "Listener bound to one intake.");
+                self.bound_addrs.push((protocol, intake.to_string(), local));
+                self.stats.push((format!("{protocol}:{intake}"), stats));
+            }
+            None => self.stats.push((protocol.to_string(), stats)),
+        }
+        Ok(local)
+    }
+
     async fn listen<H: ConnectionHandler>(
         &mut self,
         protocol: &'static str,

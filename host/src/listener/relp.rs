@@ -74,8 +74,6 @@ impl RelpHandler {
 
 impl ConnectionHandler for RelpHandler {
     async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
-        let stats = self.shared.stats.clone();
-        ListenerStats::add(&stats.connections, 1);
         let session = RelpSession {
             shared: self.shared.clone(),
             peer,
@@ -84,18 +82,17 @@ impl ConnectionHandler for RelpHandler {
             last_txnr: None,
             rejections: 0,
         };
-        let reason = stream::run(
+        let shared = self.shared.clone();
+        stream::run_counted(
             stream,
             peer,
             session,
-            self.shared.pipeline.clone(),
-            self.shared.stream.clone(),
+            shared.pipeline.clone(),
+            shared.stream.clone(),
             shutdown,
+            &shared.stats,
         )
         .await;
-        if let CloseReason::Framing(_) = reason {
-            ListenerStats::add(&stats.framing_errors, 1);
-        }
     }
 }
 

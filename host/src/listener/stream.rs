@@ -10,6 +10,7 @@
 use crate::framing::FramingError;
 use crate::pipeline::{Incoming, Pipeline, PipelineError};
 use crate::store::Protocol;
+use crate::telemetry::ListenerStats;
 use bytes::BytesMut;
 use futures_util::stream::{FuturesOrdered, StreamExt};
 use futures_util::FutureExt;
@@ -102,6 +103,24 @@ pub struct StreamSettings {
 }
 
 type Committed<T> = (Vec<BatchItem<T>>, Result<Vec<Uuid>, PipelineError>);
+
+/// Runs one connection to its end, keeping the listener's connection and framing-error counts.
+pub async fn run_counted<P: StreamProtocol>(
+    stream: TlsStream<TcpStream>,
+    peer: SocketAddr,
+    protocol: P,
+    pipeline: Arc<Pipeline>,
+    settings: StreamSettings,
+    shutdown: CancellationToken,
+    stats: &ListenerStats,
+) -> CloseReason {
+    ListenerStats::add(&stats.connections, 1);
+    let reason = run(stream, peer, protocol, pipeline, settings, shutdown).await;
+    if let CloseReason::Framing(_) = reason {
+        ListenerStats::add(&stats.framing_errors, 1);
+    }
+    reason
+}
 
 /// Runs one connection to its end.
 pub async fn run<P: StreamProtocol>(

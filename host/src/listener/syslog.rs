@@ -68,26 +68,23 @@ impl SyslogHandler {
 
 impl ConnectionHandler for SyslogHandler {
     async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
-        let stats = self.shared.stats.clone();
-        ListenerStats::add(&stats.connections, 1);
         let connection = SyslogConnection {
             shared: self.shared.clone(),
             peer,
             peer_text: peer.to_string(),
             rejections: 0,
         };
-        let reason = stream::run(
+        let shared = self.shared.clone();
+        stream::run_counted(
             stream,
             peer,
             connection,
-            self.shared.pipeline.clone(),
-            self.shared.stream.clone(),
+            shared.pipeline.clone(),
+            shared.stream.clone(),
             shutdown,
+            &shared.stats,
         )
         .await;
-        if let CloseReason::Framing(_) = reason {
-            ListenerStats::add(&stats.framing_errors, 1);
-        }
     }
 }
 
