@@ -49,6 +49,9 @@ pub enum Command {
     /// Format components.
     #[command(subcommand)]
     Formats(FormatsCommand),
+    /// Add, list, show, remove intakes and rotate their keys (edits the file in place).
+    #[command(subcommand)]
+    Intakes(IntakesCommand),
 }
 
 #[derive(Args)]
@@ -117,6 +120,68 @@ pub struct ListArgs {
 pub enum FormatsCommand {
     /// List the formats of the configuration with their components' descriptions.
     List(ConfigArg),
+}
+
+#[derive(Subcommand)]
+pub enum IntakesCommand {
+    /// Add an intake with a new random key; prints the key.
+    Add(IntakesAddArgs),
+    /// List the intakes with their events of the last 7 days (keys are not shown).
+    List(IntakesListArgs),
+    /// Everything about one intake, its key included, and its events per day for 7 days.
+    Show(IntakesShowArgs),
+    /// Remove an intake (its stored events stay).
+    Remove(IntakesNameArgs),
+    /// Give an intake a new random key; prints it. The old key stops working on reload.
+    RotateKey(IntakesNameArgs),
+}
+
+#[derive(Args)]
+pub struct IntakesAddArgs {
+    /// Letters, digits, '-', '_' and '.'; unused in the file.
+    #[arg(long)]
+    pub name: String,
+    /// A format of the file's `[formats]`.
+    #[arg(long)]
+    pub format: String,
+    #[arg(long)]
+    pub entity: String,
+    /// Recorded in the file (default: $USER, else "unknown").
+    #[arg(long)]
+    pub created_by: Option<String>,
+    /// Print a JSON object instead of the key alone.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub config: ConfigArg,
+}
+
+#[derive(Args)]
+pub struct IntakesListArgs {
+    /// JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args)]
+pub struct IntakesShowArgs {
+    pub name: String,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args)]
+pub struct IntakesNameArgs {
+    pub name: String,
+    /// Print a JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub config: ConfigArg,
 }
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {

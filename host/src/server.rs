@@ -4,6 +4,7 @@ use crate::config::Config;
 use crate::listener::relp::RelpHandler;
 use crate::listener::{self, https::HttpsHandler, syslog::SyslogHandler, ConnectionHandler, ListenerSettings};
 use crate::pipeline::Pipeline;
+use crate::registry::watch::RegistryWatcher;
 use crate::registry::{Registry, RegistryError, RegistryHandle, ReloadReport};
 use crate::runtime::{Runtime, RuntimeError};
 use crate::store::{Store, StoreError, StoreWriter};
@@ -37,18 +38,12 @@ pub enum ServerError {
     },
 }
 
-/// Command-line values that win over the file.
-#[derive(Debug, Clone, Default)]
-pub struct Overrides {
-    pub data_dir: Option<PathBuf>,
-    pub https: Option<SocketAddr>,
-    pub syslog: Option<SocketAddr>,
-    pub relp: Option<SocketAddr>,
-}
+pub use crate::config::Overrides;
 
 /// A node whose listeners are bound and serving.
 pub struct RunningServer {
     pub https_addr: SocketAddr,
+    watcher: Option<RegistryWatcher>,
     pub syslog_addr: Option<SocketAddr>,
     pub relp_addr: Option<SocketAddr>,
     /// Listeners bound to one intake: (protocol, intake, address).
@@ -67,20 +62,7 @@ pub struct RunningServer {
 /// Loads the configuration, opens the store, compiles the formats and binds the listeners.
 pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<RunningServer, ServerError> {
     let mut config = Config::load(&config_path).map_err(RegistryError::from)?;
-    if let Some(dir) = &overrides.data_dir {
-        config.data_dir = dir.clone();
-    }
-    if let Some(addr) = overrides.https {
-        config.https_listen = addr;
-    }
-    if let Some(addr) = overrides.syslog {
-        config.syslog.listen = addr;
-        config.syslog.enabled = true;
-    }
-    if let Some(addr) = overrides.relp {
-        config.relp.listen = addr;
-        config.relp.enabled = true;
-    }
+    overrides.apply(&mut config);
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
         reason: e.to_string(),
@@ -92,7 +74,11 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         formats = registry.formats().len(),
         "Registry loaded."
     );
-    let registry = Arc::new(RegistryHandle::new(registry, config_path, overrides.data_dir.clone()));
+    let registry = Arc::new(RegistryHandle::new(registry, config_path, overrides));
+    // SIGHUP still reloads if the file cannot be watched (e.g. inotify limits).
+    let watcher = RegistryWatcher::start(registry.clone(), runtime.clone())
+        .inspect_err(|error| tracing::warn!(%error, "Not watching the registry file; reload with SIGHUP."))
+        .ok();
     let (store, writer) = Store::open(&config.store_path(), config.store.clone())?;
     tracing::info!(path = %config.store_path().display(), "Store open.");
     let pipeline = Arc::new(Pipeline::new(runtime.clone(), store));
@@ -183,6 +169,7 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
     let listeners = spawner.handles;
     Ok(RunningServer {
         https_addr,
+        watcher,
         syslog_addr,
         relp_addr,
         bound_addrs,
@@ -296,6 +283,7 @@ impl RunningServer {
             let counts: Vec<String> = stats.snapshot().iter().map(|(k, v)| format!("{k}={v}")).collect();
             tracing::info!(listener = %listener, counts = %counts.join(" "), "Listener totals.");
         }
+        drop(self.watcher);
         drop(self.pipeline);
         drop(self.registry);
         drop(self.runtime);

@@ -9,6 +9,7 @@ mod support;
 
 mod endpoints;
 mod errors;
+mod intakes_cli;
 mod keys;
 mod lifecycle;
 mod logs;
@@ -19,3 +20,4 @@ mod sandbox;
 mod syslog_bytes;
 mod syslog_senders;
 mod timestamps;
+mod watch;

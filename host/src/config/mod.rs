@@ -230,6 +230,34 @@ pub struct Config {
     pub intakes: Vec<Intake>,
 }
 
+/// Command-line values that win over the file, at start and at every reload.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub data_dir: Option<PathBuf>,
+    pub https: Option<SocketAddr>,
+    pub syslog: Option<SocketAddr>,
+    pub relp: Option<SocketAddr>,
+}
+
+impl Overrides {
+    pub fn apply(&self, config: &mut Config) {
+        if let Some(dir) = &self.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(addr) = self.https {
+            config.https_listen = addr;
+        }
+        if let Some(addr) = self.syslog {
+            config.syslog.listen = addr;
+            config.syslog.enabled = true;
+        }
+        if let Some(addr) = self.relp {
+            config.relp.listen = addr;
+            config.relp.enabled = true;
+        }
+    }
+}
+
 impl Config {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {

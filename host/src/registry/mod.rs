@@ -2,10 +2,14 @@
 //!
 //! A [`Registry`] is immutable; [`RegistryHandle::reload`] builds a complete new one from the
 //! file and swaps it in atomically, so a request sees either the old registry or the new one,
-//! never a mix. An invalid file leaves the old registry in place. SIGHUP uses this path today;
-//! a file watcher can call the same `reload`.
+//! never a mix. An invalid file leaves the old registry in place. SIGHUP and the file watcher
+//! (`watch`) both use this path.
 
-use crate::config::{Config, ConfigError, IntakeKey};
+pub mod edit;
+pub mod keys;
+pub mod watch;
+
+use crate::config::{Config, ConfigError, IntakeKey, Overrides};
 use crate::runtime::{LoadedFormat, Runtime, RuntimeError};
 use arc_swap::ArcSwap;
 use std::collections::{BTreeMap, HashMap};
@@ -134,18 +138,23 @@ pub struct ReloadReport {
 pub struct RegistryHandle {
     current: ArcSwap<Registry>,
     path: PathBuf,
-    data_dir_override: Option<PathBuf>,
+    overrides: Overrides,
     reload_lock: std::sync::Mutex<()>,
 }
 
 impl RegistryHandle {
-    pub fn new(registry: Registry, path: PathBuf, data_dir_override: Option<PathBuf>) -> RegistryHandle {
+    pub fn new(registry: Registry, path: PathBuf, overrides: Overrides) -> RegistryHandle {
         RegistryHandle {
             current: ArcSwap::from_pointee(registry),
             path,
-            data_dir_override,
+            overrides,
             reload_lock: std::sync::Mutex::new(()),
         }
+    }
+
+    /// The file the registry is read from.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
     }
 
     /// The registry in force now; cheap (one atomic load).
@@ -158,9 +167,7 @@ impl RegistryHandle {
         // Two reloads at once would race on which one is swapped in last.
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
         let mut config = Config::load(&self.path)?;
-        if let Some(dir) = &self.data_dir_override {
-            config.data_dir = dir.clone();
-        }
+        self.overrides.apply(&mut config);
         let old = self.current();
         let new = Registry::build(config, runtime, Some(&old))?;
         let formats_recompiled = new

@@ -84,6 +84,26 @@ impl Reader {
             )
             .map_err(query_err)
     }
+
+    /// Events and errors of an intake per day from `first_day` on (days since the Unix epoch,
+    /// UTC, as the store counts them): `(day, events, errors)`, oldest first, days without
+    /// events left out.
+    pub fn daily(&self, intake: &str, first_day: i64) -> Result<Vec<(i64, u64, u64)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT day, events, errors FROM intake_daily WHERE intake = ?1 AND day >= ?2 ORDER BY day")
+            .map_err(query_err)?;
+        let rows = stmt
+            .query_map(params![intake, first_day], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)? as u64,
+                    r.get::<_, i64>(2)? as u64,
+                ))
+            })
+            .map_err(query_err)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+    }
 }
 
 fn query_err(e: rusqlite::Error) -> StoreError {

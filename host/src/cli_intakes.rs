@@ -1,0 +1,334 @@
+//! `intake-edge intakes …`: edits `intakes.toml` in place, keeping its comments and layout
+//! (`registry::edit`); every edit is validated as a whole file, then written atomically. A
+//! running server applies it on its next reload. Counts come from the store, if there is one.
+
+use crate::cli::{IntakesAddArgs, IntakesCommand, IntakesListArgs, IntakesNameArgs, IntakesShowArgs, StoreArgs};
+use anyhow::{bail, Context};
+use intake_edge::config::{Config, Intake};
+use intake_edge::registry::edit::{self, EditError, NewIntake};
+use intake_edge::registry::keys::generate_key;
+use intake_edge::store::Reader;
+use serde_json::json;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use toml_edit::DocumentMut;
+
+/// Counts cover today and the 6 days before (UTC days, as the store counts them).
+const DAYS: i64 = 7;
+const SECONDS_PER_DAY: i64 = 86_400;
+const RELOAD_NOTE: &str = "a running server applies it when it reloads the file (SIGHUP)";
+
+pub fn run(command: IntakesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        IntakesCommand::Add(args) => add(args),
+        IntakesCommand::List(args) => list(args),
+        IntakesCommand::Show(args) => show(args),
+        IntakesCommand::Remove(args) => remove(args),
+        IntakesCommand::RotateKey(args) => rotate_key(args),
+    }
+}
+
+fn add(args: IntakesAddArgs) -> anyhow::Result<ExitCode> {
+    let path = &args.config.config;
+    let key = generate_key()?;
+    let created_by = args
+        .created_by
+        .or_else(|| std::env::var("USER").ok())
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into());
+    let created_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let new = NewIntake {
+        name: &args.name,
+        format: &args.format,
+        entity: &args.entity,
+        key: &key,
+        created_by: &created_by,
+        created_at: &created_at,
+    };
+    edit_file(path, |doc| edit::add(doc, &new))?;
+    if args.json {
+        let out = json!({
+            "name": args.name,
+            "key": key,
+            "format": args.format,
+            "entity": args.entity,
+            "created_by": created_by,
+            "created_at": created_at,
+            "config": path.display().to_string(),
+        });
+        println!("{out}");
+    } else {
+        println!("{key}");
+        eprintln!(
+            "Added intake {:?} (format {}, entity {}) to {}; {RELOAD_NOTE}. Its key is above.",
+            args.name,
+            args.format,
+            args.entity,
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn remove(args: IntakesNameArgs) -> anyhow::Result<ExitCode> {
+    let path = &args.config.config;
+    edit_file(path, |doc| edit::remove(doc, &args.name))?;
+    if args.json {
+        println!("{}", json!({"name": args.name, "removed": true}));
+    }
+    eprintln!(
+        "Removed intake {:?} from {}; {RELOAD_NOTE}. Its stored events stay.",
+        args.name,
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rotate_key(args: IntakesNameArgs) -> anyhow::Result<ExitCode> {
+    let path = &args.config.config;
+    let key = generate_key()?;
+    edit_file(path, |doc| edit::set_key(doc, &args.name, &key))?;
+    if args.json {
+        println!("{}", json!({"name": args.name, "key": key}));
+    } else {
+        println!("{key}");
+        eprintln!(
+            "New key for intake {:?} in {}; {RELOAD_NOTE}, and the old key stops working then.",
+            args.name,
+            path.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(args: IntakesListArgs) -> anyhow::Result<ExitCode> {
+    let config = load(&args.store)?;
+    let counts = Counts::open(&config)?;
+    let mut rows = Vec::with_capacity(config.intakes.len());
+    for intake in &config.intakes {
+        let days = counts.days(&intake.name)?;
+        let (events, errors) = totals(&days);
+        rows.push((intake, events, errors));
+    }
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for (i, events, errors) in rows {
+            let line = json!({
+                "name": i.name,
+                "format": i.format,
+                "entity": i.entity,
+                "events_7d": events,
+                "errors_7d": errors,
+                "created_by": i.created_by,
+                "created_at": i.created_at,
+            });
+            writeln!(out, "{line}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let header = [
+        "NAME",
+        "FORMAT",
+        "ENTITY",
+        "EVENTS_7D",
+        "ERRORS_7D",
+        "CREATED_BY",
+        "CREATED_AT",
+    ]
+    .map(String::from);
+    let mut table = vec![header];
+    for (i, events, errors) in rows {
+        table.push([
+            i.name.clone(),
+            i.format.clone(),
+            i.entity.clone(),
+            events.to_string(),
+            errors.to_string(),
+            i.created_by.clone().unwrap_or_else(|| "-".into()),
+            i.created_at.clone().unwrap_or_else(|| "-".into()),
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|c| table.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
+    for row in &table {
+        let cells: Vec<String> = row.iter().zip(&widths).map(|(s, w)| format!("{s:<w$}")).collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
+    let config = load(&args.store)?;
+    let Some(intake) = config.intake(&args.name) else {
+        bail!("no intake named {:?} in {}", args.name, config.path.display());
+    };
+    let days = Counts::open(&config)?.days(&intake.name)?;
+    let (events, errors) = totals(&days);
+    if args.json {
+        let per_day: Vec<_> = days
+            .iter()
+            .map(|d| json!({"date": d.date, "events": d.events, "errors": d.errors}))
+            .collect();
+        let out = json!({
+            "name": intake.name,
+            "format": intake.format,
+            "entity": intake.entity,
+            "key": intake.key.expose(),
+            "created_by": intake.created_by,
+            "created_at": intake.created_at,
+            "events_7d": events,
+            "errors_7d": errors,
+            "days": per_day,
+        });
+        println!("{out}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = std::io::stdout().lock();
+    let Intake {
+        name,
+        format,
+        entity,
+        key,
+        created_by,
+        created_at,
+    } = intake;
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    writeln!(out, "name:        {name}")?;
+    writeln!(out, "format:      {format}")?;
+    writeln!(out, "entity:      {entity}")?;
+    writeln!(out, "key:         {}", key.expose())?;
+    writeln!(out, "created_by:  {}", dash(created_by))?;
+    writeln!(out, "created_at:  {}", dash(created_at))?;
+    writeln!(out, "last 7 days: {events} events, {errors} errors")?;
+    for d in &days {
+        writeln!(out, "  {}  events {:>10}  errors {:>10}", d.date, d.events, d.errors)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load(args: &StoreArgs) -> anyhow::Result<Config> {
+    let mut config = Config::load(&args.config.config)?;
+    if let Some(dir) = &args.data_dir {
+        config.data_dir = dir.clone();
+    }
+    Ok(config)
+}
+
+struct Day {
+    date: String,
+    events: u64,
+    errors: u64,
+}
+
+fn totals(days: &[Day]) -> (u64, u64) {
+    days.iter().fold((0, 0), |(e, r), d| (e + d.events, r + d.errors))
+}
+
+/// The store's daily counts; all zero when the server has never run with this data directory.
+struct Counts {
+    reader: Option<Reader>,
+    today: i64,
+}
+
+impl Counts {
+    fn open(config: &Config) -> anyhow::Result<Counts> {
+        let path = config.store_path();
+        let reader = if path.is_file() {
+            Some(Reader::open(&path)?)
+        } else {
+            None
+        };
+        Ok(Counts {
+            reader,
+            today: chrono::Utc::now().timestamp().div_euclid(SECONDS_PER_DAY),
+        })
+    }
+
+    /// The last [`DAYS`] days, oldest first, each one present.
+    fn days(&self, intake: &str) -> anyhow::Result<Vec<Day>> {
+        let first = self.today - (DAYS - 1);
+        let stored = match &self.reader {
+            Some(r) => r.daily(intake, first)?,
+            None => Vec::new(),
+        };
+        Ok((first..=self.today)
+            .map(|day| {
+                let (events, errors) = stored
+                    .iter()
+                    .find(|(d, _, _)| *d == day)
+                    .map_or((0, 0), |(_, e, r)| (*e, *r));
+                let date = chrono::DateTime::from_timestamp(day * SECONDS_PER_DAY, 0)
+                    .map(|t| t.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| day.to_string());
+                Day { date, events, errors }
+            })
+            .collect())
+    }
+}
+
+/// Reads `path`, applies `edit`, validates the whole result as the file at `path` and replaces
+/// the file atomically. Nothing is written if any step fails.
+fn edit_file<T>(path: &Path, edit: impl FnOnce(&mut DocumentMut) -> Result<T, EditError>) -> anyhow::Result<T> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut doc = edit::parse(&text).with_context(|| path.display().to_string())?;
+    let out = edit(&mut doc).with_context(|| path.display().to_string())?;
+    edit::validate(&doc, path)?;
+    // Write through a symbolic link rather than replacing it.
+    let target = std::fs::canonicalize(path).with_context(|| format!("cannot resolve {}", path.display()))?;
+    write_atomic(&target, &doc.to_string(), &text)?;
+    Ok(out)
+}
+
+/// Replaces `path` with `text`: a temporary file in the same directory with the file's
+/// permissions (and owner, when allowed), fsynced, renamed over the file, then the directory
+/// fsynced. Refuses if the file no longer holds `expected` (someone else edited it meanwhile).
+fn write_atomic(path: &Path, text: &str, expected: &str) -> anyhow::Result<()> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let dir = path.parent().context("the configuration file has no directory")?;
+    let name = path.file_name().context("the configuration path has no file name")?;
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?;
+    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), &generate_key()?[..8]));
+    let write = || -> anyhow::Result<()> {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)
+            .with_context(|| format!("cannot create {}", tmp.display()))?;
+        file.write_all(text.as_bytes())?;
+        let own = file.metadata()?;
+        if (own.uid(), own.gid()) != (meta.uid(), meta.gid())
+            && std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid())).is_err()
+        {
+            eprintln!(
+                "note: {} is now owned by uid {} gid {} (was {} {})",
+                path.display(),
+                own.uid(),
+                own.gid(),
+                meta.uid(),
+                meta.gid()
+            );
+        }
+        file.set_permissions(meta.permissions())?;
+        file.sync_all()?;
+        let now = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        if now != expected {
+            bail!(
+                "{} changed while it was being edited; nothing written, try again",
+                path.display()
+            );
+        }
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .with_context(|| format!("cannot sync {}", dir.display()))?;
+        Ok(())
+    };
+    let result = write();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
