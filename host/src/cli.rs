@@ -196,12 +196,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let reload = {
         let config = args.config.config.clone();
         move |server: &server::RunningServer| match server.reload() {
-            Ok(report) => tracing::info!(
-                intakes = report.intakes,
-                recompiled = ?report.formats_recompiled,
-                restart_needed = ?report.restart_needed,
-                "Registry reloaded."
-            ),
+            Ok(report) => intake_edge::registry::watch::log_reload(&report),
             Err(error) => {
                 tracing::error!(config = %config.display(), %error, "Reload refused; the previous registry stays in force.")
             }
