@@ -77,6 +77,9 @@ pub struct ServeArgs {
     /// RELP-over-TLS listen address; overrides `relp.listen` (and enables it).
     #[arg(long)]
     pub relp: Option<SocketAddr>,
+    /// Admin listen address (health, readiness, metrics); overrides `admin.listen` (and enables it).
+    #[arg(long)]
+    pub admin: Option<SocketAddr>,
 }
 
 #[derive(Subcommand)]
@@ -190,6 +193,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         https: args.https,
         syslog: args.syslog,
         relp: args.relp,
+        admin: args.admin,
     };
     let server = server::start(args.config.config.clone(), overrides).await?;
     let shutdown = server.shutdown_token();
@@ -208,7 +212,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let signals = install_signals()?;
     // Lives until the process exits: the second SIGTERM/SIGINT must still be heard.
     tokio::spawn(watch_signals(signals, shutdown.clone()));
-    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, relp = ?server.relp_addr, "Ready.");
+    tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, relp = ?server.relp_addr, admin = ?server.admin_addr, "Ready.");
     // SIGHUP reloads; the server itself runs until the shutdown token fires.
     let server_ref = &server;
     tokio::select! {

@@ -61,7 +61,9 @@ impl Pipeline {
         let wait = Some(self.runtime.enqueue_wait());
         let prepared = self.prepare(protocol, received_at, events, wait).await?;
         let ids = prepared.iter().map(|e| e.id).collect();
+        let counts = tally(&prepared);
         self.store.commit(prepared).await.map_err(|e| e.error)?;
+        record(&counts, protocol);
         Ok(ids)
     }
 
@@ -78,11 +80,15 @@ impl Pipeline {
     ) -> Result<Vec<Uuid>, PipelineError> {
         let mut pending = self.prepare(protocol, received_at, events, None).await?;
         let ids = pending.iter().map(|e| e.id).collect();
+        let counts = tally(&pending);
         let mut backoff = Duration::from_millis(50);
         let mut after_shutdown = 0;
         loop {
             match self.store.commit(pending).await {
-                Ok(()) => return Ok(ids),
+                Ok(()) => {
+                    record(&counts, protocol);
+                    return Ok(ids);
+                }
                 Err(CommitError { error, events }) => {
                     if shutdown.is_cancelled() {
                         after_shutdown += 1;
@@ -181,6 +187,35 @@ impl Pipeline {
             });
         }
         Ok(prepared)
+    }
+}
+
+/// Events per intake: (intake, ok, in error), for the metrics once committed.
+fn tally(events: &[NewEvent]) -> Vec<(Arc<str>, u64, u64)> {
+    let mut counts: Vec<(Arc<str>, u64, u64)> = Vec::new();
+    for e in events {
+        let i = match counts
+            .iter()
+            .position(|(name, _, _)| Arc::ptr_eq(name, &e.intake) || **name == *e.intake)
+        {
+            Some(i) => i,
+            None => {
+                counts.push((e.intake.clone(), 0, 0));
+                counts.len() - 1
+            }
+        };
+        if e.outcome.is_ok() {
+            counts[i].1 += 1;
+        } else {
+            counts[i].2 += 1;
+        }
+    }
+    counts
+}
+
+fn record(counts: &[(Arc<str>, u64, u64)], protocol: Protocol) {
+    for (intake, ok, errors) in counts {
+        crate::telemetry::metrics().stored(intake, protocol.as_str(), *ok, *errors);
     }
 }
 

@@ -46,6 +46,7 @@ pub struct RunningServer {
     watcher: Option<RegistryWatcher>,
     pub syslog_addr: Option<SocketAddr>,
     pub relp_addr: Option<SocketAddr>,
+    pub admin_addr: Option<SocketAddr>,
     /// Listeners bound to one intake: (protocol, intake, address).
     pub bound_addrs: Vec<(&'static str, String, SocketAddr)>,
     stats: Vec<(String, Arc<ListenerStats>)>,
@@ -166,12 +167,35 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         std::mem::take(&mut spawner.stats),
         std::mem::take(&mut spawner.bound_addrs),
     );
+    let mut admin_addr = None;
+    if config.admin.enabled {
+        let tcp = bind("admin", config.admin.listen).await?;
+        let local = tcp.local_addr().map_err(|e| ServerError::Bind {
+            protocol: "admin",
+            addr: config.admin.listen,
+            reason: e.to_string(),
+        })?;
+        tracing::info!(protocol = "admin", addr = %local, "Listener bound.");
+        let admin = Arc::new(listener::admin::Admin {
+            registry: registry.clone(),
+            pipeline: pipeline.clone(),
+            token: config.admin.token.clone(),
+        });
+        spawner.handles.push(tokio::spawn(listener::admin::serve(
+            tcp,
+            admin,
+            shutdown.clone(),
+            tracker.clone(),
+        )));
+        admin_addr = Some(local);
+    }
     let listeners = spawner.handles;
     Ok(RunningServer {
         https_addr,
         watcher,
         syslog_addr,
         relp_addr,
+        admin_addr,
         bound_addrs,
         stats,
         registry,
@@ -206,7 +230,7 @@ impl Spawner<'_> {
         bound_intake: Option<&str>,
         handler: impl FnOnce(Arc<ListenerStats>) -> H,
     ) -> Result<SocketAddr, ServerError> {
-        let stats = Arc::new(ListenerStats::default());
+        let stats = Arc::new(ListenerStats::named(protocol));
         let handler = handler(stats.clone());
         let local = self.listen(protocol, addr, self.stream_tls.clone(), handler).await?;
         match bound_intake {

@@ -7,6 +7,7 @@
 
 mod support;
 
+mod admin;
 mod endpoints;
 mod errors;
 mod intakes_cli;

@@ -40,3 +40,6 @@ pub const DEFAULT_RELP_LISTEN: &str = "0.0.0.0:11514";
 pub const DEFAULT_RELP_MAX_DATA_BYTES: u64 = 250 * 1024;
 /// Batches of one RELP connection in flight: the client's window (128 frames by default) fits.
 pub const DEFAULT_RELP_INFLIGHT_BATCHES: u64 = 16;
+
+/// The admin listener serves plain HTTP: loopback only unless configured otherwise.
+pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:8444";

@@ -208,6 +208,25 @@ pub struct RelpSettings {
     pub bound: Vec<BoundListener>,
 }
 
+/// The admin listener (`/health`, `/ready`, `/metrics`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminSettings {
+    pub enabled: bool,
+    pub listen: SocketAddr,
+    /// Bearer token required on every request, if set. A secret: not printed by `Debug`.
+    pub token: Option<String>,
+}
+
+impl fmt::Debug for AdminSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AdminSettings")
+            .field("enabled", &self.enabled)
+            .field("listen", &self.listen)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundListener {
     pub listen: SocketAddr,
@@ -222,6 +241,7 @@ pub struct Config {
     pub https_listen: SocketAddr,
     pub syslog: SyslogSettings,
     pub relp: RelpSettings,
+    pub admin: AdminSettings,
     pub tls: TlsSettings,
     pub limits: Limits,
     pub store: StoreSettings,
@@ -237,6 +257,7 @@ pub struct Overrides {
     pub https: Option<SocketAddr>,
     pub syslog: Option<SocketAddr>,
     pub relp: Option<SocketAddr>,
+    pub admin: Option<SocketAddr>,
 }
 
 impl Overrides {
@@ -254,6 +275,10 @@ impl Overrides {
         if let Some(addr) = self.relp {
             config.relp.listen = addr;
             config.relp.enabled = true;
+        }
+        if let Some(addr) = self.admin {
+            config.admin.listen = addr;
+            config.admin.enabled = true;
         }
     }
 }
@@ -331,6 +356,7 @@ impl Validator {
         let tls = self.tls(raw.tls);
         let syslog = self.syslog(raw.syslog);
         let relp = self.relp(raw.relp);
+        let admin = self.admin(raw.admin);
         let limits = self.limits(raw.limits);
         let store = self.store(raw.store);
         let runtime = self.runtime(raw.runtime);
@@ -356,13 +382,14 @@ impl Validator {
                 });
             }
         }
-        self.port_clashes(https_listen, &syslog, &relp);
+        self.port_clashes(https_listen, &syslog, &relp, &admin);
         Config {
             path: path.to_path_buf(),
             data_dir,
             https_listen,
             syslog,
             relp,
+            admin,
             tls,
             limits,
             store,
@@ -490,6 +517,23 @@ impl Validator {
         }
     }
 
+    fn admin(&mut self, raw: raw::RawAdmin) -> AdminSettings {
+        let listen = self.address("admin.listen", raw.listen.as_deref().unwrap_or(DEFAULT_ADMIN_LISTEN));
+        if let Some(token) = &raw.token {
+            if let Some(reason) = weak_key_reason(token) {
+                self.problems.push(Problem::BadLimit {
+                    key: "admin.token".into(),
+                    reason: format!("the token {reason}"),
+                });
+            }
+        }
+        AdminSettings {
+            enabled: raw.enabled.unwrap_or(true),
+            listen,
+            token: raw.token,
+        }
+    }
+
     fn relp(&mut self, raw: raw::RawRelp) -> RelpSettings {
         let listen = self.address("relp.listen", raw.listen.as_deref().unwrap_or(DEFAULT_RELP_LISTEN));
         let bound = raw
@@ -532,7 +576,7 @@ impl Validator {
     }
 
     /// Two listeners on one port cannot both bind: say so before trying.
-    fn port_clashes(&mut self, https: SocketAddr, syslog: &SyslogSettings, relp: &RelpSettings) {
+    fn port_clashes(&mut self, https: SocketAddr, syslog: &SyslogSettings, relp: &RelpSettings, admin: &AdminSettings) {
         let mut seen: Vec<(SocketAddr, String)> = vec![(https, "https.listen".into())];
         let mut others = Vec::new();
         if syslog.enabled {
@@ -552,6 +596,9 @@ impl Validator {
                 .iter()
                 .map(|b| (b.listen, format!("relp.bound for {}", b.intake))),
         );
+        if admin.enabled {
+            others.push((admin.listen, "admin.listen".to_string()));
+        }
         for (addr, name) in others {
             let clash = seen.iter().find(|(a, _)| {
                 a.port() == addr.port()

@@ -14,6 +14,8 @@ pub struct RawConfig {
     #[serde(default)]
     pub relp: RawRelp,
     #[serde(default)]
+    pub admin: RawAdmin,
+    #[serde(default)]
     pub tls: RawTls,
     #[serde(default)]
     pub limits: RawLimits,
@@ -127,4 +129,12 @@ pub struct RawRelp {
     pub inflight_batches: Option<u64>,
     #[serde(default)]
     pub bound: Vec<RawBoundListener>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAdmin {
+    pub enabled: Option<bool>,
+    pub listen: Option<String>,
+    pub token: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! The one accept loop every TLS listener uses: connection limit, handshake in the
 //! connection's own task under a timeout, accept errors that never end the listener.
 
+pub mod admin;
 mod attribution;
 pub mod https;
 pub mod relp;
@@ -9,6 +10,7 @@ pub mod syslog;
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
@@ -46,6 +48,7 @@ pub async fn serve<H: ConnectionHandler>(
     tracker: TaskTracker,
 ) {
     let permits = Arc::new(Semaphore::new(settings.max_connections));
+    let (open, failed) = crate::telemetry::metrics().listener(settings.protocol);
     let mut backoff = Duration::from_millis(10);
     loop {
         // Wait for a free connection slot first: at the limit, new clients queue in the kernel's
@@ -83,12 +86,20 @@ pub async fn serve<H: ConnectionHandler>(
         tracker.spawn(
             async move {
                 let _permit = permit;
+                open.fetch_add(1, Ordering::Relaxed);
                 let _ = tcp.set_nodelay(true);
                 match tokio::time::timeout(timeout, acceptor.accept(tcp)).await {
                     Ok(Ok(tls)) => handler.handle(tls, peer, shutdown).await,
-                    Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed."),
-                    Err(_) => tracing::debug!(timeout_ms = timeout.as_millis() as u64, "TLS handshake timed out."),
+                    Ok(Err(error)) => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        tracing::debug!(%error, "TLS handshake failed.");
+                    }
+                    Err(_) => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        tracing::debug!(timeout_ms = timeout.as_millis() as u64, "TLS handshake timed out.");
+                    }
                 }
+                open.fetch_sub(1, Ordering::Relaxed);
             }
             .instrument(span),
         );

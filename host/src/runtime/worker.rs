@@ -99,11 +99,13 @@ impl Worker {
             }
         };
         instance.store.set_epoch_deadline(format.deadline_ticks);
-        match instance
+        let started = std::time::Instant::now();
+        let result = instance
             .world
             .edge_format_format()
-            .call_normalize(&mut instance.store, events)
-        {
+            .call_normalize(&mut instance.store, events);
+        crate::telemetry::metrics().component_call(&format.name, started.elapsed());
+        match result {
             Ok(results) if results.len() == events.len() => Ok(results),
             Ok(results) => Err(CallFailure::Contract(format!(
                 "component {} broke its contract: {} results for {} events",

@@ -91,6 +91,8 @@ pub struct CommitError {
 pub struct Store {
     tx: mpsc::Sender<WriteRequest>,
     settings: StoreSettings,
+    /// False after a failed commit, true again after the next good one.
+    healthy: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Owns the writer thread; [`StoreWriter::join`] waits until every queued batch is committed.
@@ -115,15 +117,17 @@ impl Store {
         let conn = schema::open_for_writing(path)?;
         let (tx, rx) = mpsc::channel(settings.queue_requests);
         let max_events = settings.max_commit_events;
+        let healthy = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let flag = healthy.clone();
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_events))
+            .spawn(move || writer::run(conn, rx, max_events, flag))
             .map_err(|e| StoreError::Open {
                 path: path.to_path_buf(),
                 reason: format!("cannot start writer thread: {e}"),
             })?;
         let checkpointer = checkpoint::Checkpointer::start(schema::open_for_checkpoints(path)?, path)?;
-        Ok((Store { tx, settings }, StoreWriter { thread, checkpointer }))
+        Ok((Store { tx, settings, healthy }, StoreWriter { thread, checkpointer }))
     }
 
     /// Stores `events` in one transaction and returns once it has committed.
@@ -159,6 +163,11 @@ impl Store {
                 events: Vec::new(),
             })
         })
+    }
+
+    /// Whether the store takes writes: its writer runs and its last commit succeeded.
+    pub fn is_writable(&self) -> bool {
+        !self.tx.is_closed() && self.healthy.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Number of write requests waiting for the writer.

@@ -8,7 +8,12 @@ use tokio::sync::mpsc;
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
 /// Runs until every [`super::Store`] handle is dropped and the queue is empty.
-pub fn run(mut conn: Connection, mut rx: mpsc::Receiver<WriteRequest>, max_events: usize) {
+pub fn run(
+    mut conn: Connection,
+    mut rx: mpsc::Receiver<WriteRequest>,
+    max_events: usize,
+    healthy: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
     let mut round: Vec<WriteRequest> = Vec::new();
     while let Some(first) = rx.blocking_recv() {
         let mut n = first.events.len();
@@ -23,7 +28,11 @@ pub fn run(mut conn: Connection, mut rx: mpsc::Receiver<WriteRequest>, max_event
                 Err(_) => break,
             }
         }
-        let result = write_round(&mut conn, &round).map_err(|e| {
+        let started = std::time::Instant::now();
+        let result = write_round(&mut conn, &round);
+        crate::telemetry::metrics().store_commit.observe(started.elapsed());
+        healthy.store(result.is_ok(), std::sync::atomic::Ordering::Relaxed);
+        let result = result.map_err(|e| {
             tracing::error!(error = %e, events = n, "Store commit failed; the senders get an error and nothing is acknowledged.");
             StoreError::Write(e.to_string())
         });

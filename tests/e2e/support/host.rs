@@ -174,6 +174,7 @@ pub struct HostBuilder {
 struct Sections {
     syslog: String,
     relp: String,
+    admin: String,
     /// `Some(require_client_cert)`: `[tls] client_ca` is the test CA.
     client_ca: Option<bool>,
 }
@@ -211,6 +212,13 @@ impl HostBuilder {
     pub fn syslog_settings(mut self, lines: &str) -> Self {
         self.sections.syslog.push_str(lines);
         self.sections.syslog.push('\n');
+        self
+    }
+
+    /// Extra `key = value` lines for the `[admin]` table (e.g. `token = "..."`).
+    pub fn admin_settings(mut self, lines: &str) -> Self {
+        self.sections.admin.push_str(lines);
+        self.sections.admin.push('\n');
         self
     }
 
@@ -256,6 +264,7 @@ impl HostBuilder {
             addr: String::new(),
             syslog_addr: None,
             relp_addr: None,
+            admin_addr: None,
             bound: Vec::new(),
             child: None,
             log: Log::default(),
@@ -285,6 +294,7 @@ pub struct Host {
     /// The main syslog and RELP listeners, as logged (`None`: not enabled).
     syslog_addr: Option<String>,
     relp_addr: Option<String>,
+    admin_addr: Option<String>,
     bound: Vec<BoundListener>,
     child: Option<Child>,
     log: Log,
@@ -314,9 +324,10 @@ impl Host {
     pub fn config_text(&self, body: &str) -> String {
         let (l, s) = (&self.listen, &self.sections);
         let mut text = format!(
-            "data_dir = {}\n\n[https]\nlisten = \"{}\"\n\n[syslog]\nlisten = \"{}\"\n{}\n[relp]\nlisten = \"{}\"\n{}\n",
+            "data_dir = {}\n\n[https]\nlisten = \"{}\"\n\n[admin]\nlisten = \"127.0.0.1:0\"\n{}\n[syslog]\nlisten = \"{}\"\n{}\n[relp]\nlisten = \"{}\"\n{}\n",
             toml_string(&self.data_dir),
             l.https,
+            s.admin,
             l.syslog,
             s.syslog,
             l.relp,
@@ -400,6 +411,13 @@ impl Host {
     }
 
     /// `127.0.0.1:PORT` of the main RELP-over-TLS listener.
+    /// The admin listener's address (plain HTTP).
+    pub fn admin_addr(&self) -> &str {
+        self.admin_addr
+            .as_deref()
+            .unwrap_or_else(|| panic!("no admin listener in the log:\n{}", self.log.dump()))
+    }
+
     pub fn relp_addr(&self) -> &str {
         self.relp_addr.as_deref().expect("the RELP listener is enabled")
     }
@@ -515,6 +533,7 @@ impl Host {
         self.addr = https.unwrap_or_else(|| panic!("no HTTPS listener in the log:\n{}", self.log.dump()));
         self.syslog_addr = syslog;
         self.relp_addr = relp;
+        self.admin_addr = main("admin");
     }
 
     /// Starts the server again on the same configuration and data directory.

@@ -94,6 +94,7 @@ impl Inner {
             Ok(resp) => resp,
             Err(e) => {
                 tracing::debug!(status = e.status().as_u16(), error = %e, "Request refused.");
+                crate::telemetry::metrics().rejected("https", e.status().as_str());
                 e.into_response()
             }
         }

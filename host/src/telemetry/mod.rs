@@ -1,10 +1,16 @@
-//! Counters of what the listeners saw, by name, so logs, tests and (later) metrics agree.
+//! Counters of what the listeners saw, by name, so logs, tests and metrics agree.
+
+pub mod metrics;
+
+pub use metrics::metrics;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Counters of one stream listener.
 #[derive(Debug, Default)]
 pub struct ListenerStats {
+    /// The listener's name in metrics (`syslog`, `relp`, `syslog:<intake>`).
+    pub name: &'static str,
     pub connections: AtomicU64,
     pub received: AtomicU64,
     pub stored: AtomicU64,
@@ -37,7 +43,15 @@ impl Rejection {
 }
 
 impl ListenerStats {
+    pub fn named(name: &'static str) -> ListenerStats {
+        ListenerStats {
+            name,
+            ..ListenerStats::default()
+        }
+    }
+
     pub fn reject(&self, why: Rejection) {
+        metrics().rejected(self.name, why.as_str());
         let counter = match why {
             Rejection::NoKey => &self.rejected_no_key,
             Rejection::UnknownKey => &self.rejected_unknown_key,

@@ -1,0 +1,193 @@
+//! Process-wide metrics in Prometheus text format: counters and histograms kept with atomics
+//! and short-lived locks, aggregated per batch on hot paths.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+/// Upper bounds (seconds) of the latency histograms.
+const BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5,
+];
+
+#[derive(Default)]
+pub struct Histogram {
+    buckets: [AtomicU64; BUCKETS.len()],
+    count: AtomicU64,
+    /// Sum in microseconds.
+    sum_us: AtomicU64,
+}
+
+impl Histogram {
+    pub fn observe(&self, d: Duration) {
+        let secs = d.as_secs_f64();
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            if secs <= *bound {
+                bucket.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_us.fetch_add(d.as_micros() as u64, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        let sep = if labels.is_empty() { "" } else { "," };
+        for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {}",
+                bucket.load(Ordering::Relaxed)
+            );
+        }
+        let count = self.count.load(Ordering::Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
+        let sum = self.sum_us.load(Ordering::Relaxed) as f64 / 1e6;
+        let braces = |s: &str| {
+            if s.is_empty() {
+                String::new()
+            } else {
+                format!("{{{s}}}")
+            }
+        };
+        let _ = writeln!(out, "{name}_sum{} {sum}", braces(labels));
+        let _ = writeln!(out, "{name}_count{} {count}", braces(labels));
+    }
+}
+
+/// Stored events per (intake, protocol): (ok, in error).
+type EventCounts = BTreeMap<(String, &'static str), (u64, u64)>;
+
+/// Counters and histograms of the whole node.
+#[derive(Default)]
+pub struct Metrics {
+    /// (intake, protocol) → (stored ok, stored in error).
+    events: Mutex<EventCounts>,
+    /// (listener, reason) → refused messages or requests.
+    rejected: Mutex<BTreeMap<(String, String), u64>>,
+    /// format → component call latency.
+    component_calls: Mutex<BTreeMap<String, &'static Histogram>>,
+    pub store_commit: Histogram,
+    /// listener → open connections and failed TLS handshakes.
+    connections: Mutex<BTreeMap<&'static str, (&'static AtomicU64, &'static AtomicU64)>>,
+}
+
+/// The node's metrics.
+pub fn metrics() -> &'static Metrics {
+    static METRICS: OnceLock<Metrics> = OnceLock::new();
+    METRICS.get_or_init(Metrics::default)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Metrics {
+    /// Counts committed events of one intake and protocol.
+    pub fn stored(&self, intake: &str, protocol: &'static str, ok: u64, errors: u64) {
+        let mut events = lock(&self.events);
+        let entry = events.entry((intake.to_string(), protocol)).or_default();
+        entry.0 += ok;
+        entry.1 += errors;
+    }
+
+    pub fn rejected(&self, listener: &str, reason: &str) {
+        *lock(&self.rejected)
+            .entry((listener.to_string(), reason.to_string()))
+            .or_default() += 1;
+    }
+
+    pub fn component_call(&self, format: &str, d: Duration) {
+        let histogram = {
+            let mut calls = lock(&self.component_calls);
+            match calls.get(format) {
+                Some(h) => *h,
+                None => {
+                    // One histogram per format name for the life of the process: a small, bounded leak.
+                    let h: &'static Histogram = Box::leak(Box::default());
+                    calls.insert(format.to_string(), h);
+                    h
+                }
+            }
+        };
+        histogram.observe(d);
+    }
+
+    /// The gauges of one listener: open connections, failed handshakes.
+    pub fn listener(&self, name: &'static str) -> (&'static AtomicU64, &'static AtomicU64) {
+        *lock(&self.connections)
+            .entry(name)
+            .or_insert_with(|| (Box::leak(Box::default()), Box::leak(Box::default())))
+    }
+
+    /// The Prometheus text exposition; `queue_depth` is sampled by the caller.
+    pub fn render(&self, queue_depth: usize) -> String {
+        let mut out = String::with_capacity(4096);
+        out.push_str("# HELP intake_edge_events_total Events stored, by intake, protocol and status.\n");
+        out.push_str("# TYPE intake_edge_events_total counter\n");
+        for ((intake, protocol), (ok, errors)) in lock(&self.events).iter() {
+            let intake = escape(intake);
+            let _ = writeln!(
+                out,
+                "intake_edge_events_total{{intake=\"{intake}\",protocol=\"{protocol}\",status=\"ok\"}} {ok}"
+            );
+            let _ = writeln!(
+                out,
+                "intake_edge_events_total{{intake=\"{intake}\",protocol=\"{protocol}\",status=\"error\"}} {errors}"
+            );
+        }
+        out.push_str("# HELP intake_edge_rejected_total Messages or requests refused before reaching an intake.\n");
+        out.push_str("# TYPE intake_edge_rejected_total counter\n");
+        for ((listener, reason), n) in lock(&self.rejected).iter() {
+            let _ = writeln!(
+                out,
+                "intake_edge_rejected_total{{listener=\"{}\",reason=\"{}\"}} {n}",
+                escape(listener),
+                escape(reason)
+            );
+        }
+        out.push_str("# HELP intake_edge_component_call_seconds Duration of one component call (a batch).\n");
+        out.push_str("# TYPE intake_edge_component_call_seconds histogram\n");
+        for (format, h) in lock(&self.component_calls).iter() {
+            h.render(
+                &mut out,
+                "intake_edge_component_call_seconds",
+                &format!("format=\"{}\"", escape(format)),
+            );
+        }
+        out.push_str("# HELP intake_edge_store_commit_seconds Duration of one store transaction (a group commit).\n");
+        out.push_str("# TYPE intake_edge_store_commit_seconds histogram\n");
+        self.store_commit
+            .render(&mut out, "intake_edge_store_commit_seconds", "");
+        out.push_str("# HELP intake_edge_store_queue_depth Batches waiting for the store writer.\n");
+        out.push_str("# TYPE intake_edge_store_queue_depth gauge\n");
+        let _ = writeln!(out, "intake_edge_store_queue_depth {queue_depth}");
+        out.push_str("# HELP intake_edge_connections Open connections per listener.\n");
+        out.push_str("# TYPE intake_edge_connections gauge\n");
+        let listeners = lock(&self.connections).clone();
+        for (name, (open, _)) in &listeners {
+            let _ = writeln!(
+                out,
+                "intake_edge_connections{{listener=\"{name}\"}} {}",
+                open.load(Ordering::Relaxed)
+            );
+        }
+        out.push_str(
+            "# HELP intake_edge_tls_handshake_failures_total Failed or timed-out TLS handshakes per listener.\n",
+        );
+        out.push_str("# TYPE intake_edge_tls_handshake_failures_total counter\n");
+        for (name, (_, failed)) in &listeners {
+            let _ = writeln!(
+                out,
+                "intake_edge_tls_handshake_failures_total{{listener=\"{name}\"}} {}",
+                failed.load(Ordering::Relaxed)
+            );
+        }
+        out
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+}
