@@ -1,0 +1,576 @@
+//! Validation of a raw configuration: every problem is collected, none stops the others.
+
+use super::raw::{self, RawConfig, RawFormat, RawIntake};
+use super::*;
+use std::collections::{BTreeMap, HashMap};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub(super) struct Validator {
+    pub(super) base: PathBuf,
+    pub(super) problems: Vec<Problem>,
+}
+
+impl Validator {
+    pub(super) fn config(&mut self, raw: RawConfig, path: &Path) -> Config {
+        let data_dir = self.resolve(raw.data_dir.as_deref().unwrap_or(DEFAULT_DATA_DIR));
+        let https_listen = self.address(
+            "https.listen",
+            raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN),
+        );
+        let tls = self.tls(raw.tls);
+        let syslog = self.syslog(raw.syslog);
+        let relp = self.relp(raw.relp);
+        let admin = self.admin(raw.admin);
+        let limits = self.limits(raw.limits);
+        let store = self.store(raw.store);
+        let runtime = self.runtime(raw.runtime);
+        let formats = raw
+            .formats
+            .into_iter()
+            .map(|(name, f)| {
+                let spec = self.format(&name, f, &runtime.default_limits);
+                (name, spec)
+            })
+            .collect();
+        let intakes = self.intakes(raw.intakes, &formats);
+        for (section, b) in syslog
+            .bound
+            .iter()
+            .map(|b| ("syslog", b))
+            .chain(relp.bound.iter().map(|b| ("relp", b)))
+        {
+            if !intakes.iter().any(|i| i.name == b.intake) {
+                self.problems.push(Problem::BadListener {
+                    listener: format!("{section}.bound {}", b.listen),
+                    reason: format!("unknown intake {:?}", b.intake),
+                });
+            }
+        }
+        self.port_clashes(https_listen, &syslog, &relp, &admin);
+        Config {
+            path: path.to_path_buf(),
+            data_dir,
+            https_listen,
+            syslog,
+            relp,
+            admin,
+            tls,
+            limits,
+            store,
+            runtime,
+            formats,
+            intakes,
+        }
+    }
+
+    fn resolve(&self, p: &str) -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.base.join(p)
+        }
+    }
+
+    fn address(&mut self, field: &'static str, value: &str) -> SocketAddr {
+        value.parse().unwrap_or_else(|e: std::net::AddrParseError| {
+            self.problems.push(Problem::BadAddress {
+                field,
+                value: value.to_string(),
+                reason: format!("{e} (expected IP:PORT, e.g. 0.0.0.0:8443)"),
+            });
+            SocketAddr::from(([0, 0, 0, 0], 0))
+        })
+    }
+
+    fn tls(&mut self, raw: raw::RawTls) -> TlsSettings {
+        let client_ca = raw.client_ca.map(|p| self.resolve(&p));
+        if let Some(ca) = &client_ca {
+            if !ca.is_file() {
+                self.problems
+                    .push(Problem::Tls(format!("client_ca {} not found", ca.display())));
+            }
+        }
+        let require_client_cert = raw.require_client_cert.unwrap_or(false);
+        if require_client_cert && client_ca.is_none() {
+            self.problems.push(Problem::Tls(
+                "require_client_cert needs client_ca to verify certificates against".into(),
+            ));
+        }
+        let cert_and_key = match (raw.cert, raw.key) {
+            (None, None) => None,
+            (Some(cert), Some(key)) => {
+                let (cert, key) = (self.resolve(&cert), self.resolve(&key));
+                for p in [&cert, &key] {
+                    if !p.is_file() {
+                        self.problems.push(Problem::Tls(format!("{} not found", p.display())));
+                    }
+                }
+                Some((cert, key))
+            }
+            _ => {
+                self.problems.push(Problem::Tls(
+                    "set both `cert` and `key`, or neither for a self-signed certificate".into(),
+                ));
+                None
+            }
+        };
+        TlsSettings {
+            cert_and_key,
+            client_ca,
+            require_client_cert,
+        }
+    }
+
+    fn syslog(&mut self, raw: raw::RawSyslog) -> SyslogSettings {
+        let listen = self.address("syslog.listen", raw.listen.as_deref().unwrap_or(DEFAULT_SYSLOG_LISTEN));
+        let sd_id = raw.sd_id.unwrap_or_else(|| DEFAULT_SYSLOG_SD_ID.to_string());
+        if sd_id.is_empty() || sd_id.len() > 32 || !sd_id.bytes().all(|b| b.is_ascii_graphic() && !b"=]\"".contains(&b))
+        {
+            self.problems.push(Problem::BadLimit {
+                key: "syslog.sd_id".into(),
+                reason: format!("{sd_id:?} is not an RFC 5424 SD-ID (1-32 printable characters, no = ] \" or space)"),
+            });
+        }
+        let zone_text = raw.rfc3164_timezone.unwrap_or_else(|| "+00:00".into());
+        let rfc3164_zone = parse_offset(&zone_text).unwrap_or_else(|| {
+            self.problems.push(Problem::BadLimit {
+                key: "syslog.rfc3164_timezone".into(),
+                reason: format!("{zone_text:?} is not a UTC offset like +01:00, -05:00 or UTC"),
+            });
+            chrono::Offset::fix(&chrono::Utc)
+        });
+        let bound = raw
+            .bound
+            .into_iter()
+            .map(|b| BoundListener {
+                listen: self.address("syslog.bound.listen", &b.listen),
+                intake: b.intake,
+            })
+            .collect();
+        SyslogSettings {
+            enabled: raw.enabled.unwrap_or(true),
+            listen,
+            sd_id,
+            rfc3164_zone,
+            max_frame_bytes: self.limit(
+                "syslog.max_frame_bytes",
+                raw.max_frame_bytes,
+                DEFAULT_SYSLOG_MAX_FRAME_BYTES,
+                64 << 20,
+            ) as usize,
+            idle_timeout: secs(self.limit(
+                "syslog.idle_timeout_secs",
+                raw.idle_timeout_secs,
+                DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS,
+                7 * 86_400,
+            )),
+            batch_events: self.limit(
+                "syslog.batch_events",
+                raw.batch_events,
+                DEFAULT_STREAM_BATCH_EVENTS,
+                1_000_000,
+            ) as usize,
+            inflight_batches: self.limit(
+                "syslog.inflight_batches",
+                raw.inflight_batches,
+                DEFAULT_STREAM_INFLIGHT_BATCHES,
+                1024,
+            ) as usize,
+            bound,
+        }
+    }
+
+    fn admin(&mut self, raw: raw::RawAdmin) -> AdminSettings {
+        let listen = self.address("admin.listen", raw.listen.as_deref().unwrap_or(DEFAULT_ADMIN_LISTEN));
+        if let Some(token) = &raw.token {
+            if let Some(reason) = weak_key_reason(token) {
+                self.problems.push(Problem::BadLimit {
+                    key: "admin.token".into(),
+                    reason: format!("the token {reason}"),
+                });
+            }
+        }
+        AdminSettings {
+            enabled: raw.enabled.unwrap_or(true),
+            listen,
+            token: raw.token,
+        }
+    }
+
+    fn relp(&mut self, raw: raw::RawRelp) -> RelpSettings {
+        let listen = self.address("relp.listen", raw.listen.as_deref().unwrap_or(DEFAULT_RELP_LISTEN));
+        let bound = raw
+            .bound
+            .into_iter()
+            .map(|b| BoundListener {
+                listen: self.address("relp.bound.listen", &b.listen),
+                intake: b.intake,
+            })
+            .collect();
+        RelpSettings {
+            enabled: raw.enabled.unwrap_or(true),
+            listen,
+            max_data_bytes: self.limit(
+                "relp.max_data_bytes",
+                raw.max_data_bytes,
+                DEFAULT_RELP_MAX_DATA_BYTES,
+                64 << 20,
+            ) as usize,
+            idle_timeout: secs(self.limit(
+                "relp.idle_timeout_secs",
+                raw.idle_timeout_secs,
+                DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS,
+                7 * 86_400,
+            )),
+            batch_events: self.limit(
+                "relp.batch_events",
+                raw.batch_events,
+                DEFAULT_STREAM_BATCH_EVENTS,
+                1_000_000,
+            ) as usize,
+            inflight_batches: self.limit(
+                "relp.inflight_batches",
+                raw.inflight_batches,
+                DEFAULT_RELP_INFLIGHT_BATCHES,
+                1024,
+            ) as usize,
+            bound,
+        }
+    }
+
+    /// Two listeners on one port cannot both bind: say so before trying.
+    fn port_clashes(&mut self, https: SocketAddr, syslog: &SyslogSettings, relp: &RelpSettings, admin: &AdminSettings) {
+        let mut seen: Vec<(SocketAddr, String)> = vec![(https, "https.listen".into())];
+        let mut others = Vec::new();
+        if syslog.enabled {
+            others.push((syslog.listen, "syslog.listen".to_string()));
+        }
+        others.extend(
+            syslog
+                .bound
+                .iter()
+                .map(|b| (b.listen, format!("syslog.bound for {}", b.intake))),
+        );
+        if relp.enabled {
+            others.push((relp.listen, "relp.listen".to_string()));
+        }
+        others.extend(
+            relp.bound
+                .iter()
+                .map(|b| (b.listen, format!("relp.bound for {}", b.intake))),
+        );
+        if admin.enabled {
+            others.push((admin.listen, "admin.listen".to_string()));
+        }
+        for (addr, name) in others {
+            let clash = seen.iter().find(|(a, _)| {
+                a.port() == addr.port()
+                    && addr.port() != 0
+                    && (a.ip() == addr.ip() || a.ip().is_unspecified() || addr.ip().is_unspecified())
+            });
+            if let Some((_, other)) = clash {
+                self.problems.push(Problem::BadListener {
+                    listener: name.clone(),
+                    reason: format!("port {} is also used by {other}", addr.port()),
+                });
+            }
+            seen.push((addr, name));
+        }
+    }
+
+    /// A positive integer limit: zero and absurd values are refused.
+    fn limit(&mut self, key: &str, value: Option<u64>, default: u64, max: u64) -> u64 {
+        let Some(v) = value else { return default };
+        if v == 0 || v > max {
+            self.problems.push(Problem::BadLimit {
+                key: key.to_string(),
+                reason: format!("{v} is out of range 1..={max}"),
+            });
+            return default;
+        }
+        v
+    }
+
+    fn limits(&mut self, raw: raw::RawLimits) -> Limits {
+        let l = &raw;
+        Limits {
+            max_event_bytes: self.limit(
+                "limits.max_event_bytes",
+                l.max_event_bytes,
+                DEFAULT_MAX_EVENT_BYTES,
+                64 << 20,
+            ) as usize,
+            max_request_bytes: self.limit(
+                "limits.max_request_bytes",
+                l.max_request_bytes,
+                DEFAULT_MAX_REQUEST_BYTES,
+                1 << 30,
+            ) as usize,
+            max_batch_events: self.limit(
+                "limits.max_batch_events",
+                l.max_batch_events,
+                DEFAULT_MAX_BATCH_EVENTS,
+                10_000_000,
+            ) as usize,
+            max_connections: self.limit(
+                "limits.max_connections",
+                l.max_connections,
+                DEFAULT_MAX_CONNECTIONS,
+                1_000_000,
+            ) as usize,
+            idle_timeout: secs(self.limit(
+                "limits.idle_timeout_secs",
+                l.idle_timeout_secs,
+                DEFAULT_IDLE_TIMEOUT_SECS,
+                86_400,
+            )),
+            tls_handshake_timeout: secs(self.limit(
+                "limits.tls_handshake_timeout_secs",
+                l.tls_handshake_timeout_secs,
+                DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS,
+                3600,
+            )),
+            shutdown_grace: secs(self.limit(
+                "limits.shutdown_grace_secs",
+                l.shutdown_grace_secs,
+                DEFAULT_SHUTDOWN_GRACE_SECS,
+                3600,
+            )),
+        }
+    }
+
+    fn store(&mut self, raw: raw::RawStore) -> StoreSettings {
+        StoreSettings {
+            max_commit_events: self.limit(
+                "store.max_commit_events",
+                raw.max_commit_events,
+                DEFAULT_MAX_COMMIT_EVENTS,
+                10_000_000,
+            ) as usize,
+            queue_requests: self.limit(
+                "store.queue_requests",
+                raw.queue_requests,
+                DEFAULT_STORE_QUEUE_REQUESTS,
+                1_000_000,
+            ) as usize,
+            enqueue_timeout: Duration::from_millis(self.limit(
+                "store.enqueue_timeout_ms",
+                raw.enqueue_timeout_ms,
+                DEFAULT_ENQUEUE_TIMEOUT_MS,
+                600_000,
+            )),
+        }
+    }
+
+    fn runtime(&mut self, raw: raw::RawRuntime) -> RuntimeSettings {
+        let workers = match raw.workers {
+            None | Some(0) => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            Some(n) => self.limit("runtime.workers", Some(n), 1, 1024) as usize,
+        };
+        let default_limits = ComponentLimits {
+            deadline: Duration::from_millis(self.limit(
+                "runtime.deadline_ms",
+                raw.deadline_ms,
+                DEFAULT_DEADLINE_MS,
+                600_000,
+            )),
+            memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
+            max_output_bytes: self.limit(
+                "runtime.max_output_bytes",
+                raw.max_output_bytes,
+                DEFAULT_MAX_OUTPUT_BYTES,
+                1 << 30,
+            ) as usize,
+        };
+        RuntimeSettings {
+            workers,
+            batch_size: self.limit("runtime.batch_size", raw.batch_size, DEFAULT_BATCH_SIZE, 1_000_000) as usize,
+            queue_batches: self.limit(
+                "runtime.queue_batches",
+                raw.queue_batches,
+                DEFAULT_QUEUE_BATCHES,
+                1_000_000,
+            ) as usize,
+            epoch_tick: Duration::from_millis(self.limit(
+                "runtime.epoch_tick_ms",
+                raw.epoch_tick_ms,
+                DEFAULT_EPOCH_TICK_MS,
+                1000,
+            )),
+            default_limits,
+        }
+    }
+
+    fn format(&mut self, name: &str, raw: RawFormat, defaults: &ComponentLimits) -> FormatSpec {
+        if !valid_name(name) {
+            self.problems.push(Problem::BadFormat {
+                format: name.to_string(),
+                reason: "a format name uses only letters, digits, '-', '_' and '.'".into(),
+            });
+        }
+        let source = match raw.component.strip_prefix("builtin:") {
+            Some(builtin) => {
+                if !crate::runtime::builtin_names().contains(&builtin) {
+                    self.problems.push(Problem::BadFormat {
+                        format: name.to_string(),
+                        reason: format!(
+                            "no builtin component {builtin:?} (builtins: {})",
+                            crate::runtime::builtin_names().join(", ")
+                        ),
+                    });
+                }
+                ComponentSource::Builtin(builtin.to_string())
+            }
+            None => {
+                let path = self.resolve(&raw.component);
+                if !path.is_file() {
+                    self.problems.push(Problem::MissingComponent {
+                        format: name.to_string(),
+                        path: path.display().to_string(),
+                    });
+                }
+                ComponentSource::File(path)
+            }
+        };
+        let key = |k: &str| format!("formats.{name}.{k}");
+        let limits = ComponentLimits {
+            deadline: match raw.deadline_ms {
+                Some(ms) => Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000)),
+                None => defaults.deadline,
+            },
+            memory_bytes: match raw.memory_mib {
+                Some(m) => (self.limit(&key("memory_mib"), Some(m), 0, 4096) as usize) << 20,
+                None => defaults.memory_bytes,
+            },
+            max_output_bytes: match raw.max_output_bytes {
+                Some(b) => self.limit(&key("max_output_bytes"), Some(b), 0, 1 << 30) as usize,
+                None => defaults.max_output_bytes,
+            },
+        };
+        FormatSpec {
+            name: name.to_string(),
+            source,
+            limits,
+        }
+    }
+
+    fn intakes(&mut self, raw: Vec<RawIntake>, formats: &BTreeMap<String, FormatSpec>) -> Vec<Intake> {
+        let mut names: HashMap<String, usize> = HashMap::new();
+        let mut keys: HashMap<String, String> = HashMap::new();
+        let mut out = Vec::with_capacity(raw.len());
+        for (i, r) in raw.into_iter().enumerate() {
+            let index = i + 1;
+            let mut missing = |v: Option<String>, field| {
+                v.filter(|s| !s.trim().is_empty()).or_else(|| {
+                    self.problems.push(Problem::MissingField { index, field });
+                    None
+                })
+            };
+            let (name, format, entity, key) = (
+                missing(r.name, "name"),
+                missing(r.format, "format"),
+                missing(r.entity, "entity"),
+                missing(r.key, "key"),
+            );
+            let (Some(name), Some(format), Some(entity), Some(key)) = (name, format, entity, key) else {
+                continue;
+            };
+            if !valid_name(&name) {
+                self.problems.push(Problem::BadIntake {
+                    intake: name.clone(),
+                    reason: "a name uses only letters, digits, '-', '_' and '.'".into(),
+                });
+            }
+            if let Some(first_index) = names.get(&name) {
+                self.problems.push(Problem::DuplicateName {
+                    intake: name.clone(),
+                    first_index: *first_index,
+                });
+            } else {
+                names.insert(name.clone(), index);
+            }
+            if !formats.contains_key(&format) {
+                self.problems.push(Problem::UnknownFormat {
+                    intake: name.clone(),
+                    format: format.clone(),
+                });
+            }
+            if let Some(reason) = weak_key_reason(&key) {
+                self.problems.push(Problem::BadIntake {
+                    intake: name.clone(),
+                    reason: format!("key {reason}"),
+                });
+            }
+            if let Some(other) = keys.get(&key) {
+                self.problems.push(Problem::DuplicateKey {
+                    intake: name.clone(),
+                    other: other.clone(),
+                });
+            } else {
+                keys.insert(key.clone(), name.clone());
+            }
+            if let Some(at) = &r.created_at {
+                if chrono::DateTime::parse_from_rfc3339(at).is_err() {
+                    self.problems.push(Problem::BadIntake {
+                        intake: name.clone(),
+                        reason: format!("created_at {at:?} is not an RFC 3339 datetime"),
+                    });
+                }
+            }
+            out.push(Intake {
+                name,
+                format,
+                entity,
+                key: IntakeKey(key),
+                created_by: r.created_by,
+                created_at: r.created_at,
+            });
+        }
+        out
+    }
+}
+
+/// `+01:00`, `-0500`, `UTC`/`Z`.
+fn parse_offset(text: &str) -> Option<chrono::FixedOffset> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("utc") || t.eq_ignore_ascii_case("z") {
+        return Some(chrono::Offset::fix(&chrono::Utc));
+    }
+    let (sign, rest) = match t.as_bytes().first()? {
+        b'+' => (1, &t[1..]),
+        b'-' => (-1, &t[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
+}
+
+fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+fn valid_name(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+}
+
+/// Why a key is unacceptable, never echoing the key itself.
+fn weak_key_reason(key: &str) -> Option<String> {
+    if key.chars().count() < MIN_KEY_CHARS {
+        return Some(format!("is shorter than {MIN_KEY_CHARS} characters"));
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Some("must be printable ASCII without spaces".into());
+    }
+    None
+}
