@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing intake-edge needs, idempotently: the wasm32-wasip2 Rust
 # target (components are built from source) and the real clients the tests drive: curl, Python
-# requests, rsyslog (omfwd with gtls/ossl, omrelp) and syslog-ng's loggen.
+# requests, rsyslog (omfwd with gtls/ossl, omrelp), syslog-ng's loggen, and headless Chromium with
+# chromedriver and Python selenium for the admin page's browser test (tests/browser).
 #
 # loggen ships in syslog-ng-core, which conflicts with rsyslog: its package is unpacked (not
 # installed) into target/tools/syslog-ng, and scripts/loggen runs it from there.
@@ -16,6 +17,9 @@ python3 -c 'import requests' 2>/dev/null || need_apt+=(python3-requests)
 command -v cc >/dev/null || need_apt+=(build-essential)
 command -v logger >/dev/null || need_apt+=(bsdutils)
 command -v openssl >/dev/null || need_apt+=(openssl)
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+python3 -c 'import pip' 2>/dev/null || need_apt+=(python3-pip)
 for p in rsyslog rsyslog-relp rsyslog-gnutls rsyslog-openssl \
          libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libwrap0; do
   have_pkg "$p" || need_apt+=("$p")
@@ -31,6 +35,12 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if ! python3 -c 'import selenium' 2>/dev/null; then
+  echo "install-deps: pip install selenium"
+  python3 -m pip install --quiet 'selenium>=4,<5' 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages 'selenium>=4,<5'
 fi
 
 loggen_root=target/tools/syslog-ng

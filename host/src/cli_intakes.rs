@@ -3,16 +3,15 @@
 //! running server applies it on its next reload. Counts come from the store, if there is one.
 
 use crate::cli::{IntakesAddArgs, IntakesCommand, IntakesListArgs, IntakesNameArgs, IntakesShowArgs, StoreArgs};
-use anyhow::{bail, Context};
+use anyhow::bail;
 use intake_edge::config::{Config, Intake};
-use intake_edge::registry::edit::{self, EditError, NewIntake};
+use intake_edge::registry::edit::{self, NewIntake};
+use intake_edge::registry::file::edit_file;
 use intake_edge::registry::keys::generate_key;
 use intake_edge::store::Reader;
 use serde_json::json;
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
-use toml_edit::DocumentMut;
 
 /// Counts cover today and the 6 days before (UTC days, as the store counts them).
 const DAYS: i64 = 7;
@@ -266,69 +265,4 @@ impl Counts {
             })
             .collect())
     }
-}
-
-/// Reads `path`, applies `edit`, validates the whole result as the file at `path` and replaces
-/// the file atomically. Nothing is written if any step fails.
-fn edit_file<T>(path: &Path, edit: impl FnOnce(&mut DocumentMut) -> Result<T, EditError>) -> anyhow::Result<T> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut doc = edit::parse(&text).with_context(|| path.display().to_string())?;
-    let out = edit(&mut doc).with_context(|| path.display().to_string())?;
-    edit::validate(&doc, path)?;
-    // Write through a symbolic link rather than replacing it.
-    let target = std::fs::canonicalize(path).with_context(|| format!("cannot resolve {}", path.display()))?;
-    write_atomic(&target, &doc.to_string(), &text)?;
-    Ok(out)
-}
-
-/// Replaces `path` with `text`: a temporary file in the same directory with the file's
-/// permissions (and owner, when allowed), fsynced, renamed over the file, then the directory
-/// fsynced. Refuses if the file no longer holds `expected` (someone else edited it meanwhile).
-fn write_atomic(path: &Path, text: &str, expected: &str) -> anyhow::Result<()> {
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
-    let dir = path.parent().context("the configuration file has no directory")?;
-    let name = path.file_name().context("the configuration path has no file name")?;
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot stat {}", path.display()))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), &generate_key()?[..8]));
-    let write = || -> anyhow::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .with_context(|| format!("cannot create {}", tmp.display()))?;
-        file.write_all(text.as_bytes())?;
-        let own = file.metadata()?;
-        if (own.uid(), own.gid()) != (meta.uid(), meta.gid())
-            && std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid())).is_err()
-        {
-            eprintln!(
-                "note: {} is now owned by uid {} gid {} (was {} {})",
-                path.display(),
-                own.uid(),
-                own.gid(),
-                meta.uid(),
-                meta.gid()
-            );
-        }
-        file.set_permissions(meta.permissions())?;
-        file.sync_all()?;
-        let now = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-        if now != expected {
-            bail!(
-                "{} changed while it was being edited; nothing written, try again",
-                path.display()
-            );
-        }
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
-        std::fs::File::open(dir)
-            .and_then(|d| d.sync_all())
-            .with_context(|| format!("cannot sync {}", dir.display()))?;
-        Ok(())
-    };
-    let result = write();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

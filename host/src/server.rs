@@ -180,6 +180,7 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
             registry: registry.clone(),
             pipeline: pipeline.clone(),
             token: config.admin.token.clone(),
+            runtime: runtime.clone(),
         });
         spawner.handles.push(tokio::spawn(listener::admin::serve(
             tcp,

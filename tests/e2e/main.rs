@@ -8,6 +8,8 @@
 mod support;
 
 mod admin;
+mod admin_api;
+mod admin_page;
 mod endpoints;
 mod errors;
 mod intakes_cli;

@@ -1,11 +1,16 @@
 //! The admin listener: `/health`, `/ready` and Prometheus `/metrics` over plain HTTP, on the
-//! loopback interface by default, optionally behind a bearer token.
+//! loopback interface by default, optionally behind a bearer token; the intakes JSON API
+//! (`/api/…`, [`api`]) and the page that uses it (`/`, `/intakes/{name}`).
+
+mod api;
 
 use crate::pipeline::Pipeline;
 use crate::registry::RegistryHandle;
+use crate::runtime::Runtime;
 use crate::telemetry::metrics;
 use bytes::Bytes;
 use http_body_util::Full;
+use hyper::body::Incoming;
 use hyper::{header, Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
@@ -19,7 +24,12 @@ pub struct Admin {
     pub registry: Arc<RegistryHandle>,
     pub pipeline: Arc<Pipeline>,
     pub token: Option<String>,
+    /// Compiles the formats when an API edit reloads the registry.
+    pub runtime: Arc<Runtime>,
 }
+
+/// The page, served for `/` and `/intakes/{name}`; it reads everything through the API.
+const PAGE: &str = include_str!("admin/page.html");
 
 /// Serves admin requests until `shutdown` fires.
 pub async fn serve(listener: TcpListener, admin: Arc<Admin>, shutdown: CancellationToken, tracker: TaskTracker) {
@@ -39,7 +49,7 @@ pub async fn serve(listener: TcpListener, admin: Arc<Admin>, shutdown: Cancellat
         tracker.spawn(async move {
             let service = hyper::service::service_fn(move |req| {
                 let admin = admin.clone();
-                async move { Ok::<_, Infallible>(admin.respond(&req)) }
+                async move { Ok::<_, Infallible>(admin.respond(req).await) }
             });
             let conn = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -58,12 +68,37 @@ pub async fn serve(listener: TcpListener, admin: Arc<Admin>, shutdown: Cancellat
 }
 
 impl Admin {
-    fn respond<B>(&self, req: &Request<B>) -> Response<Full<Bytes>> {
-        if !self.authorized(req) {
+    async fn respond(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        let path = req.uri().path();
+        // The page holds no data (the API it calls checks the token), so it is served to anyone
+        // who can reach the listener: a browser cannot send a bearer token when navigating.
+        if path == "/"
+            || path
+                .strip_prefix("/intakes/")
+                .is_some_and(|n| !n.is_empty() && !n.contains('/'))
+        {
+            if req.method() != Method::GET {
+                return json(StatusCode::METHOD_NOT_ALLOWED, r#"{"error":"use GET"}"#.into());
+            }
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+                .header(header::CACHE_CONTROL, "no-store")
+                .header(
+                    "content-security-policy",
+                    "default-src 'self' 'unsafe-inline'; img-src 'self' data:",
+                )
+                .body(Full::new(Bytes::from_static(PAGE.as_bytes())))
+                .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
+        }
+        if !self.authorized(&req) {
             return json(
                 StatusCode::UNAUTHORIZED,
                 r#"{"error":"missing or wrong bearer token"}"#.into(),
             );
+        }
+        if path == "/api" || path.starts_with("/api/") {
+            return api::handle(self, req).await;
         }
         if req.method() != Method::GET {
             return json(StatusCode::METHOD_NOT_ALLOWED, r#"{"error":"use GET"}"#.into());
@@ -109,7 +144,7 @@ impl Admin {
     }
 }
 
-fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
+pub(super) fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")

@@ -6,6 +6,7 @@
 //! (`watch`) both use this path.
 
 pub mod edit;
+pub mod file;
 pub mod keys;
 pub mod watch;
 

@@ -1,0 +1,32 @@
+//! The admin page in a real browser: headless Chromium driven over WebDriver (Selenium) by
+//! `tests/browser/intakes_page.py`. Needs `chromium`, `chromium-driver` and Python `selenium`
+//! (`scripts/install-deps.sh`).
+
+use crate::support::*;
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn intakes_page_creates_shows_and_deletes_an_intake() {
+    let host = Host::start(&basic_config());
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/intakes_page.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(format!("http://{}", host.admin_addr()))
+        .arg(host.url(""))
+        .arg(&host.ca)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "the browser test failed ({:?}):\n{stdout}\n{stderr}\nserver log:\n{}",
+        out.status,
+        host.log().dump()
+    );
+    assert!(stdout.lines().any(|l| l == "OK browser-made"), "{stdout}\n{stderr}");
+    let text = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    assert!(!text.contains("browser-made"), "{text}");
+    assert_eq!(host.stored_count(Some("browser-made")), Some(5));
+}
