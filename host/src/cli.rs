@@ -123,6 +123,8 @@ pub struct ListArgs {
 pub enum FormatsCommand {
     /// List the formats of the configuration with their components' descriptions.
     List(ConfigArg),
+    /// Run fixture files through a format; print a field-level diff per case; exit 1 on any.
+    Test(crate::cli_formats::TestArgs),
 }
 
 #[derive(Subcommand)]

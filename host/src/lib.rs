@@ -6,6 +6,7 @@
 //! answer. `pipeline` ties those stages together; `server` starts and stops a node.
 
 pub mod config;
+pub mod fixtures;
 pub mod framing;
 pub mod listener;
 pub mod pipeline;

@@ -2,6 +2,7 @@
 //! subcommand. The only home of `anyhow`.
 
 mod cli;
+mod cli_formats;
 mod cli_intakes;
 
 /// Events cross threads (I/O → workers → writer) and are freed far from where they were
@@ -52,6 +53,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Events(EventsCommand::Get(args)) => cli::events_get(args),
         Command::Events(EventsCommand::List(args)) => cli::events_list(args),
         Command::Formats(FormatsCommand::List(args)) => cli::formats_list(&args.config),
+        Command::Formats(FormatsCommand::Test(args)) => cli_formats::test(args),
         Command::Intakes(command) => cli_intakes::run(command),
     }
 }

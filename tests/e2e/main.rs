@@ -12,6 +12,7 @@ mod admin_api;
 mod admin_page;
 mod endpoints;
 mod errors;
+mod formats_test;
 mod intakes_cli;
 mod keys;
 mod lifecycle;

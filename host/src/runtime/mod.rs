@@ -145,6 +145,39 @@ impl Runtime {
         answer.await.map_err(|_| RuntimeError::Closed)
     }
 
+    /// [`Runtime::normalize`] for callers outside an async context (`intake-edge formats test`):
+    /// blocks the calling thread until the batch is done. Waits at most the enqueue timeout for
+    /// room in the queue. Must not be called from within an async task.
+    pub fn normalize_blocking(
+        &self,
+        format: Arc<LoadedFormat>,
+        events: Vec<Event>,
+    ) -> Result<NormalizedBatch, RuntimeError> {
+        let deadline = std::time::Instant::now() + self.wait;
+        let permit = loop {
+            match self.capacity.clone().try_acquire_owned() {
+                Ok(p) => break p,
+                Err(tokio::sync::TryAcquireError::Closed) => return Err(RuntimeError::Closed),
+                Err(tokio::sync::TryAcquireError::NoPermits) if std::time::Instant::now() >= deadline => {
+                    return Err(RuntimeError::Busy {
+                        waited_ms: self.wait.as_millis() as u64,
+                    })
+                }
+                Err(tokio::sync::TryAcquireError::NoPermits) => std::thread::sleep(Duration::from_millis(1)),
+            }
+        };
+        let jobs = self.jobs.as_ref().ok_or(RuntimeError::Closed)?;
+        let (reply, answer) = oneshot::channel();
+        jobs.send(Job {
+            format,
+            events,
+            reply,
+            _permit: permit,
+        })
+        .map_err(|_| RuntimeError::Closed)?;
+        answer.blocking_recv().map_err(|_| RuntimeError::Closed)
+    }
+
     /// Loads a format's component, reusing `previous` if it is unchanged.
     pub fn load_format(
         &self,
