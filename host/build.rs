@@ -17,7 +17,14 @@ use std::{env, fs};
 
 const WASM_TARGET: &str = "wasm32-wasip2";
 /// Components embedded in the host binary: (format name, file stem of the built `.wasm`).
-const BUILTINS: &[(&str, &str)] = &[("plain", "plain"), ("json", "json")];
+const BUILTINS: &[(&str, &str)] = &[
+    ("plain", "plain"),
+    ("json", "json"),
+    ("nginx", "nginx"),
+    ("apache", "apache"),
+    ("unbound", "unbound"),
+    ("openssh", "openssh"),
+];
 /// Components that must exist after the build (the hostile ones are used by tests).
 const EXPECTED: &[&str] = &["plain", "json", "hostile_loop", "hostile_membomb", "hostile_panic"];
 

@@ -42,10 +42,13 @@
 //! batch for this instance; the host then retries the batch in smaller pieces on fresh instances.
 //! Reject bad events with `Err(reason)` instead of panicking.
 
+pub mod access_log;
+pub mod ecs;
 mod fields;
 mod time;
 mod writer;
 
+pub use ecs::{address_fields, check_fixtures, domain_fields, ip_or_domain, user_agent_fields, IpOrDomain, Related};
 pub use fields::{
     event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event, metadata,
     severity_name, timestamp_value, MESSAGE, TIMESTAMP,

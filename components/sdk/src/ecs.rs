@@ -1,0 +1,391 @@
+//! Shared ECS normalization helpers: `related.*`, addresses, domains (public suffix list) and
+//! user agents.
+//!
+//! Every helper writes flat dotted keys into [`Fields`] and omits what it does not know: no field
+//! is invented.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use crate::{Fields, Value};
+
+/// The `related.*` values of one event, written sorted and unique by [`Related::insert_into`].
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub ip: BTreeSet<String>,
+    pub hosts: BTreeSet<String>,
+    pub user: BTreeSet<String>,
+}
+
+/// Whether a log value is present: not empty and not the `-` placeholder.
+pub fn present(value: &str) -> bool {
+    !value.is_empty() && value != "-"
+}
+
+impl Related {
+    pub fn new() -> Related {
+        Related::default()
+    }
+
+    pub fn add_ip(&mut self, ip: IpAddr) {
+        self.ip.insert(ip.to_string());
+    }
+
+    /// Adds a host name, lower-cased, without a trailing dot; `-` and empty are ignored.
+    pub fn add_host(&mut self, host: &str) {
+        let host = host.trim_end_matches('.');
+        if present(host) {
+            self.hosts.insert(host.to_ascii_lowercase());
+        }
+    }
+
+    /// Adds a user name; `-` and empty are ignored.
+    pub fn add_user(&mut self, user: &str) {
+        if present(user) {
+            self.user.insert(user.to_owned());
+        }
+    }
+
+    /// Writes `related.ip`, `related.hosts` and `related.user` as sorted unique arrays; empty
+    /// sets are omitted.
+    pub fn insert_into(self, fields: &mut Fields) {
+        for (key, set) in [
+            ("related.ip", self.ip),
+            ("related.hosts", self.hosts),
+            ("related.user", self.user),
+        ] {
+            if !set.is_empty() {
+                fields.insert(key.into(), Value::Array(set.into_iter().map(Value::String).collect()));
+            }
+        }
+    }
+}
+
+/// An address as logged: an IP address or a host name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpOrDomain<'a> {
+    Ip(IpAddr),
+    Domain(&'a str),
+}
+
+/// Parses an IP address, also in brackets (`[2001:db8::1]`) or with an IPv6 zone
+/// (`fe80::1%eth0`, the zone is dropped).
+pub fn parse_ip(address: &str) -> Option<IpAddr> {
+    let address = address
+        .strip_prefix('[')
+        .and_then(|a| a.strip_suffix(']'))
+        .unwrap_or(address);
+    let address = match address.split_once('%') {
+        Some((ip, _zone)) if ip.contains(':') => ip,
+        _ => address,
+    };
+    address.parse().ok()
+}
+
+/// Tells whether `address` is an IP address or a host name.
+pub fn ip_or_domain(address: &str) -> IpOrDomain<'_> {
+    match parse_ip(address) {
+        Some(ip) => IpOrDomain::Ip(ip),
+        None => IpOrDomain::Domain(address),
+    }
+}
+
+/// Writes `{prefix}.address` and either `{prefix}.ip` (when it parses as an IP address) or
+/// `{prefix}.domain`, and adds the value to `related.ip` / `related.hosts`. `-` and empty values
+/// write nothing. `prefix` is `source`, `client`, `destination`, `server`…
+pub fn address_fields(prefix: &str, address: &str, fields: &mut Fields, related: &mut Related) {
+    if !present(address) {
+        return;
+    }
+    fields.insert(format!("{prefix}.address"), Value::String(address.to_owned()));
+    match ip_or_domain(address) {
+        IpOrDomain::Ip(ip) => {
+            fields.insert(format!("{prefix}.ip"), Value::String(ip.to_string()));
+            related.add_ip(ip);
+        }
+        IpOrDomain::Domain(domain) => {
+            fields.insert(format!("{prefix}.domain"), Value::String(domain.to_owned()));
+            related.add_host(domain);
+        }
+    }
+}
+
+/// Splits `domain` with the public suffix list into `{prefix}.registered_domain`,
+/// `{prefix}.subdomain` (only when there is one) and `{prefix}.top_level_domain` (the public
+/// suffix: `co.uk` for `www.example.co.uk`). `prefix` is `url`, `dns.question`, `source`…
+///
+/// Writes nothing for IP addresses, names whose suffix is not in the list (`localhost`,
+/// `printer.internal`) and public suffixes themselves (`co.uk`). The name is lower-cased and a
+/// trailing dot is dropped.
+pub fn domain_fields(prefix: &str, domain: &str, fields: &mut Fields) {
+    let name = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    if name.is_empty() || parse_ip(&name).is_some() {
+        return;
+    }
+    let Some(suffix) = psl::suffix(name.as_bytes()) else {
+        return;
+    };
+    if !suffix.is_known() {
+        return;
+    }
+    let Some(registered) = psl::domain(name.as_bytes()) else {
+        return;
+    };
+    let (Ok(suffix), Ok(registered)) = (
+        std::str::from_utf8(suffix.as_bytes()),
+        std::str::from_utf8(registered.as_bytes()),
+    ) else {
+        return;
+    };
+    let subdomain = name
+        .strip_suffix(registered)
+        .and_then(|s| s.strip_suffix('.'))
+        .filter(|s| !s.is_empty());
+    if let Some(subdomain) = subdomain {
+        fields.insert(format!("{prefix}.subdomain"), Value::String(subdomain.to_owned()));
+    }
+    fields.insert(
+        format!("{prefix}.registered_domain"),
+        Value::String(registered.to_owned()),
+    );
+    fields.insert(format!("{prefix}.top_level_domain"), Value::String(suffix.to_owned()));
+}
+
+/// Parses a `User-Agent` with woothee: `user_agent.original` always (unless empty or `-`), then
+/// `user_agent.name`, `user_agent.version`, `user_agent.os.name`, `user_agent.os.version` and
+/// `user_agent.device.name` when known (a version must start with a digit).
+///
+/// woothee has no device model: `user_agent.device.name` is set only for Apple handhelds
+/// (`iPhone`, `iPad`, `iPod`, whose OS is then `iOS`) and crawlers (`Spider`, as Elastic's
+/// user agent processor does).
+pub fn user_agent_fields(ua: &str, fields: &mut Fields) {
+    if !present(ua) {
+        return;
+    }
+    fields.insert("user_agent.original".into(), Value::String(ua.to_owned()));
+    let Some(result) = woothee::parser::Parser::new().parse(ua) else {
+        return;
+    };
+    let known = |value: &str| !value.is_empty() && value != woothee::woothee::VALUE_UNKNOWN;
+    let mut put = |key: &str, value: &str| {
+        if known(value) {
+            fields.insert(key.into(), Value::String(value.to_owned()));
+        }
+    };
+    put("user_agent.name", result.name);
+    // woothee reports some tools' version as their name (`curl`): only numbers are versions.
+    if result.version.starts_with(|c: char| c.is_ascii_digit()) {
+        put("user_agent.version", result.version);
+    }
+    let os_version: &str = &result.os_version;
+    match result.os {
+        device @ ("iPhone" | "iPad" | "iPod") => {
+            put("user_agent.os.name", "iOS");
+            put("user_agent.device.name", device);
+        }
+        os => put("user_agent.os.name", os),
+    }
+    put("user_agent.os.version", os_version);
+    if result.category == "crawler" {
+        put("user_agent.device.name", "Spider");
+    }
+}
+
+/// Runs a format over its fixture files (`tests/fixtures/*.json`, each
+/// `{"input": {"message": "<raw event>"}, "expected": {...}}`) and returns one line per mismatch.
+///
+/// `expected` is either `{"error": "<reason>"}` (the event must be rejected with exactly that
+/// reason) or the exact object emitted, where the value `"*"` only requires the key to be
+/// present. Used by the formats' native tests; reading files needs a native target.
+///
+/// With `EDGE_FIXTURES_BLESS=1` in the environment, each fixture's `expected` is rewritten to
+/// what the format emits (review the diff!), `@timestamp` as `"*"`: the host canonicalizes it
+/// before `intake-edge formats test` compares, so the raw value would not match there.
+pub fn check_fixtures(dir: &str, normalize: fn(crate::Event) -> Result<Fields, String>) -> Result<usize, Vec<String>> {
+    let mut failures = Vec::new();
+    let mut paths: Vec<_> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => return Err(vec![format!("{dir}: {e}")]),
+    };
+    paths.retain(|p| p.extension().is_some_and(|x| x == "json"));
+    paths.sort();
+    for path in &paths {
+        let name = path.display();
+        let fixture: Value = match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))
+        {
+            Ok(fixture) => fixture,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let Some(raw) = fixture.pointer("/input/message").and_then(Value::as_str) else {
+            failures.push(format!("{name}: no input.message"));
+            continue;
+        };
+        let event = crate::Event {
+            raw: raw.to_owned(),
+            received_at: crate::Timestamp {
+                seconds: 1_795_474_800,
+                nanoseconds: 0,
+            },
+            client_time: None,
+            protocol: crate::Protocol::Https,
+            source_address: None,
+            syslog: None,
+            metadata: Vec::new(),
+        };
+        let expected = fixture.get("expected").cloned().unwrap_or(Value::Null);
+        let result = normalize(event);
+        if std::env::var_os("EDGE_FIXTURES_BLESS").is_some() {
+            let blessed = match &result {
+                Ok(fields) => {
+                    let mut fields = fields.clone();
+                    if let Some(ts) = fields.get_mut(crate::TIMESTAMP) {
+                        *ts = Value::from("*");
+                    }
+                    Value::Object(fields)
+                }
+                Err(reason) => crate::json!({ "error": reason }),
+            };
+            let text = crate::json!({"input": fixture["input"], "expected": blessed});
+            let text = serde_json::to_string_pretty(&text).unwrap_or_default() + "\n";
+            if let Err(e) = std::fs::write(path, text) {
+                failures.push(format!("{name}: {e}"));
+            }
+            continue;
+        }
+        match (result, expected) {
+            (Err(reason), Value::Object(e)) if e.len() == 1 && e.contains_key("error") => {
+                if e["error"] != Value::String(reason.clone()) {
+                    failures.push(format!("{name}: rejected with {reason:?}, expected {}", e["error"]));
+                }
+            }
+            (Err(reason), _) => failures.push(format!("{name}: unexpectedly rejected: {reason}")),
+            (Ok(fields), Value::Object(mut e)) => {
+                for (key, value) in &fields {
+                    if e.get(key).is_some_and(|v| v == "*") {
+                        e.insert(key.clone(), value.clone());
+                    }
+                }
+                if Value::Object(e.clone()) != Value::Object(fields.clone()) {
+                    failures.push(format!(
+                        "{name}:\n  got      {}\n  expected {}",
+                        Value::Object(fields),
+                        Value::Object(e)
+                    ));
+                }
+            }
+            (Ok(fields), other) => failures.push(format!("{name}: expected {other}, got {}", Value::Object(fields))),
+        }
+    }
+    if failures.is_empty() {
+        Ok(paths.len())
+    } else {
+        Err(failures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json;
+
+    fn run(f: impl FnOnce(&mut Fields)) -> Value {
+        let mut fields = Fields::new();
+        f(&mut fields);
+        Value::Object(fields)
+    }
+
+    #[test]
+    fn related_is_sorted_unique_and_omits_empty_sets() {
+        let mut related = Related::new();
+        related.add_ip("192.0.2.10".parse().unwrap());
+        related.add_ip("10.0.0.1".parse().unwrap());
+        related.add_ip("192.0.2.10".parse().unwrap());
+        related.add_host("Example.ORG.");
+        related.add_host("example.org");
+        related.add_host("-");
+        related.add_user("-");
+        related.add_user("");
+        assert_eq!(
+            run(|f| related.insert_into(f)),
+            json!({"related.ip": ["10.0.0.1", "192.0.2.10"], "related.hosts": ["example.org"]})
+        );
+        assert_eq!(run(|f| Related::new().insert_into(f)), json!({}));
+    }
+
+    #[test]
+    fn addresses_are_ips_or_domains() {
+        assert_eq!(ip_or_domain("192.0.2.1"), IpOrDomain::Ip("192.0.2.1".parse().unwrap()));
+        assert_eq!(
+            ip_or_domain("[2001:db8::1]"),
+            IpOrDomain::Ip("2001:db8::1".parse().unwrap())
+        );
+        assert_eq!(ip_or_domain("fe80::1%eth0"), IpOrDomain::Ip("fe80::1".parse().unwrap()));
+        assert_eq!(ip_or_domain("host.example"), IpOrDomain::Domain("host.example"));
+        assert_eq!(ip_or_domain("999.1.1.1"), IpOrDomain::Domain("999.1.1.1"));
+        let mut related = Related::new();
+        let v = run(|f| {
+            address_fields("source", "2001:DB8::1", f, &mut related);
+            address_fields("destination", "web1.example.org", f, &mut related);
+            address_fields("client", "-", f, &mut related);
+        });
+        assert_eq!(
+            v,
+            json!({"source.address": "2001:DB8::1", "source.ip": "2001:db8::1",
+                   "destination.address": "web1.example.org", "destination.domain": "web1.example.org"})
+        );
+        assert_eq!(
+            run(|f| related.insert_into(f)),
+            json!({"related.ip": ["2001:db8::1"], "related.hosts": ["web1.example.org"]})
+        );
+    }
+
+    #[test]
+    fn domains_split_on_the_public_suffix_list() {
+        assert_eq!(
+            run(|f| domain_fields("url", "www.shop.Example.co.uk.", f)),
+            json!({"url.registered_domain": "example.co.uk", "url.subdomain": "www.shop", "url.top_level_domain": "co.uk"})
+        );
+        assert_eq!(
+            run(|f| domain_fields("dns.question", "example.org", f)),
+            json!({"dns.question.registered_domain": "example.org", "dns.question.top_level_domain": "org"})
+        );
+        for nothing in ["localhost", "printer.internal", "co.uk", "192.0.2.1", "[::1]", "", "."] {
+            assert_eq!(run(|f| domain_fields("url", nothing, f)), json!({}), "{nothing}");
+        }
+    }
+
+    #[test]
+    fn user_agents_are_parsed_without_inventing_fields() {
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+        assert_eq!(
+            run(|f| user_agent_fields(chrome, f)),
+            json!({"user_agent.original": chrome, "user_agent.name": "Chrome", "user_agent.version": "120.0.0.0",
+                   "user_agent.os.name": "Windows 10", "user_agent.os.version": "NT 10.0"})
+        );
+        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
+        assert_eq!(
+            run(|f| user_agent_fields(iphone, f)),
+            json!({"user_agent.original": iphone, "user_agent.name": "Safari", "user_agent.version": "17.1",
+                   "user_agent.os.name": "iOS", "user_agent.os.version": "17.1", "user_agent.device.name": "iPhone"})
+        );
+        let bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+        assert_eq!(
+            run(|f| user_agent_fields(bot, f)),
+            json!({"user_agent.original": bot, "user_agent.name": "Googlebot", "user_agent.device.name": "Spider"})
+        );
+        assert_eq!(
+            run(|f| user_agent_fields("curl/8.5.0", f)),
+            json!({"user_agent.original": "curl/8.5.0", "user_agent.name": "HTTP Library"})
+        );
+        assert_eq!(
+            run(|f| user_agent_fields("my-tool", f)),
+            json!({"user_agent.original": "my-tool"})
+        );
+        assert_eq!(run(|f| user_agent_fields("-", f)), json!({}));
+    }
+}
