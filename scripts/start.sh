@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cargo build --release -p intake-edge
-exec target/release/intake-edge serve --config "${INTAKE_EDGE_CONFIG:-intakes.toml}" "$@"
+exec "${CARGO_TARGET_DIR:-target}/release/intake-edge" serve --config "${INTAKE_EDGE_CONFIG:-intakes.toml}" "$@"
