@@ -324,16 +324,7 @@ mod tests {
         }
     }
 
-    #[test]
-    fn fixtures() {
-        match edge_format_sdk::check_fixtures(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
-            Nginx::normalize_one,
-        ) {
-            Ok(count) => assert!(count >= 8, "only {count} fixtures"),
-            Err(failures) => panic!("{}", failures.join("\n")),
-        }
-    }
+    edge_format_sdk::fixtures_test!(Nginx);
 
     #[test]
     fn keeps_envelope_and_metadata() {

@@ -153,6 +153,24 @@ macro_rules! describe {
     };
 }
 
+/// Generates the `#[test] fn fixtures()` of a format crate: every `tests/fixtures/*.json` of the
+/// calling crate runs through `$ty::normalize_one` with [`check_fixtures`]; at least 8 must exist.
+#[macro_export]
+macro_rules! fixtures_test {
+    ($ty:ty) => {
+        #[test]
+        fn fixtures() {
+            match $crate::check_fixtures(
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
+                <$ty as $crate::Format>::normalize_one,
+            ) {
+                Ok(count) => assert!(count >= 8, "only {count} fixtures"),
+                Err(failures) => panic!("{}", failures.join("\n")),
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

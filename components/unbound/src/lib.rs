@@ -344,14 +344,5 @@ mod tests {
         assert_eq!(ok(&d.sample)["dns.type"], "answer");
     }
 
-    #[test]
-    fn fixtures() {
-        match edge_format_sdk::check_fixtures(
-            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
-            Unbound::normalize_one,
-        ) {
-            Ok(count) => assert!(count >= 8, "only {count} fixtures"),
-            Err(failures) => panic!("{}", failures.join("\n")),
-        }
-    }
+    edge_format_sdk::fixtures_test!(Unbound);
 }
