@@ -24,6 +24,8 @@ const BUILTINS: &[(&str, &str)] = &[
     ("apache", "apache"),
     ("unbound", "unbound"),
     ("openssh", "openssh"),
+    ("cef", "cef"),
+    ("syslog", "syslog"),
 ];
 /// Components that must exist after the build (the hostile ones are used by tests).
 const EXPECTED: &[&str] = &["plain", "json", "hostile_loop", "hostile_membomb", "hostile_panic"];

@@ -45,6 +45,7 @@
 pub mod access_log;
 pub mod ecs;
 mod fields;
+pub mod syslog_line;
 mod time;
 mod writer;
 
