@@ -8,14 +8,11 @@ use intake_edge::config::{Config, Intake};
 use intake_edge::registry::edit::{self, NewIntake};
 use intake_edge::registry::file::edit_file;
 use intake_edge::registry::keys::generate_key;
-use intake_edge::store::Reader;
+use intake_edge::store::{self, IntakeStats, Reader};
 use serde_json::json;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// Counts cover today and the 6 days before (UTC days, as the store counts them).
-const DAYS: i64 = 7;
-const SECONDS_PER_DAY: i64 = 86_400;
 const RELOAD_NOTE: &str = "a running server applies it when it reloads the file (SIGHUP)";
 
 pub fn run(command: IntakesCommand) -> anyhow::Result<ExitCode> {
@@ -106,9 +103,8 @@ fn list(args: IntakesListArgs) -> anyhow::Result<ExitCode> {
     let counts = Counts::open(&config)?;
     let mut rows = Vec::with_capacity(config.intakes.len());
     for intake in &config.intakes {
-        let days = counts.days(&intake.name)?;
-        let (events, errors) = totals(&days);
-        rows.push((intake, events, errors));
+        let stats = counts.stats(&intake.name)?;
+        rows.push((intake, stats.events, stats.errors));
     }
     let mut out = std::io::stdout().lock();
     if args.json {
@@ -163,13 +159,8 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
     let Some(intake) = config.intake(&args.name) else {
         bail!("no intake named {:?} in {}", args.name, config.path.display());
     };
-    let days = Counts::open(&config)?.days(&intake.name)?;
-    let (events, errors) = totals(&days);
+    let stats = Counts::open(&config)?.stats(&intake.name)?;
     if args.json {
-        let per_day: Vec<_> = days
-            .iter()
-            .map(|d| json!({"date": d.date, "events": d.events, "errors": d.errors}))
-            .collect();
         let out = json!({
             "name": intake.name,
             "format": intake.format,
@@ -177,9 +168,10 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
             "key": intake.key.expose(),
             "created_by": intake.created_by,
             "created_at": intake.created_at,
-            "events_7d": events,
-            "errors_7d": errors,
-            "days": per_day,
+            "events_7d": stats.events,
+            "errors_7d": stats.errors,
+            "days": stats.days,
+            "reasons": stats.reasons,
         });
         println!("{out}");
         return Ok(ExitCode::SUCCESS);
@@ -200,9 +192,15 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "key:         {}", key.expose())?;
     writeln!(out, "created_by:  {}", dash(created_by))?;
     writeln!(out, "created_at:  {}", dash(created_at))?;
-    writeln!(out, "last 7 days: {events} events, {errors} errors")?;
-    for d in &days {
-        writeln!(out, "  {}  events {:>10}  errors {:>10}", d.date, d.events, d.errors)?;
+    writeln!(out, "last 7 days: {} events, {} errors", stats.events, stats.errors)?;
+    for d in &stats.days {
+        writeln!(out, "  {}  events {:>10}  errors {:>10}", d.day, d.events, d.errors)?;
+    }
+    if !stats.reasons.is_empty() {
+        writeln!(out, "rejection reasons, last 7 days:")?;
+        for r in &stats.reasons {
+            writeln!(out, "  {:>10}  {}", r.count, r.reason)?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -215,20 +213,9 @@ fn load(args: &StoreArgs) -> anyhow::Result<Config> {
     Ok(config)
 }
 
-struct Day {
-    date: String,
-    events: u64,
-    errors: u64,
-}
-
-fn totals(days: &[Day]) -> (u64, u64) {
-    days.iter().fold((0, 0), |(e, r), d| (e + d.events, r + d.errors))
-}
-
-/// The store's daily counts; all zero when the server has never run with this data directory.
+/// The store's counts; all zero when the server has never run with this data directory.
 struct Counts {
     reader: Option<Reader>,
-    today: i64,
 }
 
 impl Counts {
@@ -239,30 +226,13 @@ impl Counts {
         } else {
             None
         };
-        Ok(Counts {
-            reader,
-            today: chrono::Utc::now().timestamp().div_euclid(SECONDS_PER_DAY),
-        })
+        Ok(Counts { reader })
     }
 
-    /// The last [`DAYS`] days, oldest first, each one present.
-    fn days(&self, intake: &str) -> anyhow::Result<Vec<Day>> {
-        let first = self.today - (DAYS - 1);
-        let stored = match &self.reader {
-            Some(r) => r.daily(intake, first)?,
-            None => Vec::new(),
-        };
-        Ok((first..=self.today)
-            .map(|day| {
-                let (events, errors) = stored
-                    .iter()
-                    .find(|(d, _, _)| *d == day)
-                    .map_or((0, 0), |(_, e, r)| (*e, *r));
-                let date = chrono::DateTime::from_timestamp(day * SECONDS_PER_DAY, 0)
-                    .map(|t| t.format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|| day.to_string());
-                Day { date, events, errors }
-            })
-            .collect())
+    fn stats(&self, intake: &str) -> anyhow::Result<IntakeStats> {
+        Ok(match &self.reader {
+            Some(r) => r.stats(intake, store::today())?,
+            None => IntakeStats::empty(store::today()),
+        })
     }
 }

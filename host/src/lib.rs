@@ -6,11 +6,13 @@
 //! answer. `pipeline` ties those stages together; `server` starts and stops a node.
 
 pub mod config;
+pub mod envelope;
 pub mod fixtures;
 pub mod framing;
 pub mod listener;
 pub mod pipeline;
 pub mod registry;
+pub mod renormalize;
 pub mod runtime;
 pub mod server;
 pub mod store;

@@ -52,6 +52,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Check(args) => cli::check(&args.config),
         Command::Events(EventsCommand::Get(args)) => cli::events_get(args),
         Command::Events(EventsCommand::List(args)) => cli::events_list(args),
+        Command::Events(EventsCommand::Renormalize(args)) => cli::events_renormalize(args),
         Command::Formats(FormatsCommand::List(args)) => cli::formats_list(&args.config),
         Command::Formats(FormatsCommand::Test(args)) => cli_formats::test(args),
         Command::Intakes(command) => cli_intakes::run(command),

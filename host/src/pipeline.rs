@@ -181,7 +181,12 @@ impl Pipeline {
                 protocol,
                 received_at_us: received_us,
                 event_time_us: outcome.event_time_us,
-                metadata: envelope_json(&event),
+                client_time_us: event
+                    .client_time
+                    .as_ref()
+                    .and_then(runtime::to_datetime)
+                    .map(|t| t.timestamp_micros()),
+                metadata: crate::envelope::to_json(&event),
                 raw: event.raw,
                 outcome: outcome.normalized,
             });
@@ -216,76 +221,6 @@ fn tally(events: &[NewEvent]) -> Vec<(Arc<str>, u64, u64)> {
 fn record(counts: &[(Arc<str>, u64, u64)], protocol: Protocol) {
     for (intake, ok, errors) in counts {
         crate::telemetry::metrics().stored(intake, protocol.as_str(), *ok, *errors);
-    }
-}
-
-/// The envelope as stored: a JSON object of ECS names, written directly (this runs per event).
-fn envelope_json(event: &Event) -> Option<String> {
-    if event.source_address.is_none() && event.syslog.is_none() && event.metadata.is_empty() {
-        return None;
-    }
-    let mut out = JsonObject::default();
-    if let Some(a) = &event.source_address {
-        out.string("log.source.address", a);
-    }
-    if let Some(h) = &event.syslog {
-        if let Some(f) = h.facility {
-            out.number("log.syslog.facility.code", u64::from(f));
-        }
-        if let Some(s) = h.severity {
-            out.number("log.syslog.severity.code", u64::from(s));
-        }
-        if let Some(v) = h.version {
-            out.number("log.syslog.version", u64::from(v));
-        }
-        for (key, value) in [
-            ("log.syslog.hostname", &h.hostname),
-            ("log.syslog.appname", &h.app_name),
-            ("log.syslog.procid", &h.procid),
-            ("log.syslog.msgid", &h.msgid),
-            ("log.syslog.structured_data", &h.structured_data),
-        ] {
-            if let Some(v) = value {
-                out.string(key, v);
-            }
-        }
-    }
-    for (k, v) in &event.metadata {
-        out.string(k, v);
-    }
-    out.finish()
-}
-
-/// A JSON object written field by field.
-#[derive(Default)]
-struct JsonObject {
-    buf: Vec<u8>,
-}
-
-impl JsonObject {
-    fn key(&mut self, key: &str) {
-        self.buf.push(if self.buf.is_empty() { b'{' } else { b',' });
-        // Writing a &str into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut self.buf, key);
-        self.buf.push(b':');
-    }
-
-    fn string(&mut self, key: &str, value: &str) {
-        self.key(key);
-        let _ = serde_json::to_writer(&mut self.buf, value);
-    }
-
-    fn number(&mut self, key: &str, value: u64) {
-        self.key(key);
-        self.buf.extend_from_slice(value.to_string().as_bytes());
-    }
-
-    fn finish(mut self) -> Option<String> {
-        if self.buf.is_empty() {
-            return None;
-        }
-        self.buf.push(b'}');
-        String::from_utf8(self.buf).ok()
     }
 }
 

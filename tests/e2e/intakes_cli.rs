@@ -242,7 +242,7 @@ fn list_and_show_count_the_last_seven_days_and_list_hides_keys() {
     );
     let days = s["days"].as_array().expect("days");
     assert_eq!(days.len(), 7, "{s}");
-    let dates: Vec<&str> = days.iter().filter_map(|d| d["date"].as_str()).collect();
+    let dates: Vec<&str> = days.iter().filter_map(|d| d["day"].as_str()).collect();
     assert!(dates.windows(2).all(|w| w[0] < w[1]), "{dates:?}");
     assert_eq!(
         (days[6]["events"].as_u64(), days[6]["errors"].as_u64()),

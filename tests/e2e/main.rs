@@ -10,6 +10,7 @@ mod support;
 mod admin;
 mod admin_api;
 mod admin_page;
+mod catalog;
 mod endpoints;
 mod errors;
 mod formats_test;

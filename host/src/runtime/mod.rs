@@ -13,7 +13,7 @@ mod format;
 mod worker;
 
 pub use bindings::{Description, Event, Protocol as WitProtocol, SyslogHeader, Timestamp};
-pub use finalize::{from_datetime as from_timestamp, Outcome};
+pub use finalize::{from_datetime as from_timestamp, to_datetime, Outcome};
 pub use format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
 
 use crate::config::RuntimeSettings;

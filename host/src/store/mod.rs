@@ -6,12 +6,16 @@
 //! (group commit): concurrent requests share the cost of one fsync.
 
 mod checkpoint;
+mod counters;
 pub mod ids;
 mod query;
+mod rewrite;
 mod schema;
 mod writer;
 
-pub use query::{EventFilter, Reader, StoredEvent};
+pub use query::{today, DayCount, EventFilter, IntakeStats, Reader, ReasonCount, StoredEvent};
+pub use rewrite::{Rewrite, Rewriter, StoredRaw};
+pub use schema::STATS_DAYS;
 
 use crate::config::StoreSettings;
 use std::path::{Path, PathBuf};
@@ -19,6 +23,14 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
+
+pub(crate) const MICROS_PER_DAY: i64 = 86_400_000_000;
+/// Rejection reasons are counted by their first 200 characters.
+pub(crate) const MAX_REASON_CHARS: i64 = 200;
+/// Distinct reasons counted per intake and day; further ones are counted under
+/// [`OTHER_REASONS`], so that reasons that embed event data cannot grow the table without bound.
+pub(crate) const MAX_REASONS_PER_DAY: i64 = 100;
+pub const OTHER_REASONS: &str = "(other reasons)";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -65,6 +77,8 @@ pub struct NewEvent {
     /// Microseconds since the Unix epoch.
     pub received_at_us: i64,
     pub event_time_us: Option<i64>,
+    /// The time the sender gave (header, body field), if any.
+    pub client_time_us: Option<i64>,
     pub raw: String,
     /// Envelope metadata (syslog header fields, ...) as a JSON object, if any.
     pub metadata: Option<String>,
@@ -175,3 +189,6 @@ impl Store {
         self.tx.max_capacity() - self.tx.capacity()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,6 @@
 //! Reading stored events back, for the CLI (and later the admin API).
 
+use super::schema::STATS_DAYS;
 use super::{schema, StoreError};
 use rusqlite::{params, Connection, Row};
 use serde::Serialize;
@@ -74,36 +75,131 @@ impl Reader {
         rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
     }
 
-    /// Total events stored for an intake (all days).
-    pub fn count(&self, intake: &str) -> Result<(u64, u64), StoreError> {
-        self.conn
-            .query_row(
-                "SELECT COALESCE(SUM(events), 0), COALESCE(SUM(errors), 0) FROM intake_daily WHERE intake = ?1",
-                params![intake],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
-            .map_err(query_err)
-    }
-
-    /// Events and errors of an intake per day from `first_day` on (days since the Unix epoch,
-    /// UTC, as the store counts them): `(day, events, errors)`, oldest first, days without
-    /// events left out.
-    pub fn daily(&self, intake: &str, first_day: i64) -> Result<Vec<(i64, u64, u64)>, StoreError> {
+    /// Events and errors per day and rejection reasons of `intake` over the last
+    /// [`STATS_DAYS`] days up to `today` (days since the Unix epoch, UTC); every day is present.
+    pub fn stats(&self, intake: &str, today: i64) -> Result<IntakeStats, StoreError> {
+        let first = today - (STATS_DAYS - 1);
         let mut stmt = self
             .conn
-            .prepare("SELECT day, events, errors FROM intake_daily WHERE intake = ?1 AND day >= ?2 ORDER BY day")
+            .prepare_cached(
+                "SELECT day, events, errors FROM intake_daily WHERE intake = ?1 AND day >= ?2 AND day <= ?3",
+            )
+            .map_err(query_err)?;
+        let stored = stmt
+            .query_map(params![intake, first, today], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+            })
+            .map_err(query_err)?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(query_err)?;
+        let days: Vec<DayCount> = (first..=today)
+            .map(|day| {
+                let (events, errors) = stored
+                    .iter()
+                    .find(|(d, _, _)| *d == day)
+                    .map_or((0, 0), |(_, e, r)| (*e.max(&0) as u64, *r.max(&0) as u64));
+                DayCount {
+                    day: day_date(day),
+                    events,
+                    errors,
+                }
+            })
+            .collect();
+        let reasons = self
+            .reasons(Some(intake), today)?
+            .into_iter()
+            .map(|(_, reason)| reason)
+            .collect();
+        Ok(IntakeStats {
+            events: days.iter().map(|d| d.events).sum(),
+            errors: days.iter().map(|d| d.errors).sum(),
+            days,
+            reasons,
+        })
+    }
+
+    /// Rejection reasons over the last [`STATS_DAYS`] days up to `today`, of one intake or all:
+    /// `(intake, reason)`, most frequent first.
+    pub fn reasons(&self, intake: Option<&str>, today: i64) -> Result<Vec<(String, ReasonCount)>, StoreError> {
+        let first = today - (STATS_DAYS - 1);
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT intake, reason, SUM(count), MAX(day) FROM intake_reasons
+                 WHERE (?1 IS NULL OR intake = ?1) AND day >= ?2 AND day <= ?3
+                 GROUP BY intake, reason HAVING SUM(count) > 0 ORDER BY 3 DESC, 1, 2",
+            )
             .map_err(query_err)?;
         let rows = stmt
-            .query_map(params![intake, first_day], |r| {
+            .query_map(params![intake, first, today], |r| {
                 Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)? as u64,
-                    r.get::<_, i64>(2)? as u64,
+                    r.get::<_, String>(0)?,
+                    ReasonCount {
+                        reason: r.get(1)?,
+                        count: r.get::<_, i64>(2)? as u64,
+                        last_day: day_date(r.get(3)?),
+                    },
                 ))
             })
             .map_err(query_err)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
     }
+}
+
+/// Counts of one day.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DayCount {
+    /// `YYYY-MM-DD`, UTC.
+    pub day: String,
+    pub events: u64,
+    pub errors: u64,
+}
+
+/// A rejection reason (its first 200 characters) and how many events it rejected.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u64,
+    /// The last day (`YYYY-MM-DD`, UTC) it was seen.
+    pub last_day: String,
+}
+
+/// An intake's counts over the last [`STATS_DAYS`] days, oldest day first.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct IntakeStats {
+    pub events: u64,
+    pub errors: u64,
+    pub days: Vec<DayCount>,
+    pub reasons: Vec<ReasonCount>,
+}
+
+impl IntakeStats {
+    /// The counts of a store that does not exist yet: every day at zero.
+    pub fn empty(today: i64) -> IntakeStats {
+        IntakeStats {
+            events: 0,
+            errors: 0,
+            days: (today - (STATS_DAYS - 1)..=today)
+                .map(|day| DayCount {
+                    day: day_date(day),
+                    events: 0,
+                    errors: 0,
+                })
+                .collect(),
+            reasons: Vec::new(),
+        }
+    }
+}
+
+/// Today as the store counts days (UTC, days since the Unix epoch).
+pub fn today() -> i64 {
+    super::counters::day_of(chrono::Utc::now().timestamp_micros())
+}
+
+fn day_date(day: i64) -> String {
+    chrono::DateTime::from_timestamp(day * 86_400, 0)
+        .map(|t| t.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| day.to_string())
 }
 
 fn query_err(e: rusqlite::Error) -> StoreError {

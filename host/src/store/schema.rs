@@ -9,7 +9,11 @@ use std::path::Path;
 const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
 
 /// Bumped on every incompatible change; a store of another version is refused, not guessed at.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// Rejection reasons are counted per intake and day for this many days (today included); older
+/// counts are pruned by the writer. The events themselves stay.
+pub const STATS_DAYS: i64 = 7;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS events (
@@ -22,6 +26,7 @@ CREATE TABLE IF NOT EXISTS events (
     received_at INTEGER NOT NULL,    -- microseconds since the Unix epoch
     event_time  INTEGER,             -- microseconds since the Unix epoch
     raw         TEXT    NOT NULL,
+    client_time INTEGER,             -- microseconds since the Unix epoch, as the sender said
     metadata    TEXT,                -- envelope metadata, JSON object
     normalized  TEXT,                -- JSON object when status = 0
     status      INTEGER NOT NULL,    -- 0 ok, 1 error
@@ -35,6 +40,19 @@ CREATE TABLE IF NOT EXISTS intake_daily (
     errors  INTEGER NOT NULL,
     PRIMARY KEY (intake, day)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS intake_reasons (
+    intake  TEXT    NOT NULL,
+    day     INTEGER NOT NULL,        -- days since the Unix epoch (UTC)
+    reason  TEXT    NOT NULL,        -- the rejection reason, cut at 200 characters
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (intake, day, reason)
+) WITHOUT ROWID;
+";
+
+/// Version 2 → 3: the client time column and the per-day rejection reasons, counted again from
+/// the stored events of the last days.
+const MIGRATE_2_TO_3: &str = "
+ALTER TABLE events ADD COLUMN client_time INTEGER;
 ";
 
 /// Opens the writer's connection: WAL, and a full sync at each commit so a commit is durable.
@@ -71,7 +89,9 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         })
         .map(|n| n > 0)
         .map_err(|e| open_err(&e))?;
-    if has_tables && version != SCHEMA_VERSION {
+    if has_tables && version == 2 {
+        migrate_2_to_3(&conn).map_err(|e| open_err(&format!("cannot migrate the store from version 2: {e}")))?;
+    } else if has_tables && version != SCHEMA_VERSION {
         return Err(open_err(&format!(
             "store schema version {version}, this build needs {SCHEMA_VERSION}; move the data directory aside"
         )));
@@ -89,6 +109,25 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         super::ids::observe(super::ids::from_parts(high, low));
     }
     Ok(conn)
+}
+
+fn migrate_2_to_3(conn: &Connection) -> rusqlite::Result<()> {
+    let tx = conn.unchecked_transaction()?;
+    tx.execute_batch(MIGRATE_2_TO_3)?;
+    tx.execute_batch(SCHEMA)?;
+    let today = chrono::Utc::now().timestamp_micros().div_euclid(super::MICROS_PER_DAY);
+    let first = today - (STATS_DAYS - 1);
+    tx.execute(
+        "INSERT INTO intake_reasons (intake, day, reason, count)
+         SELECT intake, received_at / ?2, substr(error, 1, ?3), count(*) FROM events
+         WHERE status = 1 AND received_at >= ?1 * ?2
+         GROUP BY 1, 2, 3",
+        rusqlite::params![first, super::MICROS_PER_DAY, super::MAX_REASON_CHARS],
+    )?;
+    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
+    tx.commit()?;
+    tracing::info!("Store migrated from schema version 2 to {SCHEMA_VERSION}.");
+    Ok(())
 }
 
 /// Opens a read-only connection for the CLI and queries; WAL lets it run beside the writer.

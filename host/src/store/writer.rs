@@ -1,11 +1,9 @@
 //! The writer thread: drains the queue into one transaction per round (group commit).
 
+use super::counters::{self, Tally};
 use super::{CommitError, NewEvent, StoreError, WriteRequest};
 use rusqlite::{params, Connection};
-use std::collections::HashMap;
 use tokio::sync::mpsc;
-
-const MICROS_PER_DAY: i64 = 86_400_000_000;
 
 /// Runs until every [`super::Store`] handle is dropped and the queue is empty.
 pub fn run(
@@ -15,6 +13,8 @@ pub fn run(
     healthy: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut round: Vec<WriteRequest> = Vec::new();
+    // The day whose old counts were last pruned: pruning runs with the first commit of a day.
+    let mut pruned_day = i64::MIN;
     while let Some(first) = rx.blocking_recv() {
         let mut n = first.events.len();
         round.push(first);
@@ -29,7 +29,12 @@ pub fn run(
             }
         }
         let started = std::time::Instant::now();
-        let result = write_round(&mut conn, &round);
+        let today = counters::day_of(chrono::Utc::now().timestamp_micros());
+        let prune = today != pruned_day;
+        let result = write_round(&mut conn, &round, prune.then_some(today));
+        if prune && result.is_ok() {
+            pruned_day = today;
+        }
         crate::telemetry::metrics().store_commit.observe(started.elapsed());
         healthy.store(result.is_ok(), std::sync::atomic::Ordering::Relaxed);
         let result = result.map_err(|e| {
@@ -51,29 +56,28 @@ pub fn run(
     tracing::debug!("Store writer exits: queue closed and drained.");
 }
 
-fn write_round(conn: &mut Connection, round: &[WriteRequest]) -> rusqlite::Result<()> {
+fn write_round(conn: &mut Connection, round: &[WriteRequest], prune_before: Option<i64>) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
-    let mut daily: HashMap<(&str, i64), (i64, i64)> = HashMap::new();
+    let mut tally = Tally::default();
     {
         let mut insert = tx.prepare_cached(
-            "INSERT INTO events (id, id_low, intake, entity, format, protocol, received_at, event_time, raw, metadata, normalized, status, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            "INSERT INTO events (id, id_low, intake, entity, format, protocol, received_at, event_time, client_time, raw, metadata, normalized, status, error)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?;
         for ev in round.iter().flat_map(|r| r.events.iter()) {
             insert_event(&mut insert, ev)?;
-            let counts = daily
-                .entry((&ev.intake, ev.received_at_us.div_euclid(MICROS_PER_DAY)))
-                .or_default();
-            counts.0 += 1;
-            counts.1 += i64::from(ev.outcome.is_err());
+            tally.add(
+                &ev.intake,
+                ev.received_at_us,
+                ev.outcome.as_ref().err().map(String::as_str),
+                1,
+                true,
+            );
         }
-        let mut upsert = tx.prepare_cached(
-            "INSERT INTO intake_daily (intake, day, events, errors) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (intake, day) DO UPDATE SET events = events + excluded.events, errors = errors + excluded.errors",
-        )?;
-        for ((intake, day), (events, errors)) in daily {
-            upsert.execute(params![intake, day, events, errors])?;
-        }
+    }
+    tally.apply(&tx)?;
+    if let Some(today) = prune_before {
+        counters::prune(&tx, today)?;
     }
     tx.commit()
 }
@@ -92,6 +96,7 @@ fn insert_event(stmt: &mut rusqlite::CachedStatement<'_>, ev: &NewEvent) -> rusq
         ev.protocol.as_str(),
         ev.received_at_us,
         ev.event_time_us,
+        ev.client_time_us,
         ev.raw,
         ev.metadata,
         normalized,

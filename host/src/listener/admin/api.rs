@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::registry::edit::{self, EditError, NewIntake};
 use crate::registry::file::{edit_file, FileError};
 use crate::registry::keys::generate_key;
-use crate::store::{EventFilter, Reader};
+use crate::store::{self, EventFilter, IntakeStats, Reader};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -18,9 +18,6 @@ use std::sync::Arc;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
-/// Counts cover today and the 6 days before (UTC days, as the store counts them).
-const DAYS: i64 = 7;
-const SECONDS_PER_DAY: i64 = 86_400;
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 1000;
 
@@ -32,6 +29,7 @@ enum Route<'a> {
     GetIntake(&'a str),
     DeleteIntake(&'a str),
     Events(&'a str),
+    Stats(&'a str),
     Formats,
     /// A known path with a method it does not take; lists the ones it does.
     WrongMethod(&'static str),
@@ -54,6 +52,10 @@ fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
         },
         ["api", "intakes", name, "events"] if !name.is_empty() => match () {
             _ if get => Route::Events(name),
+            _ => Route::WrongMethod("GET"),
+        },
+        ["api", "intakes", name, "stats"] if !name.is_empty() => match () {
+            _ if get => Route::Stats(name),
             _ => Route::WrongMethod("GET"),
         },
         ["api", "formats"] => match () {
@@ -84,6 +86,7 @@ async fn answer(admin: &Admin, req: Request<Incoming>) -> Answer {
         Route::ListIntakes => list(admin).await,
         Route::GetIntake(name) => show(admin, name).await,
         Route::Events(name) => events(admin, name, &query).await,
+        Route::Stats(name) => stats(admin, name).await,
         Route::Formats => formats(admin),
         Route::CreateIntake => match read_body(body).await {
             Ok(bytes) => create(admin, &bytes).await,
@@ -121,36 +124,20 @@ fn summary(config: &Config, reader: Option<&Reader>, name: &str, with_key: bool)
     let Some(intake) = config.intake(name) else {
         return Ok(None);
     };
-    let today = chrono::Utc::now().timestamp().div_euclid(SECONDS_PER_DAY);
-    let first = today - (DAYS - 1);
-    let stored = match reader {
-        Some(r) => r.daily(name, first).map_err(|e| e.to_string())?,
-        None => Vec::new(),
+    let stats = match reader {
+        Some(r) => r.stats(name, store::today()).map_err(|e| e.to_string())?,
+        None => IntakeStats::empty(store::today()),
     };
-    let (mut events, mut errors) = (0u64, 0u64);
-    let daily: Vec<Value> = (first..=today)
-        .map(|day| {
-            let (e, r) = stored
-                .iter()
-                .find(|(d, _, _)| *d == day)
-                .map_or((0, 0), |(_, e, r)| (*e, *r));
-            events += e;
-            errors += r;
-            let date = chrono::DateTime::from_timestamp(day * SECONDS_PER_DAY, 0)
-                .map(|t| t.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| day.to_string());
-            json!({ "day": date, "events": e, "errors": r })
-        })
-        .collect();
     let mut out = json!({
         "name": intake.name,
         "format": intake.format,
         "entity": intake.entity,
         "created_by": intake.created_by,
         "created_at": intake.created_at,
-        "events_7d": events,
-        "errors_7d": errors,
-        "daily": daily,
+        "events_7d": stats.events,
+        "errors_7d": stats.errors,
+        "daily": stats.days,
+        "reasons": stats.reasons,
     });
     if with_key {
         out["key"] = Value::from(intake.key.expose());
@@ -200,6 +187,31 @@ async fn show(admin: &Admin, name: &str) -> Answer {
         match summary(&config, reader.as_ref(), &name, true) {
             Ok(Some(row)) => (StatusCode::OK, row),
             Ok(None) => error(StatusCode::NOT_FOUND, format!("no intake named {name:?}")),
+            Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
+        }
+    })
+    .await
+}
+
+/// Events and errors per day and rejection reasons with counts, over the last 7 days.
+async fn stats(admin: &Admin, name: &str) -> Answer {
+    let config = admin.registry.current().config().clone();
+    if config.intake(name).is_none() {
+        return error(StatusCode::NOT_FOUND, format!("no intake named {name:?}"));
+    }
+    let name = name.to_string();
+    blocking(move || {
+        let stats = match open_reader(&config) {
+            Ok(Some(r)) => r.stats(&name, store::today()),
+            Ok(None) => Ok(IntakeStats::empty(store::today())),
+            Err(e) => return e,
+        };
+        match stats {
+            Ok(stats) => {
+                let mut body = json!(stats);
+                body["intake"] = Value::from(name);
+                (StatusCode::OK, body)
+            }
             Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e),
         }
     })
@@ -395,6 +407,8 @@ mod tests {
             route(&Method::DELETE, "/api/intakes/a/events"),
             Route::WrongMethod("GET")
         );
+        assert_eq!(route(&Method::GET, "/api/intakes/a/stats"), Route::Stats("a"));
+        assert_eq!(route(&Method::POST, "/api/intakes/a/stats"), Route::WrongMethod("GET"));
         assert_eq!(route(&Method::GET, "/api/formats"), Route::Formats);
         assert_eq!(route(&Method::GET, "/api/intakes//events"), Route::NotFound);
         assert_eq!(route(&Method::GET, "/api/nope"), Route::NotFound);

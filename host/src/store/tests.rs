@@ -1,0 +1,238 @@
+//! The store against a real SQLite file: counts, reasons, pruning, rewrites, migration.
+
+use super::*;
+use crate::config::StoreSettings;
+use rusqlite::Connection;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> TempDir {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "intake-edge-store-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+
+    fn db(&self) -> PathBuf {
+        self.0.join("events.db")
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn settings() -> StoreSettings {
+    StoreSettings {
+        max_commit_events: 1000,
+        queue_requests: 16,
+        enqueue_timeout: std::time::Duration::from_secs(5),
+    }
+}
+
+fn now_us() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+fn event(intake: &str, received_at_us: i64, outcome: Result<&str, &str>) -> NewEvent {
+    NewEvent {
+        id: ids::next(),
+        intake: intake.into(),
+        entity: "e".into(),
+        format: "plain".into(),
+        protocol: Protocol::Https,
+        received_at_us,
+        event_time_us: None,
+        client_time_us: None,
+        raw: "raw".into(),
+        metadata: None,
+        outcome: outcome.map(str::to_string).map_err(str::to_string),
+    }
+}
+
+fn write(path: &Path, events: Vec<NewEvent>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (store, writer) = Store::open(path, settings()).expect("open");
+    rt.block_on(store.commit(events)).expect("commit");
+    drop(store);
+    writer.join();
+}
+
+#[test]
+fn counts_events_errors_and_reasons_per_day() {
+    let dir = TempDir::new();
+    let now = now_us();
+    write(
+        &dir.db(),
+        vec![
+            event("a", now, Ok("{}")),
+            event("a", now, Err("bad line")),
+            event("a", now, Err("bad line")),
+            event("a", now - MICROS_PER_DAY, Err("other")),
+            event("b", now, Err("bad line")),
+        ],
+    );
+    let reader = Reader::open(&dir.db()).expect("reader");
+    let stats = reader.stats("a", today()).expect("stats");
+    assert_eq!((stats.events, stats.errors), (4, 3));
+    assert_eq!(stats.days.len(), STATS_DAYS as usize);
+    let last = stats.days.last().expect("today");
+    assert_eq!((last.events, last.errors), (3, 2));
+    let reasons: Vec<(&str, u64)> = stats.reasons.iter().map(|r| (r.reason.as_str(), r.count)).collect();
+    assert_eq!(reasons, vec![("bad line", 2), ("other", 1)]);
+    let all = reader.reasons(None, today()).expect("reasons");
+    assert_eq!(all.len(), 3);
+    assert_eq!((all[0].0.as_str(), all[0].1.count), ("a", 2));
+}
+
+#[test]
+fn distinct_reasons_beyond_the_cap_are_counted_together() {
+    let dir = TempDir::new();
+    let now = now_us();
+    let reasons: Vec<String> = (0..MAX_REASONS_PER_DAY + 5).map(|i| format!("reason {i}")).collect();
+    let mut events: Vec<NewEvent> = reasons.iter().map(|r| event("a", now, Err(r))).collect();
+    // A reason already counted stays counted under its own name once the cap is reached.
+    events.push(event("a", now, Err("reason 0")));
+    write(&dir.db(), events);
+    let stats = Reader::open(&dir.db())
+        .expect("reader")
+        .stats("a", today())
+        .expect("stats");
+    assert_eq!(stats.errors, MAX_REASONS_PER_DAY as u64 + 6);
+    assert_eq!(stats.reasons.len(), MAX_REASONS_PER_DAY as usize + 1);
+    let total: u64 = stats.reasons.iter().map(|r| r.count).sum();
+    assert_eq!(total, stats.errors);
+    let other = stats.reasons.iter().find(|r| r.reason == OTHER_REASONS).expect("other");
+    assert_eq!(other.count, 5);
+}
+
+#[test]
+fn counts_older_than_the_window_are_pruned() {
+    let dir = TempDir::new();
+    let now = now_us();
+    write(
+        &dir.db(),
+        vec![
+            event("a", now - 10 * MICROS_PER_DAY, Err("old")),
+            event("a", now, Err("new")),
+        ],
+    );
+    let conn = Connection::open(dir.db()).expect("open");
+    let days: i64 = conn
+        .query_row("SELECT count(*) FROM intake_daily", [], |r| r.get(0))
+        .expect("count");
+    let reasons: Vec<String> = conn
+        .prepare("SELECT reason FROM intake_reasons")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("reasons");
+    assert_eq!(days, 1);
+    assert_eq!(reasons, vec!["new".to_string()]);
+    // The events themselves stay.
+    let events: i64 = conn
+        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(events, 2);
+}
+
+#[test]
+fn rewrites_keep_ids_and_move_the_counts() {
+    let dir = TempDir::new();
+    let now = now_us();
+    let events = vec![
+        event("a", now, Err("bad")),
+        event("a", now, Ok("{\"x\":1}")),
+        event("b", now, Err("bad")),
+    ];
+    let ids: Vec<Uuid> = events.iter().map(|e| e.id).collect();
+    write(&dir.db(), events);
+
+    let mut rewriter = Rewriter::open(&dir.db()).expect("rewriter");
+    let page = rewriter.page("a", 0, 10).expect("page");
+    assert_eq!(page.iter().map(|e| e.id).collect::<Vec<_>>(), ids[..2].to_vec());
+    assert_eq!(page[0].outcome, Err("bad".to_string()));
+    let fixed = Ok("{\"y\":2}".to_string());
+    let broken = Err("now bad".to_string());
+    rewriter
+        .rewrite(
+            "a",
+            "json",
+            &[
+                Rewrite {
+                    event: &page[0],
+                    event_time_us: Some(now),
+                    outcome: &fixed,
+                },
+                Rewrite {
+                    event: &page[1],
+                    event_time_us: None,
+                    outcome: &broken,
+                },
+            ],
+        )
+        .expect("rewrite");
+    assert!(rewriter.page("a", ids::rowid(ids[1]), 10).expect("page").is_empty());
+
+    let reader = Reader::open(&dir.db()).expect("reader");
+    let first = reader.get(ids[0]).expect("get").expect("kept");
+    assert_eq!((first.status, first.format.as_str()), ("ok", "json"));
+    assert_eq!(first.normalized, Some(serde_json::json!({"y": 2})));
+    let second = reader.get(ids[1]).expect("get").expect("kept");
+    assert_eq!((second.status, second.error.as_deref()), ("error", Some("now bad")));
+    let stats = reader.stats("a", today()).expect("stats");
+    assert_eq!((stats.events, stats.errors), (2, 1));
+    let reasons: Vec<(&str, u64)> = stats.reasons.iter().map(|r| (r.reason.as_str(), r.count)).collect();
+    assert_eq!(reasons, vec![("now bad", 1)]);
+    // Another intake's counts are untouched.
+    assert_eq!(reader.stats("b", today()).expect("stats").errors, 1);
+}
+
+#[test]
+fn a_version_2_store_is_migrated_with_its_reasons() {
+    let dir = TempDir::new();
+    let now = now_us();
+    {
+        let conn = Connection::open(dir.db()).expect("open");
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             CREATE TABLE events (id INTEGER PRIMARY KEY, id_low INTEGER NOT NULL, intake TEXT NOT NULL,
+                 entity TEXT NOT NULL, format TEXT NOT NULL, protocol TEXT NOT NULL, received_at INTEGER NOT NULL,
+                 event_time INTEGER, raw TEXT NOT NULL, metadata TEXT, normalized TEXT, status INTEGER NOT NULL,
+                 error TEXT);
+             CREATE INDEX events_intake ON events(intake, id);
+             CREATE TABLE intake_daily (intake TEXT NOT NULL, day INTEGER NOT NULL, events INTEGER NOT NULL,
+                 errors INTEGER NOT NULL, PRIMARY KEY (intake, day)) WITHOUT ROWID;
+             PRAGMA user_version = 2;",
+        )
+        .expect("v2 schema");
+        conn.execute(
+            "INSERT INTO events VALUES (1, 2, 'a', 'e', 'plain', 'https', ?1, NULL, 'x', NULL, NULL, 1, 'broken')",
+            [now],
+        )
+        .expect("event");
+    }
+    write(&dir.db(), vec![event("a", now, Err("broken"))]);
+    let reader = Reader::open(&dir.db()).expect("reader");
+    let stats = reader.stats("a", today()).expect("stats");
+    assert_eq!(stats.reasons.len(), 1);
+    assert_eq!(
+        (stats.reasons[0].reason.as_str(), stats.reasons[0].count),
+        ("broken", 2)
+    );
+    let conn = Connection::open(dir.db()).expect("open");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, schema::SCHEMA_VERSION);
+}

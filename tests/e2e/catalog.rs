@@ -1,0 +1,214 @@
+//! Issue 5's host side: rejection reasons counted per intake and day (CLI and stats API),
+//! `events renormalize` after a format change (same IDs, counts follow), and a component file
+//! swapped under load without failing a request.
+
+use crate::support::*;
+use serde_json::Value;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+const FIX_KEY: &str = "e2e-fix-key-ffffffffffffffffffff";
+const SWAP_KEY: &str = "e2e-swap-key-ssssssssssssssssss";
+
+fn formats() -> &'static str {
+    "[formats.plain]\ncomponent = \"builtin:plain\"\n\n[formats.json]\ncomponent = \"builtin:json\"\n\n"
+}
+
+fn admin_get(host: &Host, path: &str) -> (u16, Value) {
+    let out = Command::new("curl")
+        .args(["-sS", "--max-time", "10", "-w", "\n%{http_code}"])
+        .arg(format!("http://{}{path}", host.admin_addr()))
+        .output()
+        .expect("run curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').expect("curl status line");
+    let value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    (code.trim().parse().expect("status"), value)
+}
+
+fn reason_total(reasons: &[Value]) -> u64 {
+    reasons.iter().map(|r| r["count"].as_u64().expect("count")).sum()
+}
+
+fn renormalize(host: &Host, args: &[&str]) -> Value {
+    let mut all = vec!["events", "renormalize", "--json"];
+    all.extend_from_slice(args);
+    let out = host.cli(&all);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "renormalize failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+#[test]
+fn reasons_are_counted_and_renormalize_fixes_events_in_place() {
+    let fix = intake("fix-me", "json", "ent-f", FIX_KEY);
+    let host = Host::start(&format!("{}{fix}", formats()));
+    let client_time = "2026-11-20T08:00:00Z";
+    let ids = host
+        .post("/plain/batch")
+        .key(FIX_KEY)
+        .timestamp(client_time)
+        .body("not json one\n{\"a\": 1}\nnot json two\n[1, 2]")
+        .send()
+        .event_ids();
+    assert_eq!(ids.len(), 4);
+
+    // The CLI: one line per intake and reason; the counts add up to the rejections.
+    let reasons = host.events_list(&["--errors", "--reasons", "--intake", "fix-me"]);
+    assert!(!reasons.is_empty());
+    assert!(reasons.iter().all(|r| r["intake"] == "fix-me"), "{reasons:?}");
+    assert_eq!(reason_total(&reasons), 3, "{reasons:?}");
+    let in_error = host.events_list(&["--errors", "--intake", "fix-me"]);
+    assert_eq!(in_error.len(), 3);
+
+    // The stats API: 7 days, today's counts, the same reasons.
+    let (status, stats) = admin_get(&host, "/api/intakes/fix-me/stats");
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(
+        (stats["events"].as_u64(), stats["errors"].as_u64()),
+        (Some(4), Some(3)),
+        "{stats}"
+    );
+    assert_eq!(stats["days"].as_array().map(Vec::len), Some(7), "{stats}");
+    let reasons = stats["reasons"].as_array().expect("reasons");
+    assert_eq!(reason_total(reasons), 3, "{stats}");
+    let (status, missing) = admin_get(&host, "/api/intakes/nope/stats");
+    assert_eq!(status, 404, "{missing}");
+
+    // Nothing changes while the format is the same: the run is idempotent.
+    let same = renormalize(&host, &["--intake", "fix-me"]);
+    assert_eq!(
+        (same["scanned"].as_u64(), same["rewritten"].as_u64()),
+        (Some(4), Some(0)),
+        "{same}"
+    );
+
+    // The intake moves to `plain`; renormalizing (with the server still running) rewrites all four.
+    host.write_config(&format!("{}{}", formats(), intake("fix-me", "plain", "ent-f", FIX_KEY)));
+    let future = renormalize(&host, &["--intake", "fix-me", "--since", "2099-01-01"]);
+    assert_eq!(future["scanned"].as_u64(), Some(0), "{future}");
+    let report = renormalize(&host, &["--intake", "fix-me", "--since", "1d"]);
+    assert_eq!(report["scanned"].as_u64(), Some(4), "{report}");
+    assert_eq!(report["rewritten"].as_u64(), Some(4), "{report}");
+    assert_eq!(report["fixed"].as_u64(), Some(3), "{report}");
+    assert_eq!(report["errors"].as_u64(), Some(0), "{report}");
+
+    let raws = ["not json one", "{\"a\": 1}", "not json two", "[1, 2]"];
+    for (id, raw) in ids.iter().zip(raws) {
+        let ev = host.events_get(id);
+        assert_eq!(ev["status"], "ok", "{ev}");
+        assert_eq!(ev["format"], "plain", "{ev}");
+        assert_eq!(ev["normalized"]["message"], raw, "{ev}");
+        // The client time was stored with the event and given to the component again.
+        assert_eq!(ev["normalized"]["@timestamp"], client_time, "{ev}");
+    }
+    let (_, stats) = admin_get(&host, "/api/intakes/fix-me/stats");
+    assert_eq!(
+        (stats["events"].as_u64(), stats["errors"].as_u64()),
+        (Some(4), Some(0)),
+        "{stats}"
+    );
+    assert_eq!(stats["reasons"].as_array().map(Vec::len), Some(0), "{stats}");
+    assert!(host.events_list(&["--errors", "--reasons"]).is_empty());
+
+    // The server kept writing beside the rewrite.
+    host.post("/plain").key(FIX_KEY).body("after").send().expect(200);
+
+    let unknown = host.cli(&["events", "renormalize", "--intake", "nope"]);
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no intake named"));
+}
+
+/// Replaces `target` with `source` the way deployments should: a copy beside it, then rename.
+fn swap_atomically(source: &std::path::Path, target: &std::path::Path) {
+    let tmp = target.with_extension("wasm.tmp");
+    std::fs::copy(source, &tmp).expect("copy component");
+    std::fs::rename(&tmp, target).expect("rename component");
+}
+
+#[test]
+fn a_component_file_swapped_under_load_fails_no_request() {
+    let dir = component_dir();
+    let (plain, json) = (dir.join("plain.wasm"), dir.join("json.wasm"));
+    let scratch = tempfile::TempDir::new().expect("temp dir");
+    let wasm = scratch.path().join("swap.wasm");
+    std::fs::copy(&plain, &wasm).expect("copy plain.wasm");
+    let config = format!(
+        "[formats.swappable]\ncomponent = \"{}\"\n\n{}",
+        wasm.display(),
+        intake("swap", "swappable", "ent-s", SWAP_KEY)
+    );
+    let host = Arc::new(Host::start(&config));
+
+    // Senders: batches of JSON lines, which both components accept, until told to stop.
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..2)
+        .map(|t| {
+            let (host, stop) = (host.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let (mut ids, mut failures) = (Vec::new(), Vec::new());
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let body: Vec<String> = (0..200).map(|i| format!("{{\"t\":{t},\"n\":{}}}", n + i)).collect();
+                    n += 200;
+                    match host.post("/plain/batch").key(SWAP_KEY).body(body.join("\n")).try_send() {
+                        Ok(r) if r.status == 200 => ids.extend(r.event_ids()),
+                        Ok(r) => failures.push(format!("{}: {}", r.status, r.text)),
+                        Err(e) => failures.push(e),
+                    }
+                }
+                (ids, failures)
+            })
+        })
+        .collect();
+
+    // Swap json ↔ plain under load; one of the swaps rewrites the file in place (a partial file
+    // may be seen: that reload is refused and the next complete write is picked up).
+    let reloaded = |from: usize| host.log().wait_for(from, "Registry reloaded.", Duration::from_secs(20));
+    for round in 0..6 {
+        let from = host.log().len();
+        let source = if round % 2 == 0 { &json } else { &plain };
+        if round == 3 {
+            std::fs::copy(source, &wasm).expect("overwrite component");
+        } else {
+            swap_atomically(source, &wasm);
+        }
+        let entry = reloaded(from);
+        assert!(entry.to_string().contains("swappable"), "{entry}");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    stop.store(true, Ordering::Relaxed);
+    let mut ids = Vec::new();
+    for s in senders {
+        let (got, failures) = s.join().expect("sender thread");
+        assert!(failures.is_empty(), "requests failed during swaps: {failures:?}");
+        ids.extend(got);
+    }
+    assert!(ids.len() >= 400, "only {} events sent", ids.len());
+
+    // Every acknowledged event is stored and normalized by one of the two components.
+    let mut by_component = (0, 0);
+    let mut stored = 0;
+    host.for_each_event("swap", |ev| {
+        stored += 1;
+        assert_eq!(ev["status"], "ok", "{ev}");
+        if ev["normalized"]["message"].is_string() {
+            by_component.0 += 1;
+        } else {
+            assert!(ev["normalized"]["n"].is_number(), "{ev}");
+            by_component.1 += 1;
+        }
+    });
+    assert_eq!(stored, ids.len());
+    assert!(by_component.0 > 0 && by_component.1 > 0, "{by_component:?}");
+
+    // The last swap (plain) is in force.
+    let id = host.post("/plain").key(SWAP_KEY).body("{\"last\":1}").send().event_id();
+    assert_eq!(host.events_get(&id)["normalized"]["message"], "{\"last\":1}");
+}
