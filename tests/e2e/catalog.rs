@@ -212,3 +212,100 @@ fn a_component_file_swapped_under_load_fails_no_request() {
     let id = host.post("/plain").key(SWAP_KEY).body("{\"last\":1}").send().event_id();
     assert_eq!(host.events_get(&id)["normalized"]["message"], "{\"last\":1}");
 }
+
+const CEF_KEY: &str = "e2e-cef-key-cccccccccccccccccccc";
+const LINES_KEY: &str = "e2e-lines-key-llllllllllllllllll";
+
+/// The new builtin formats with real senders: CEF from util-linux `logger` relayed by rsyslog
+/// `omfwd` over TLS, and raw syslog file lines posted with curl to `/plain/batch`.
+#[test]
+fn cef_over_rsyslog_and_syslog_lines_over_https() {
+    use crate::support::senders::{omfwd, template, Rsyslog};
+    let config = format!(
+        "[formats.cef]\ncomponent = \"builtin:cef\"\n\n[formats.syslog]\ncomponent = \"builtin:syslog\"\n\n{}\n{}",
+        intake("firewall", "cef", "ent-fw", CEF_KEY),
+        intake("lines", "syslog", "ent-l", LINES_KEY)
+    );
+    let host = Host::start(&config);
+    let port: u16 = host
+        .syslog_addr()
+        .rsplit_once(':')
+        .and_then(|(_, p)| p.parse().ok())
+        .expect("syslog port");
+    let rules = format!(
+        "{}ruleset(name=\"fwd\") {{\n  {}\n}}\n",
+        template("KeyF", CEF_KEY),
+        omfwd(port, "gtls", "octet-counted", "KeyF")
+    );
+    let rsyslog = Rsyslog::start(&host.scratch("rsyslog"), &host.ca, &rules);
+    let cef = |i: u32| {
+        format!(
+            "CEF:0|Fortinet|FortiGate|7.2.4|0000000013|traffic forward {i}|3|src=192.0.2.{i} spt={} \
+             dst=198.51.100.7 dpt=443 proto=TCP act=accept suser=alice msg=allowed by policy\\=web",
+            40000 + i
+        )
+    };
+    for i in 1..=3 {
+        rsyslog.logger("fortigate", "local4.notice", &cef(i));
+    }
+    let events = poll("3 CEF events", Duration::from_secs(60), || {
+        let events = host.intake_events("firewall");
+        (events.len() >= 3).then_some(events)
+    });
+    assert_eq!(events.len(), 3, "{events:?}");
+    for ev in &events {
+        assert_eq!(ev["status"], "ok", "{ev}");
+        let n = &ev["normalized"];
+        let i: u32 = n["source.ip"]
+            .as_str()
+            .and_then(|ip| ip.strip_prefix("192.0.2."))
+            .and_then(|i| i.parse().ok())
+            .unwrap_or_else(|| panic!("source.ip: {n}"));
+        assert_eq!(n["source.port"], 40000 + i, "{n}");
+        assert_eq!(n["destination.port"], 443, "{n}");
+        assert_eq!(n["observer.vendor"], "Fortinet", "{n}");
+        assert_eq!(n["event.severity"], 3, "{n}");
+        assert_eq!(n["network.transport"], "tcp", "{n}");
+        assert_eq!(n["message"], "allowed by policy=web", "{n}");
+        assert_eq!(n["cef.name"], format!("traffic forward {i}"), "{n}");
+        assert_eq!(n["log.syslog.appname"], "fortigate", "{n}");
+        assert_eq!(n["related.user"], serde_json::json!(["alice"]), "{n}");
+    }
+    drop(rsyslog);
+
+    // A relay's file lines, sent as they are: RFC 3164 without PRI, RFC 5424, and garbage.
+    let ids = host
+        .post("/plain/batch")
+        .key(LINES_KEY)
+        .body(
+            "Nov 20 08:15:02 web1 sshd[2211]: Accepted publickey for bob from 203.0.113.9 port 50122 ssh2\n\
+             <165>1 2026-11-20T08:15:03.250Z db1 postgres 977 - [meta@32473 role=\"primary\"] checkpoint complete\n\
+             this is not syslog",
+        )
+        .send()
+        .event_ids();
+    let first = &host.events_get(&ids[0])["normalized"];
+    assert_eq!(first["log.syslog.hostname"], "web1", "{first}");
+    assert_eq!(first["process.name"], "sshd", "{first}");
+    assert_eq!(first["process.pid"], 2211, "{first}");
+    assert!(
+        first["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Accepted publickey")),
+        "{first}"
+    );
+    let second = &host.events_get(&ids[1])["normalized"];
+    assert_eq!(second["@timestamp"], "2026-11-20T08:15:03.250000Z", "{second}");
+    assert_eq!(second["log.syslog.facility.code"], 20, "{second}");
+    assert_eq!(second["log.syslog.severity.code"], 5, "{second}");
+    assert_eq!(
+        second["log.syslog.structured_data"]["meta@32473"]["role"], "primary",
+        "{second}"
+    );
+    let third = host.events_get(&ids[2]);
+    assert_eq!(third["status"], "error", "{third}");
+    assert!(
+        third["error"].as_str().is_some_and(|e| e.contains("not a syslog line")),
+        "{third}"
+    );
+}

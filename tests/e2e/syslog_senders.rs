@@ -2,7 +2,7 @@
 //! counting and LF framing, the commercial intake template, two intakes routed by key) fed
 //! through its `imtcp` input (raw frames and util-linux `logger`), and syslog-ng's `loggen`.
 
-use crate::support::senders::{loggen, Rsyslog};
+use crate::support::senders::{loggen, omfwd, template, Rsyslog};
 use crate::support::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -12,25 +12,6 @@ use std::time::Duration;
 const ARRIVAL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Messages per rsyslog run.
 const N: usize = 500;
-
-/// The commercial intake template (`%msg%` ends in LF; octet counting counts it).
-fn template(name: &str, key: &str) -> String {
-    format!(
-        "template(name=\"{name}\" type=\"string\" string=\"<%pri%>1 %timestamp:::date-rfc3339% %hostname% \
-         %app-name% %procid% LOG [SEKOIA@53288 intake_key=\\\"{key}\\\"] %msg%\\n\")\n"
-    )
-}
-
-/// An `omfwd` action over TLS to `port`.
-fn omfwd(port: u16, driver: &str, framing: &str, template: &str) -> String {
-    format!(
-        "action(type=\"omfwd\" target=\"127.0.0.1\" port=\"{port}\" protocol=\"tcp\" \
-         StreamDriver=\"{driver}\" StreamDriverMode=\"1\" StreamDriverAuthMode=\"x509/name\" \
-         StreamDriverPermittedPeers=\"localhost\" TCP_Framing=\"{framing}\" template=\"{template}\" \
-         queue.type=\"LinkedList\" queue.size=\"100000\" \
-         action.resumeRetryCount=\"-1\" action.resumeInterval=\"1\")"
-    )
-}
 
 /// What a stored event must look like.
 struct Expected {

@@ -182,3 +182,22 @@ pub fn loggen(args: &[&str]) -> Output {
     );
     out
 }
+
+/// The commercial intake template (`%msg%` ends in LF; octet counting counts it).
+pub fn template(name: &str, key: &str) -> String {
+    format!(
+        "template(name=\"{name}\" type=\"string\" string=\"<%pri%>1 %timestamp:::date-rfc3339% %hostname% \
+         %app-name% %procid% LOG [SEKOIA@53288 intake_key=\\\"{key}\\\"] %msg%\\n\")\n"
+    )
+}
+
+/// An `omfwd` action over TLS to `port`.
+pub fn omfwd(port: u16, driver: &str, framing: &str, template: &str) -> String {
+    format!(
+        "action(type=\"omfwd\" target=\"127.0.0.1\" port=\"{port}\" protocol=\"tcp\" \
+         StreamDriver=\"{driver}\" StreamDriverMode=\"1\" StreamDriverAuthMode=\"x509/name\" \
+         StreamDriverPermittedPeers=\"localhost\" TCP_Framing=\"{framing}\" template=\"{template}\" \
+         queue.type=\"LinkedList\" queue.size=\"100000\" \
+         action.resumeRetryCount=\"-1\" action.resumeInterval=\"1\")"
+    )
+}
