@@ -26,6 +26,9 @@
 #                 connect/read/write/timeout errors (wrk) or failed streams (h2load).
 #   srv cpu s     server utime+stime (/proc/PID/stat) over the measured run only;
 #                 s/100k = that per 100,000 events stored (lower is better).
+#   wasm%, wr%    share of srv cpu spent in the component threads (wasm-worker-*: sandboxed
+#                 normalization, instance calls included) and in the store writer thread
+#                 (store-writer: SQLite inserts, fsync), from /proc/PID/task/*/stat.
 #   cli cpu s     client (wrk/h2load) user+sys CPU over the measured run.
 #   other cpu s   the rest of the box's busy time in that window (other processes: noise).
 #                 box busy = (srv + cli + other) / (nproc x seconds). Client and server share
@@ -252,10 +255,12 @@ run_scenario() {
     w_ok=$C_OK w_non2xx=$C_NON2XX w_sockerr=$C_SOCKERR w_inflight=$C_INFLIGHT
   fi
 
-  local cpu0 cpu1 sys0 sys1 hwm rc
+  local cpu0 cpu1 sys0 sys1 hwm rc wasm0 wasm1 wr0 wr1
   cpu0=$(proc_cpu_ticks "$pid"); sys0=$(sys_busy_ticks)
+  wasm0=$(proc_threads_ticks "$pid" wasm-worker); wr0=$(proc_threads_ticks "$pid" store-writer)
   run_client "$client" "$url" "$key" "$ctype" "$dir/bodies" "$DURATION" "$dir/run"
   cpu1=$(proc_cpu_ticks "$pid"); sys1=$(sys_busy_ticks)
+  wasm1=$(proc_threads_ticks "$pid" wasm-worker); wr1=$(proc_threads_ticks "$pid" store-writer)
   hwm=$(proc_hwm_kib "$pid")
   stop_server; rc=$STOP_RC
 
@@ -278,6 +283,9 @@ run_scenario() {
   per100k=$(awk -v c="$srv_cpu" -v r="$ok" -v n="$per" \
     'BEGIN {e = r * n; if (e > 0) printf "%.3f", c * 100000 / e; else print "nan"}')
   rss_mib=$(awk -v k="$hwm" 'BEGIN {printf "%.0f", k / 1024}')
+  local wasm_pct wr_pct
+  wasm_pct=$(awk -v w=$((wasm1 - wasm0)) -v t="$srv_ticks" 'BEGIN {if (t > 0) printf "%.0f", 100 * w / t; else print "nan"}')
+  wr_pct=$(awk -v w=$((wr1 - wr0)) -v t="$srv_ticks" 'BEGIN {if (t > 0) printf "%.0f", 100 * w / t; else print "nan"}')
 
   local verdict=OK problems=()
   ((non2xx == 0)) || problems+=("$non2xx non-2xx${C_CODES:+ ($C_CODES)}")
@@ -300,23 +308,23 @@ run_scenario() {
 
   printf '%-18s %-6s %9s req/s %9s ev/s | db %s = acked %s +%s in flight | non2xx %s sockerr %s' \
     "$name" "$client" "$rps" "$eps" "$db_total" "$acked" "$((db_total - acked))" "$non2xx" "$sockerr"
-  printf ' | srv cpu %ss = %s s/100k ev | cli cpu %ss | other %ss | box busy %s%% | rss %s MiB' \
-    "$srv_cpu" "$per100k" "$cli_cpu" "$other_cpu" "$busy_pct" "$rss_mib"
+  printf ' | srv cpu %ss = %s s/100k ev (wasm %s%%, writer %s%%) | cli cpu %ss | other %ss | box busy %s%% | rss %s MiB' \
+    "$srv_cpu" "$per100k" "$wasm_pct" "$wr_pct" "$cli_cpu" "$other_cpu" "$busy_pct" "$rss_mib"
   printf ' | p50 %s ms p99 %s ms | %s' "$C_P50" "$C_P99" "$verdict"
   ((${#problems[@]} == 0)) || printf ' (%s)' "$(IFS=';'; echo "${problems[*]}")"
   ((warns == 0)) || printf ' [server log: %s WARN/ERROR lines]' "$warns"
   printf '\n'
 
-  RESULTS+=("$name|$client $copts|$rps|$eps|$db_total|$acked|$non2xx|$sockerr|$srv_cpu|$per100k|$cli_cpu|$other_cpu|$rss_mib|$C_P50|$C_P99|$verdict")
+  RESULTS+=("$name|$client $copts|$rps|$eps|$db_total|$acked|$non2xx|$sockerr|$srv_cpu|$per100k|$wasm_pct|$wr_pct|$cli_cpu|$other_cpu|$rss_mib|$C_P50|$C_P99|$verdict")
 }
 
 print_summary() {
-  local fmt='%-18s %-20s %8s %9s %9s %9s %6s %5s %7s %7s %7s %6s %5s %7s %7s %s\n'
+  local fmt='%-18s %-20s %8s %9s %9s %9s %6s %5s %7s %7s %5s %4s %7s %6s %5s %7s %7s %s\n'
   echo
   echo "== intake-edge HTTPS bench: ${DURATION}s measured (+${WARMUP}s warm-up, not counted), $NCPU CPUs shared by client and server, $(date -u +%FT%TZ)"
   echo "   build $BUILD_INFO"
   # shellcheck disable=SC2059
-  printf "$fmt" scenario client req/s ev/s db_rows acked non2xx sockE srv_cpu s/100k cli_cpu other rssMB p50_ms p99_ms result
+  printf "$fmt" scenario client req/s ev/s db_rows acked non2xx sockE srv_cpu s/100k wasm% wr% cli_cpu other rssMB p50_ms p99_ms result
   local row
   for row in "${RESULTS[@]}"; do
     IFS='|' read -r -a f <<<"$row"

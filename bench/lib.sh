@@ -40,6 +40,23 @@ proc_cpu_ticks() {
   echo $(( f[11] + f[12] ))
 }
 
+# proc_threads_ticks PID PREFIX: utime+stime of the threads of PID whose name starts with PREFIX
+# (e.g. wasm-worker, store-writer), in clock ticks. Threads that already exited are not counted.
+proc_threads_ticks() {
+  local total=0 stat rest t
+  local -a f
+  for t in /proc/"$1"/task/*; do
+    stat=$(<"$t/stat") 2>/dev/null || continue
+    local comm=${stat#*(}
+    comm=${comm%%)*}
+    [[ $comm == "$2"* ]] || continue
+    rest=${stat##*) }
+    read -r -a f <<<"$rest"
+    total=$((total + f[11] + f[12]))
+  done
+  echo "$total"
+}
+
 # proc_hwm_kib PID: peak resident set size (VmHWM) in KiB.
 proc_hwm_kib() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
