@@ -9,8 +9,12 @@
 //!   given, else `https`); `source_address`; the syslog header under its ECS names
 //!   ([`SYSLOG_KEYS`]); any other key is a metadata pair.
 //! - `expected`: the normalized object; a rejected event reads as `{"error": REASON}`. The value
-//!   `"*"` means "present, any value".
+//!   `"*"` means "present, any value", at any depth: `{"error": "*"}` accepts any rejection.
 //! - optional `name`: shown in the report.
+//!
+//! The SDK has a native twin of this runner for the components' `cargo test`
+//! (`components/sdk/src/fixtures.rs`, `fixtures_test!`): same keys, same default reception time,
+//! same comparison, same report. Change both together (a test here checks the shared constants).
 
 use crate::config::{ComponentSource, Config, FormatSpec};
 use crate::runtime::{self, Event, LoadedFormat, Outcome, Runtime, RuntimeError, SyslogHeader, WitProtocol};
@@ -609,6 +613,66 @@ mod tests {
     }
 
     #[test]
+    fn an_error_wildcard_accepts_any_rejection_and_only_rejections() {
+        let any = json!({"error": "*"});
+        assert!(diff(&any, &json!({"error": "a very long reason…"})).is_empty());
+        assert!(diff(&json!({"error": "empty event"}), &json!({"error": "empty event"})).is_empty());
+        assert_eq!(
+            diff(&json!({"error": "other"}), &json!({"error": "empty event"}))[0].to_string(),
+            "different value at error: expected \"other\", got \"empty event\""
+        );
+        let normalized = diff(&any, &json!({"message": "x", "@timestamp": "2026-01-01T00:00:00Z"}));
+        assert_eq!(normalized.len(), 3, "{normalized:?}");
+        assert_eq!(normalized[0].to_string(), "missing field error: expected \"*\"");
+    }
+
+    #[test]
+    fn reads_array_files() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../components/plain/tests/fixtures/syslog.json"
+        );
+        let cases = load_file(Path::new(path)).expect("valid fixture");
+        assert_eq!(cases.len(), 2);
+        assert!(cases[0].label.ends_with(
+            "syslog.json[0] (an RFC 5424 message: the header becomes log.syslog.*, the client time @timestamp)"
+        ));
+        assert_eq!(cases[0].event.source_address.as_deref(), Some("192.0.2.1:51514"));
+        assert_eq!(cases[1].event.protocol, WitProtocol::Relp);
+        assert!(matches!(
+            load_file(Path::new("/nonexistent.json")),
+            Err(FixtureError::Read { .. })
+        ));
+    }
+
+    /// The SDK's native runner (`components/sdk/src/fixtures.rs`) must read and compare fixtures
+    /// as this one does: same default reception time (also documented in components/README.md),
+    /// same wildcard, same cut of long reasons as `finalize`.
+    #[test]
+    fn the_sdk_runner_shares_the_constants() {
+        let sdk = include_str!("../../components/sdk/src/fixtures.rs");
+        let readme = include_str!("../../components/README.md");
+        let finalize = include_str!("runtime/finalize.rs");
+        let value = |source: &'static str, name: &str| -> &'static str {
+            let start = source
+                .find(&format!("const {name}: "))
+                .unwrap_or_else(|| panic!("no const {name}"));
+            let rest = &source[start..];
+            let rest = &rest[rest.find(" = ").expect("a value") + 3..];
+            rest[..rest.find(";\n").expect("a ;")].trim()
+        };
+        assert_eq!(value(sdk, "DEFAULT_RECEIVED_AT"), format!("{DEFAULT_RECEIVED_AT:?}"));
+        assert_eq!(value(sdk, "ANY"), format!("{ANY:?}"));
+        assert_eq!(value(sdk, "SYSLOG_KEYS").split_whitespace().collect::<String>(), {
+            let keys: Vec<String> = SYSLOG_KEYS.iter().map(|k| format!("{k:?},")).collect();
+            format!("[{}]", keys.concat())
+        });
+        assert_eq!(value(sdk, "MAX_REASON_BYTES"), value(finalize, "MAX_REASON_BYTES"));
+        assert!(readme.contains(&format!("`received_at` defaults to `{DEFAULT_RECEIVED_AT}`")));
+        assert!(readme.contains(&format!("cut to {} bytes", value(finalize, "MAX_REASON_BYTES"))));
+    }
+
+    #[test]
     fn resolves_configured_builtin_and_file_formats() {
         let config = default_config().expect("defaults");
         let spec = resolve_format("builtin:plain", &config).expect("builtin");
@@ -644,15 +708,22 @@ mod tests {
                "expected": {"message": "hello", "@timestamp": "2024-05-01T12:00:00Z"}},
               {"input": {"message": "   "}, "expected": {"error": "empty event"}},
               {"input": {"message": "x", "log.syslog.hostname": "fw1"},
-               "expected": {"message": "y", "@timestamp": "*"}}
+               "expected": {"message": "y", "@timestamp": "*"}},
+              {"input": {"message": "late", "received_at": "2024-05-01T12:00:01.250+00:00"},
+               "expected": {"message": "late", "@timestamp": "2024-05-01T12:00:01.250000Z"}},
+              {"input": {"message": ""}, "expected": {"error": "*"}},
+              {"input": {"message": "not rejected"}, "expected": {"error": "*"}}
             ]"#,
             "plain.json",
         )
         .expect("valid fixture");
         let results = run_cases(&runtime, &format, cases).expect("runs");
-        assert_eq!(results.len(), 3);
+        assert_eq!(results.len(), 6);
         assert!(results[0].passed(), "{:?}", results[0]);
         assert!(results[1].passed(), "{:?}", results[1]);
+        assert!(results[3].passed(), "received_at is honoured: {:?}", results[3]);
+        assert!(results[4].passed(), "any rejection: {:?}", results[4]);
+        assert!(!results[5].passed(), "not a rejection: {:?}", results[5]);
         let paths: Vec<String> = results[2]
             .differences
             .iter()

@@ -45,15 +45,17 @@
 pub mod access_log;
 pub mod ecs;
 mod fields;
+pub mod fixtures;
 pub mod syslog_line;
 mod time;
 mod writer;
 
-pub use ecs::{address_fields, check_fixtures, domain_fields, ip_or_domain, user_agent_fields, IpOrDomain, Related};
+pub use ecs::{address_fields, domain_fields, ip_or_domain, user_agent_fields, IpOrDomain, Related};
 pub use fields::{
     event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event, metadata,
     severity_name, timestamp_value, MESSAGE, TIMESTAMP,
 };
+pub use fixtures::check_fixtures;
 pub use time::format_rfc3339;
 pub use writer::ObjectWriter;
 
@@ -154,8 +156,10 @@ macro_rules! describe {
     };
 }
 
-/// Generates the `#[test] fn fixtures()` of a format crate: every `tests/fixtures/*.json` of the
-/// calling crate runs through `$ty::normalize_one` with [`check_fixtures`]; at least 8 must exist.
+/// Generates the `#[test] fn fixtures()` of a format crate: every case of every
+/// `tests/fixtures/*.json` of the calling crate (one case or an array of them a file, read as
+/// `intake-edge formats test` reads them: see [`fixtures`]) runs through `$ty::normalize_one`
+/// with [`check_fixtures`]; at least 8 cases must exist.
 #[macro_export]
 macro_rules! fixtures_test {
     ($ty:ty) => {
@@ -165,7 +169,7 @@ macro_rules! fixtures_test {
                 concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
                 <$ty as $crate::Format>::normalize_one,
             ) {
-                Ok(count) => assert!(count >= 8, "only {count} fixtures"),
+                Ok(count) => assert!(count >= 8, "only {count} fixture cases"),
                 Err(failures) => panic!("{}", failures.join("\n")),
             }
         }
