@@ -151,6 +151,9 @@ pub enum FormatsCommand {
     List(ConfigArg),
     /// Run fixture files through a format; print a field-level diff per case; exit 1 on any.
     Test(crate::cli_formats::TestArgs),
+    /// Normalize every line of a file several times on one worker thread; print events/s and
+    /// CPU µs per event.
+    Bench(crate::cli_formats::BenchArgs),
 }
 
 #[derive(Subcommand)]

@@ -55,6 +55,7 @@ fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Events(EventsCommand::Renormalize(args)) => cli::events_renormalize(args),
         Command::Formats(FormatsCommand::List(args)) => cli::formats_list(&args.config),
         Command::Formats(FormatsCommand::Test(args)) => cli_formats::test(args),
+        Command::Formats(FormatsCommand::Bench(args)) => cli_formats::bench(args),
         Command::Intakes(command) => cli_intakes::run(command),
     }
 }

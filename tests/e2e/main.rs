@@ -13,6 +13,7 @@ mod admin_page;
 mod catalog;
 mod endpoints;
 mod errors;
+mod formats_bench;
 mod formats_test;
 mod intakes_cli;
 mod keys;
