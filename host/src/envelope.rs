@@ -77,6 +77,20 @@ impl JsonObject {
     }
 }
 
+/// A syslog header with nothing in it, to fill field by field.
+pub fn empty_header() -> SyslogHeader {
+    SyslogHeader {
+        facility: None,
+        severity: None,
+        version: None,
+        hostname: None,
+        app_name: None,
+        procid: None,
+        msgid: None,
+        structured_data: None,
+    }
+}
+
 /// The envelope parts of a stored `metadata` object: what [`to_json`] wrote, back as the event's
 /// `source_address`, `syslog` header and other metadata pairs.
 pub struct Restored {
@@ -95,16 +109,7 @@ pub fn restore(stored: Option<&str>) -> Restored {
     let Some(Ok(Value::Object(map))) = stored.map(serde_json::from_str::<Value>) else {
         return restored;
     };
-    let mut header = SyslogHeader {
-        facility: None,
-        severity: None,
-        version: None,
-        hostname: None,
-        app_name: None,
-        procid: None,
-        msgid: None,
-        structured_data: None,
-    };
+    let mut header = empty_header();
     let mut has_header = false;
     let text = |v: &Value| v.as_str().map(str::to_string);
     let number = |v: &Value| v.as_u64();

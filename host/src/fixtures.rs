@@ -17,7 +17,7 @@
 //! same comparison, same report. Change both together (a test here checks the shared constants).
 
 use crate::config::{ComponentSource, Config, FormatSpec};
-use crate::runtime::{self, Event, LoadedFormat, Outcome, Runtime, RuntimeError, SyslogHeader, WitProtocol};
+use crate::runtime::{self, Event, LoadedFormat, Outcome, Runtime, RuntimeError, WitProtocol};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -256,16 +256,7 @@ pub fn build_event(mut input: Map<String, Value>) -> Result<Event, String> {
         },
         Some(_) => return Err("\"protocol\" must be a string".into()),
     };
-    let mut header = SyslogHeader {
-        facility: None,
-        severity: None,
-        version: None,
-        hostname: None,
-        app_name: None,
-        procid: None,
-        msgid: None,
-        structured_data: None,
-    };
+    let mut header = crate::envelope::empty_header();
     let mut has_header = matches!(protocol, WitProtocol::Syslog | WitProtocol::Relp);
     for key in SYSLOG_KEYS {
         let Some(value) = input.remove(key) else {

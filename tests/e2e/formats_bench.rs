@@ -2,7 +2,28 @@
 //! counted; the report is one JSON object with `--json`. No timing is asserted.
 
 use crate::support::*;
+use std::path::Path;
 use std::process::{Command, Stdio};
+
+/// Runs `formats bench FORMAT FILE ARGS` in `dir` (no configuration file there, so built-in
+/// defaults); it must succeed. The JSON report and stderr.
+fn bench(dir: &Path, format: &str, file: &Path, args: &[&str]) -> (serde_json::Value, String) {
+    let out = Command::new(bin())
+        .args(["formats", "bench", format])
+        .arg(file)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("INTAKE_EDGE_CONFIG")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run intake-edge");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let report = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    (report, stderr)
+}
 
 #[test]
 fn bench_counts_every_event_of_every_pass() {
@@ -20,21 +41,13 @@ fn bench_counts_every_event_of_every_pass() {
         })
         .collect();
     std::fs::write(&file, text).expect("write the lines");
-    let out = Command::new(bin())
-        .args(["formats", "bench", "builtin:plain"])
-        .arg(&file)
-        .args(["--repeat", "1", "--batch", "64", "--json"])
-        .current_dir(dir.path())
-        .env_remove("INTAKE_EDGE_CONFIG")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run intake-edge");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}{stderr}");
+    let (report, stderr) = bench(
+        dir.path(),
+        "builtin:plain",
+        &file,
+        &["--repeat", "1", "--batch", "64", "--json"],
+    );
     assert!(!stderr.contains("warning"), "{stderr}");
-    let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
     assert_eq!(report["format"], "builtin:plain", "{report}");
     assert_eq!(report["lines"], lines, "{report}");
     assert_eq!(report["repeat"], 1, "{report}");
@@ -58,20 +71,7 @@ fn bench_counts_rejections_and_warns() {
         r#"{"message": "{\"a\": 1}", "log.syslog.hostname": "fw1"}"#,
     ];
     std::fs::write(&file, lines.join("\n")).expect("write the lines");
-    let out = Command::new(bin())
-        .args(["formats", "bench", "builtin:json"])
-        .arg(&file)
-        .args(["--repeat", "3", "--json"])
-        .current_dir(dir.path())
-        .env_remove("INTAKE_EDGE_CONFIG")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run intake-edge");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}{stderr}");
-    let report: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    let (report, stderr) = bench(dir.path(), "builtin:json", &file, &["--repeat", "3", "--json"]);
     assert_eq!(report["events"], 9, "{report}");
     assert_eq!(report["ok"], 6, "{report}");
     assert_eq!(report["errors"], 3, "{report}");

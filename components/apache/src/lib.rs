@@ -200,20 +200,14 @@ fn error_event(raw: &str) -> Result<Fields, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edge_format_sdk::{Protocol, Timestamp};
+    use edge_format_sdk::Protocol;
 
     fn event(raw: &str) -> Event {
         Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_795_474_800,
-                nanoseconds: 0,
-            },
-            client_time: None,
             protocol: Protocol::Syslog,
             source_address: Some("198.51.100.7".into()),
-            syslog: None,
             metadata: vec![("service.name".into(), "www".into())],
+            ..edge_format_sdk::fixtures::https_event(raw, 1_795_474_800)
         }
     }
 

@@ -747,21 +747,10 @@ edge_format_sdk::export_format!(Cef);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edge_format_sdk::{json, Protocol};
+    use edge_format_sdk::json;
 
     fn event(raw: &str) -> Event {
-        Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_714_564_800, // 2024-05-01T12:00:00Z
-                nanoseconds: 0,
-            },
-            client_time: None,
-            protocol: Protocol::Https,
-            source_address: None,
-            syslog: None,
-            metadata: Vec::new(),
-        }
+        edge_format_sdk::fixtures::https_event(raw, 1_714_564_800)
     }
 
     fn ok(raw: &str) -> Value {

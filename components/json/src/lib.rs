@@ -57,23 +57,16 @@ edge_format_sdk::export_format!(Json);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edge_format_sdk::{json, Protocol, Timestamp};
+    use edge_format_sdk::{json, Timestamp};
 
     fn event(raw: &str) -> Event {
         Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_714_564_800,
-                nanoseconds: 0,
-            },
             client_time: Some(Timestamp {
                 seconds: 1_714_564_801,
                 nanoseconds: 0,
             }),
-            protocol: Protocol::Https,
-            source_address: None,
-            syslog: None,
             metadata: vec![("log.syslog.hostname".into(), "fw1".into())],
+            ..edge_format_sdk::fixtures::https_event(raw, 1_714_564_800)
         }
     }
 

@@ -307,20 +307,14 @@ fn json_access_event(raw: &str) -> Result<Fields, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edge_format_sdk::{json, Protocol, Timestamp};
+    use edge_format_sdk::{json, Protocol};
 
     fn event(raw: &str) -> Event {
         Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_795_474_800,
-                nanoseconds: 0,
-            },
-            client_time: None,
             protocol: Protocol::Syslog,
             source_address: Some("198.51.100.7".into()),
-            syslog: None,
             metadata: vec![("service.name".into(), "shop".into())],
+            ..edge_format_sdk::fixtures::https_event(raw, 1_795_474_800)
         }
     }
 

@@ -83,6 +83,23 @@ impl fmt::Display for Difference {
     }
 }
 
+/// An event as a test builds it: `raw` sent over HTTPS at `received_at` (seconds since the Unix
+/// epoch), with no client time and no envelope. Unit tests of format crates start from this.
+pub fn https_event(raw: &str, received_at: i64) -> Event {
+    Event {
+        raw: raw.into(),
+        received_at: Timestamp {
+            seconds: received_at,
+            nanoseconds: 0,
+        },
+        client_time: None,
+        protocol: Protocol::Https,
+        source_address: None,
+        syslog: None,
+        metadata: Vec::new(),
+    }
+}
+
 /// Parses a fixture: one case object or an array of them. `file` names it in labels and errors.
 pub fn parse_cases(text: &str, file: &str) -> Result<Vec<Case>, String> {
     let value: Value =

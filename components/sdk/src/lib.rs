@@ -198,18 +198,7 @@ mod tests {
     export_format!(Echo);
 
     pub(crate) fn event(raw: &str) -> Event {
-        Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_714_564_800,
-                nanoseconds: 0,
-            },
-            client_time: None,
-            protocol: Protocol::Https,
-            source_address: None,
-            syslog: None,
-            metadata: Vec::new(),
-        }
+        crate::fixtures::https_event(raw, 1_714_564_800)
     }
 
     #[test]

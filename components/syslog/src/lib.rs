@@ -196,24 +196,12 @@ edge_format_sdk::export_format!(Syslog);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edge_format_sdk::{json, Protocol, SyslogHeader};
+    use edge_format_sdk::{json, SyslogHeader};
 
     edge_format_sdk::fixtures_test!(Syslog);
 
     fn event(raw: &str) -> Event {
-        Event {
-            raw: raw.into(),
-            // 2026-11-23T23:00:00Z
-            received_at: Timestamp {
-                seconds: 1_795_474_800,
-                nanoseconds: 0,
-            },
-            client_time: None,
-            protocol: Protocol::Https,
-            source_address: None,
-            syslog: None,
-            metadata: Vec::new(),
-        }
+        edge_format_sdk::fixtures::https_event(raw, 1_795_474_800)
     }
 
     fn header() -> SyslogHeader {

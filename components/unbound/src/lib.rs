@@ -226,20 +226,12 @@ edge_format_sdk::export_format!(Unbound);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use edge_format_sdk::{Protocol, Timestamp};
+    use edge_format_sdk::Protocol;
 
     fn event(raw: &str) -> Event {
         Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_714_564_800,
-                nanoseconds: 0,
-            },
-            client_time: None,
             protocol: Protocol::Syslog,
-            source_address: None,
-            syslog: None,
-            metadata: Vec::new(),
+            ..edge_format_sdk::fixtures::https_event(raw, 1_714_564_800)
         }
     }
 
