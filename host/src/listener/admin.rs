@@ -3,6 +3,9 @@
 //! (`/api/…`, [`api`]) and the page that uses it (`/`, `/intakes/{name}`).
 
 mod api;
+mod connection;
+
+pub use connection::AdminHandler;
 
 use crate::pipeline::Pipeline;
 use crate::registry::RegistryHandle;
@@ -12,13 +15,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::{header, Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 pub struct Admin {
     pub registry: Arc<RegistryHandle>,
@@ -30,42 +27,6 @@ pub struct Admin {
 
 /// The page, served for `/` and `/intakes/{name}`; it reads everything through the API.
 const PAGE: &str = include_str!("admin/page.html");
-
-/// Serves admin requests until `shutdown` fires.
-pub async fn serve(listener: TcpListener, admin: Arc<Admin>, shutdown: CancellationToken, tracker: TaskTracker) {
-    loop {
-        let (tcp, _peer) = tokio::select! {
-            _ = shutdown.cancelled() => break,
-            r = listener.accept() => match r {
-                Ok(conn) => conn,
-                Err(error) => {
-                    tracing::warn!(protocol = "admin", %error, "Accept failed; retrying.");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let (admin, shutdown) = (admin.clone(), shutdown.clone());
-        tracker.spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let admin = admin.clone();
-                async move { Ok::<_, Infallible>(admin.respond(req).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .serve_connection(TokioIo::new(tcp), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = shutdown.cancelled() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
-    }
-}
 
 impl Admin {
     async fn respond(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
