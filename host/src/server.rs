@@ -133,17 +133,25 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
 
     let mut syslog_addr = None;
     if config.syslog.enabled {
-        let addr = spawner.stream_listener("syslog", config.syslog.listen, None, config.syslog.idle_timeout, |stats| {
-            SyslogHandler::new(&node, &config.syslog, None, stats)
-        });
+        let addr = spawner.stream_listener(
+            "syslog",
+            config.syslog.listen,
+            None,
+            config.syslog.idle_timeout,
+            |stats| SyslogHandler::new(&node, &config.syslog, None, stats),
+        );
         syslog_addr = Some(addr.await?);
     }
     for bound in &config.syslog.bound {
         let intake = Some(bound.intake.clone());
         spawner
-            .stream_listener("syslog", bound.listen, Some(&bound.intake), config.syslog.idle_timeout, |stats| {
-                SyslogHandler::new(&node, &config.syslog, intake, stats)
-            })
+            .stream_listener(
+                "syslog",
+                bound.listen,
+                Some(&bound.intake),
+                config.syslog.idle_timeout,
+                |stats| SyslogHandler::new(&node, &config.syslog, intake, stats),
+            )
             .await?;
     }
     let mut relp_addr = None;
@@ -156,9 +164,13 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
     for bound in &config.relp.bound {
         let intake = Some(bound.intake.clone());
         spawner
-            .stream_listener("relp", bound.listen, Some(&bound.intake), config.relp.idle_timeout, |stats| {
-                RelpHandler::new(&node, &config.relp, &config.syslog, intake, stats)
-            })
+            .stream_listener(
+                "relp",
+                bound.listen,
+                Some(&bound.intake),
+                config.relp.idle_timeout,
+                |stats| RelpHandler::new(&node, &config.relp, &config.syslog, intake, stats),
+            )
             .await?;
     }
     let (stats, bound_addrs) = (
@@ -175,7 +187,11 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         });
         let handler =
             listener::admin::AdminHandler::new(admin, config.limits.idle_timeout, config.limits.write_timeout);
-        admin_addr = Some(spawner.listen("admin", config.admin.listen, None, handler, idle).await?);
+        admin_addr = Some(
+            spawner
+                .listen("admin", config.admin.listen, None, handler, idle)
+                .await?,
+        );
     }
     let listeners = spawner.handles;
     Ok(RunningServer {

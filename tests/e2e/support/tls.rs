@@ -69,7 +69,26 @@ impl TlsClient {
 
     /// Connects and completes the handshake, or says why not.
     pub fn try_connect(addr: &str, config: Arc<ClientConfig>) -> std::io::Result<TlsClient> {
-        let mut tcp = TcpStream::connect(addr)?;
+        Self::try_connect_from(addr, config, None)
+    }
+
+    /// Like [`TlsClient::try_connect`], from the source address `from` (e.g. `127.0.0.2`:
+    /// every 127/8 address is the loopback interface).
+    pub fn try_connect_from(
+        addr: &str,
+        config: Arc<ClientConfig>,
+        from: Option<std::net::IpAddr>,
+    ) -> std::io::Result<TlsClient> {
+        let mut tcp = match from {
+            None => TcpStream::connect(addr)?,
+            Some(ip) => {
+                let target: std::net::SocketAddr = addr.parse().map_err(std::io::Error::other)?;
+                let socket = socket2::Socket::new(socket2::Domain::for_address(target), socket2::Type::STREAM, None)?;
+                socket.bind(&std::net::SocketAddr::new(ip, 0).into())?;
+                socket.connect(&target.into())?;
+                socket.into()
+            }
+        };
         tcp.set_nodelay(true)?;
         tcp.set_read_timeout(Some(ANSWER_TIMEOUT))?;
         tcp.set_write_timeout(Some(ANSWER_TIMEOUT))?;
@@ -94,6 +113,11 @@ impl TlsClient {
     pub fn try_send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.tls.write_all(bytes)?;
         self.tls.flush()
+    }
+
+    /// The raw TCP socket, for tests that must see what is below TLS.
+    pub fn tcp(&self) -> &TcpStream {
+        &self.tls.sock
     }
 
     /// Reads until `pred(bytes so far)` holds, the connection ends, or `timeout` passes.
