@@ -157,7 +157,7 @@ pub async fn run_counted<P: StreamProtocol>(
     match &reason {
         CloseReason::Framing(error) => {
             ListenerStats::add(&stats.framing_errors, 1);
-            if let Some(suppressed) = stats.log.admit() {
+            if let Some(suppressed) = stats.close_log.admit() {
                 tracing::warn!(%peer, %error, suppressed, "Closed a connection whose stream cannot be decoded.");
             }
         }
@@ -167,7 +167,7 @@ pub async fn run_counted<P: StreamProtocol>(
         }
         CloseReason::WriteTimeout => {
             ListenerStats::add(&stats.write_timeouts, 1);
-            if let Some(suppressed) = stats.log.admit() {
+            if let Some(suppressed) = stats.close_log.admit() {
                 tracing::warn!(%peer, suppressed, "Closed a connection that did not read its answers in time.");
             }
         }

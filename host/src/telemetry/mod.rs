@@ -25,8 +25,11 @@ pub struct ListenerStats {
     /// Connections closed because the client did not read its answers in time.
     pub write_timeouts: AtomicU64,
     pub store_failures: AtomicU64,
-    /// Rejections and framing errors are logged at this rate, whatever the number of connections.
+    /// Rejected messages are logged at this rate, whatever the number of connections.
     pub log: log_limit::LogLimiter,
+    /// Connections ended for cause (framing, write timeout) are logged at this rate; apart from
+    /// rejections, so that a flood of one does not hide the other.
+    pub close_log: log_limit::LogLimiter,
 }
 
 /// Why a syslog message was not stored.

@@ -69,7 +69,7 @@ impl TlsClient {
 
     /// Connects and completes the handshake, or says why not.
     pub fn try_connect(addr: &str, config: Arc<ClientConfig>) -> std::io::Result<TlsClient> {
-        Self::try_connect_from(addr, config, None)
+        Self::try_connect_with(addr, config, None, None)
     }
 
     /// Like [`TlsClient::try_connect`], from the source address `from` (e.g. `127.0.0.2`:
@@ -79,16 +79,27 @@ impl TlsClient {
         config: Arc<ClientConfig>,
         from: Option<std::net::IpAddr>,
     ) -> std::io::Result<TlsClient> {
-        let mut tcp = match from {
-            None => TcpStream::connect(addr)?,
-            Some(ip) => {
-                let target: std::net::SocketAddr = addr.parse().map_err(std::io::Error::other)?;
-                let socket = socket2::Socket::new(socket2::Domain::for_address(target), socket2::Type::STREAM, None)?;
-                socket.bind(&std::net::SocketAddr::new(ip, 0).into())?;
-                socket.connect(&target.into())?;
-                socket.into()
-            }
-        };
+        Self::try_connect_with(addr, config, from, None)
+    }
+
+    /// Like [`TlsClient::try_connect_from`], with a socket receive buffer of `recv_buffer`
+    /// bytes (set before connecting, so that the TCP window stays that small).
+    pub fn try_connect_with(
+        addr: &str,
+        config: Arc<ClientConfig>,
+        from: Option<std::net::IpAddr>,
+        recv_buffer: Option<usize>,
+    ) -> std::io::Result<TlsClient> {
+        let target: std::net::SocketAddr = addr.parse().map_err(std::io::Error::other)?;
+        let socket = socket2::Socket::new(socket2::Domain::for_address(target), socket2::Type::STREAM, None)?;
+        if let Some(ip) = from {
+            socket.bind(&std::net::SocketAddr::new(ip, 0).into())?;
+        }
+        if let Some(bytes) = recv_buffer {
+            socket.set_recv_buffer_size(bytes)?;
+        }
+        socket.connect(&target.into())?;
+        let mut tcp: TcpStream = socket.into();
         tcp.set_nodelay(true)?;
         tcp.set_read_timeout(Some(ANSWER_TIMEOUT))?;
         tcp.set_write_timeout(Some(ANSWER_TIMEOUT))?;
@@ -113,11 +124,6 @@ impl TlsClient {
     pub fn try_send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         self.tls.write_all(bytes)?;
         self.tls.flush()
-    }
-
-    /// The raw TCP socket, for tests that must see what is below TLS.
-    pub fn tcp(&self) -> &TcpStream {
-        &self.tls.sock
     }
 
     /// Reads until `pred(bytes so far)` holds, the connection ends, or `timeout` passes.
