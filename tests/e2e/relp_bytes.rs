@@ -497,8 +497,8 @@ fn sigterm_mid_session_answers_what_it_read_and_keeps_every_acked_frame() {
 fn a_client_that_never_reads_its_answers_is_dropped_after_the_write_timeout() {
     let mut host = Host::start(&format!("{}\n[limits]\nwrite_timeout_secs = 2\n", basic_config()));
     let addr = host.relp_addr().to_string();
-    let mut deaf = TlsClient::try_connect_with(&addr, client_config(&host.ca, None), None, Some(4096))
-        .expect("connect");
+    let mut deaf =
+        TlsClient::try_connect_with(&addr, client_config(&host.ca, None), None, Some(4096)).expect("connect");
     deaf.send(frame(1, "open", OFFERS).as_bytes());
     // Unknown commands are answered with an error rsp and cost no commit: each 12-byte frame
     // makes a 36-byte answer, so the answers fill the buffers long before the frames do.
@@ -512,7 +512,10 @@ fn a_client_that_never_reads_its_answers_is_dropped_after_the_write_timeout() {
             break e;
         }
         sent += 1000;
-        assert!(started.elapsed() < Duration::from_secs(60), "the server kept taking frames");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server kept taking frames"
+        );
     };
     let flood_secs = started.elapsed().as_secs_f64();
     eprintln!("write timeout: the deaf client sent {sent} frames and was cut off after {flood_secs:.1} s ({flood})");
@@ -522,8 +525,11 @@ fn a_client_that_never_reads_its_answers_is_dropped_after_the_write_timeout() {
     c.expect(ok(2).as_bytes());
     c.send(frame(3, "close", "").as_bytes());
     c.expect_closed_after(format!("{}{SERVERCLOSE}", rsp(3, "")).as_bytes(), ANSWER_TIMEOUT);
-    host.log()
-        .wait_for(0, "Closed a connection that did not read its answers in time.", ANSWER_TIMEOUT);
+    host.log().wait_for(
+        0,
+        "Closed a connection that did not read its answers in time.",
+        ANSWER_TIMEOUT,
+    );
     host.stop();
     let totals = host.listener_totals("relp");
     assert_eq!(totals["write_timeouts"], 1, "{totals:?}");

@@ -29,6 +29,14 @@ pub enum Silence {
 }
 
 impl Conn {
+    /// The application protocol agreed in the TLS handshake, if any.
+    pub fn alpn(&self) -> Option<&[u8]> {
+        match self {
+            Conn::Tls(s) => s.get_ref().1.alpn_protocol(),
+            Conn::Plain(_) => None,
+        }
+    }
+
     /// Waits up to `timeout` for the client's first bytes; the connection then replays them.
     pub async fn first_bytes(mut self, timeout: Duration) -> Result<Replay<Conn>, Silence> {
         let mut buf = vec![0u8; FIRST_READ_BYTES];
@@ -52,6 +60,17 @@ pub struct Replay<C> {
     inner: C,
 }
 
+impl<C> Replay<C> {
+    pub fn get_ref(&self) -> &C {
+        &self.inner
+    }
+
+    /// The bytes not yet replayed.
+    pub fn prefix(&self) -> &[u8] {
+        &self.prefix
+    }
+}
+
 impl<C: AsyncRead + Unpin> AsyncRead for Replay<C> {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
@@ -59,6 +78,10 @@ impl<C: AsyncRead + Unpin> AsyncRead for Replay<C> {
             let n = this.prefix.len().min(buf.remaining());
             buf.put_slice(&this.prefix[..n]);
             this.prefix.advance(n);
+            if this.prefix.is_empty() {
+                // Give the buffer back: an idle connection should hold as little as possible.
+                this.prefix = Bytes::new();
+            }
             return Poll::Ready(Ok(()));
         }
         Pin::new(&mut this.inner).poll_read(cx, buf)

@@ -135,6 +135,10 @@ impl StreamSettings {
     }
 }
 
+/// A connection quiet this long gives its empty read buffer back: thousands of idle senders
+/// should cost the node their TLS state, not a read buffer each.
+const PARK_AFTER: Duration = Duration::from_secs(1);
+
 /// The smallest byte cap of a batch: enough for a few typical messages whatever the settings.
 const MIN_BATCH_BYTES: usize = 64 * 1024;
 
@@ -198,6 +202,9 @@ pub async fn run<P: StreamProtocol>(
     let max_batch_bytes = settings.max_batch_bytes();
     let idle = tokio::time::sleep(settings.idle_timeout);
     tokio::pin!(idle);
+    let park = tokio::time::sleep(PARK_AFTER);
+    tokio::pin!(park);
+    let mut parked = false;
 
     loop {
         if closing.is_some() && inflight.is_empty() && waiting.is_none() {
@@ -241,7 +248,10 @@ pub async fn run<P: StreamProtocol>(
                 closing = Some(CloseReason::Shutdown);
             }
             frame = frames.next(), if can_read => {
-                idle.as_mut().reset(tokio::time::Instant::now() + settings.idle_timeout);
+                let now = tokio::time::Instant::now();
+                idle.as_mut().reset(now + settings.idle_timeout);
+                park.as_mut().reset(now + PARK_AFTER);
+                parked = false;
                 let mut batch = Batch::new();
                 let mut flow = Flow::Continue;
                 match frame {
@@ -282,6 +292,13 @@ pub async fn run<P: StreamProtocol>(
                             (batch, reservation)
                         }.boxed());
                     }
+                }
+            }
+            _ = &mut park, if !parked && closing.is_none() => {
+                parked = true;
+                if frames.read_buffer().is_empty() {
+                    // The next read grows a new buffer from nothing, in a few steps.
+                    *frames.read_buffer_mut() = BytesMut::new();
                 }
             }
             _ = &mut idle, if closing.is_none() && inflight.is_empty() && waiting.is_none() => {

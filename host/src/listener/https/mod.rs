@@ -27,6 +27,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use ingest::Ingest;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -74,53 +75,96 @@ impl ConnectionHandler for HttpsHandler {
             }
         });
         let (limits, https) = (&self.inner.limits, &self.inner.https);
-        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            // hyper runs this timer from the moment it waits for a head, keep-alive included.
-            .header_read_timeout(limits.idle_timeout)
-            .max_buf_size(https.max_header_bytes);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .keep_alive_interval(Some(limits.idle_timeout / 2))
-            .keep_alive_timeout(https.keepalive_timeout)
-            .max_concurrent_streams(https.max_concurrent_streams)
-            .max_header_list_size(https.max_header_bytes as u32);
-        let conn = builder.serve_connection(TokioIo::new(stream), service);
-        tokio::pin!(conn);
-        let idle = activity.idle_for(limits.idle_timeout);
-        tokio::pin!(idle);
-        let mut closing = false;
-        let hard_stop = tokio::time::sleep(limits.write_timeout);
-        tokio::pin!(hard_stop);
-        loop {
-            tokio::select! {
-                result = conn.as_mut() => {
-                    if let Err(error) = result {
-                        tracing::debug!(%error, "HTTPS connection ended with an error.");
-                    }
-                    break;
+        let h2 = stream.get_ref().alpn() == Some(b"h2") || stream.prefix().starts_with(H2_PREFACE);
+        let io = TokioIo::new(stream);
+        // One protocol per connection, chosen from ALPN or the HTTP/2 preface: hyper's
+        // auto-detecting connection keeps both protocols' state in every connection.
+        if h2 {
+            let conn = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                .timer(TokioTimer::new())
+                .keep_alive_interval(Some(limits.idle_timeout / 2))
+                .keep_alive_timeout(https.keepalive_timeout)
+                .max_concurrent_streams(https.max_concurrent_streams)
+                .max_header_list_size(https.max_header_bytes as u32)
+                .serve_connection(io, service);
+            drive(conn, &activity, limits, shutdown).await;
+        } else {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                // hyper runs this timer from the moment it waits for a head, keep-alive included.
+                .header_read_timeout(limits.idle_timeout)
+                .max_buf_size(https.max_header_bytes)
+                .serve_connection(io, service);
+            drive(conn, &activity, limits, shutdown).await;
+        }
+    }
+}
+
+/// The client preface of HTTP/2 (RFC 9113 section 3.4), for clients that speak it without ALPN.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0";
+
+/// An HTTP connection of either version, as far as closing it goes.
+trait Closable: std::future::Future<Output = Result<(), hyper::Error>> {
+    fn close_gracefully(self: Pin<&mut Self>);
+}
+
+impl<I, S> Closable for hyper::server::conn::http1::Connection<I, S>
+where
+    Self: std::future::Future<Output = Result<(), hyper::Error>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = Full<Bytes>>,
+{
+    fn close_gracefully(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+impl<I, S, E> Closable for hyper::server::conn::http2::Connection<I, S, E>
+where
+    Self: std::future::Future<Output = Result<(), hyper::Error>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = Full<Bytes>>,
+    E: hyper::rt::bounds::Http2ServerConnExec<S::Future, Full<Bytes>>,
+{
+    fn close_gracefully(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+/// Runs a connection until it ends, closing it when it has had no request in flight for the
+/// idle timeout or at shutdown, and dropping it when it does not close in time.
+async fn drive(conn: impl Closable, activity: &Activity, limits: &Limits, shutdown: CancellationToken) {
+    tokio::pin!(conn);
+    let idle = activity.idle_for(limits.idle_timeout);
+    tokio::pin!(idle);
+    let mut closing = false;
+    let hard_stop = tokio::time::sleep(limits.write_timeout);
+    tokio::pin!(hard_stop);
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%error, "HTTPS connection ended with an error.");
                 }
-                _ = shutdown.cancelled(), if !closing => {
-                    // Finish the requests in flight (their events get committed and answered);
-                    // the node's shutdown grace bounds how long.
-                    conn.as_mut().graceful_shutdown();
-                    closing = true;
-                    hard_stop.as_mut().reset(tokio::time::Instant::now() + limits.shutdown_grace);
-                }
-                _ = &mut idle, if !closing => {
-                    tracing::debug!(idle_secs = limits.idle_timeout.as_secs(), "Closing an idle HTTPS connection.");
-                    conn.as_mut().graceful_shutdown();
-                    closing = true;
-                    hard_stop.as_mut().reset(tokio::time::Instant::now() + limits.write_timeout);
-                }
-                _ = &mut hard_stop, if closing => {
-                    // The client does not read what it is sent: drop it.
-                    tracing::debug!("Dropping an HTTPS connection that did not close in time.");
-                    break;
-                }
+                break;
+            }
+            _ = shutdown.cancelled(), if !closing => {
+                // Finish the requests in flight (their events get committed and answered);
+                // the node's shutdown grace bounds how long.
+                conn.as_mut().close_gracefully();
+                closing = true;
+                hard_stop.as_mut().reset(tokio::time::Instant::now() + limits.shutdown_grace);
+            }
+            _ = &mut idle, if !closing => {
+                tracing::debug!(idle_secs = limits.idle_timeout.as_secs(), "Closing an idle HTTPS connection.");
+                conn.as_mut().close_gracefully();
+                closing = true;
+                hard_stop.as_mut().reset(tokio::time::Instant::now() + limits.write_timeout);
+            }
+            _ = &mut hard_stop, if closing => {
+                // The client does not read what it is sent: drop it.
+                tracing::debug!("Dropping an HTTPS connection that did not close in time.");
+                break;
             }
         }
     }
