@@ -158,6 +158,25 @@ pub struct Limits {
     pub idle_timeout: Duration,
     pub tls_handshake_timeout: Duration,
     pub shutdown_grace: Duration,
+    /// Connections per source address (IPv4 address, IPv6 /64) on all listeners together.
+    pub max_connections_per_source: usize,
+    pub first_byte_timeout: Duration,
+    pub body_timeout: Duration,
+    /// Bytes per second; 0: only [`Limits::body_timeout`] between pieces applies.
+    pub min_body_rate: u64,
+    pub write_timeout: Duration,
+    /// Request bodies and stream batches held at once by the whole node.
+    pub max_buffered_bytes: usize,
+    /// Read and not yet answered, per syslog/RELP connection.
+    pub max_connection_buffered_bytes: usize,
+}
+
+/// HTTPS protocol settings beyond the address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpsSettings {
+    pub max_concurrent_streams: u32,
+    pub keepalive_timeout: Duration,
+    pub max_header_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +248,7 @@ pub struct Config {
     pub path: PathBuf,
     pub data_dir: PathBuf,
     pub https_listen: SocketAddr,
+    pub https: HttpsSettings,
     pub syslog: SyslogSettings,
     pub relp: RelpSettings,
     pub admin: AdminSettings,

@@ -33,6 +33,9 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub struct RawHttps {
     pub listen: Option<String>,
+    pub max_concurrent_streams: Option<u64>,
+    pub keepalive_timeout_secs: Option<u64>,
+    pub max_header_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -76,6 +79,13 @@ pub struct RawLimits {
     pub idle_timeout_secs: Option<u64>,
     pub tls_handshake_timeout_secs: Option<u64>,
     pub shutdown_grace_secs: Option<u64>,
+    pub max_connections_per_source: Option<u64>,
+    pub first_byte_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
+    pub min_body_rate_bytes: Option<u64>,
+    pub write_timeout_secs: Option<u64>,
+    pub max_buffered_bytes: Option<u64>,
+    pub max_connection_buffered_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -19,6 +19,7 @@ impl Validator {
             "https.listen",
             raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN),
         );
+        let https = self.https(&raw.https);
         let tls = self.tls(raw.tls);
         let syslog = self.syslog(raw.syslog);
         let relp = self.relp(raw.relp);
@@ -53,6 +54,7 @@ impl Validator {
             path: path.to_path_buf(),
             data_dir,
             https_listen,
+            https,
             syslog,
             relp,
             admin,
@@ -322,6 +324,72 @@ impl Validator {
                 DEFAULT_SHUTDOWN_GRACE_SECS,
                 3600,
             )),
+            max_connections_per_source: self.limit(
+                "limits.max_connections_per_source",
+                l.max_connections_per_source,
+                DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+                1_000_000,
+            ) as usize,
+            first_byte_timeout: secs(self.limit(
+                "limits.first_byte_timeout_secs",
+                l.first_byte_timeout_secs,
+                DEFAULT_FIRST_BYTE_TIMEOUT_SECS,
+                3600,
+            )),
+            body_timeout: secs(self.limit(
+                "limits.body_timeout_secs",
+                l.body_timeout_secs,
+                DEFAULT_BODY_TIMEOUT_SECS,
+                3600,
+            )),
+            min_body_rate: match l.min_body_rate_bytes {
+                Some(0) => 0,
+                v => self.limit("limits.min_body_rate_bytes", v, DEFAULT_MIN_BODY_RATE_BYTES, 1 << 30),
+            },
+            write_timeout: secs(self.limit(
+                "limits.write_timeout_secs",
+                l.write_timeout_secs,
+                DEFAULT_WRITE_TIMEOUT_SECS,
+                3600,
+            )),
+            max_buffered_bytes: self.limit(
+                "limits.max_buffered_bytes",
+                l.max_buffered_bytes,
+                DEFAULT_MAX_BUFFERED_BYTES,
+                1 << 40,
+            ) as usize,
+            max_connection_buffered_bytes: self.limit(
+                "limits.max_connection_buffered_bytes",
+                l.max_connection_buffered_bytes,
+                DEFAULT_MAX_CONNECTION_BUFFERED_BYTES,
+                1 << 34,
+            ) as usize,
+        }
+    }
+
+    fn https(&mut self, raw: &raw::RawHttps) -> HttpsSettings {
+        HttpsSettings {
+            max_concurrent_streams: self.limit(
+                "https.max_concurrent_streams",
+                raw.max_concurrent_streams,
+                DEFAULT_HTTPS_MAX_CONCURRENT_STREAMS,
+                10_000,
+            ) as u32,
+            keepalive_timeout: secs(self.limit(
+                "https.keepalive_timeout_secs",
+                raw.keepalive_timeout_secs,
+                DEFAULT_HTTPS_KEEPALIVE_TIMEOUT_SECS,
+                3600,
+            )),
+            // hyper's HTTP/1 read buffer cannot be smaller than 8 KiB.
+            max_header_bytes: self
+                .limit(
+                    "https.max_header_bytes",
+                    raw.max_header_bytes,
+                    DEFAULT_HTTPS_MAX_HEADER_BYTES,
+                    16 << 20,
+                )
+                .max(8192) as usize,
         }
     }
 

@@ -4,7 +4,10 @@
 //! which requests are answered at all.
 
 mod api;
+mod connection;
 mod guard;
+
+pub use connection::AdminHandler;
 
 use crate::pipeline::Pipeline;
 use crate::registry::RegistryHandle;
@@ -15,13 +18,7 @@ use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
 /// The admin settings (token, allowed hosts) are read from the registry on every request, so
 /// that a reload applies them.
@@ -34,42 +31,6 @@ pub struct Admin {
 
 /// The page, served for `/` and `/intakes/{name}`; it reads everything through the API.
 const PAGE: &str = include_str!("admin/page.html");
-
-/// Serves admin requests until `shutdown` fires.
-pub async fn serve(listener: TcpListener, admin: Arc<Admin>, shutdown: CancellationToken, tracker: TaskTracker) {
-    loop {
-        let (tcp, _peer) = tokio::select! {
-            _ = shutdown.cancelled() => break,
-            r = listener.accept() => match r {
-                Ok(conn) => conn,
-                Err(error) => {
-                    tracing::warn!(protocol = "admin", %error, "Accept failed; retrying.");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let (admin, shutdown) = (admin.clone(), shutdown.clone());
-        tracker.spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let admin = admin.clone();
-                async move { Ok::<_, Infallible>(admin.respond(req).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .serve_connection(TokioIo::new(tcp), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = shutdown.cancelled() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
-    }
-}
 
 /// Content-Security-Policy of the page: its own inline script and style only, no framing (a
 /// framing page could trick clicks on "delete"), no `<base>`, forms post only to itself.

@@ -180,8 +180,8 @@ impl RegistryHandle {
             .collect();
         let (a, b) = (old.config(), new.config());
         let mut restart_needed = Vec::new();
-        if a.https_listen != b.https_listen {
-            restart_needed.push("https.listen");
+        if a.https_listen != b.https_listen || a.https != b.https {
+            restart_needed.push("https");
         }
         if a.syslog != b.syslog {
             restart_needed.push("syslog");
