@@ -64,8 +64,7 @@ pub struct RunningServer {
 
 /// Loads the configuration, opens the store, compiles the formats and binds the listeners.
 pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<RunningServer, ServerError> {
-    let mut config = Config::load(&config_path).map_err(RegistryError::from)?;
-    overrides.apply(&mut config);
+    let config = Config::load_with(&config_path, &overrides).map_err(RegistryError::from)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
         reason: e.to_string(),
@@ -182,7 +181,6 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         let admin = Arc::new(listener::admin::Admin {
             registry: registry.clone(),
             pipeline: pipeline.clone(),
-            token: config.admin.token.clone(),
             runtime: runtime.clone(),
         });
         let handler =

@@ -76,7 +76,7 @@ impl Validator {
         }
     }
 
-    fn address(&mut self, field: &'static str, value: &str) -> SocketAddr {
+    pub(super) fn address(&mut self, field: &'static str, value: &str) -> SocketAddr {
         value.parse().unwrap_or_else(|e: std::net::AddrParseError| {
             self.problems.push(Problem::BadAddress {
                 field,
@@ -182,23 +182,6 @@ impl Validator {
                 1024,
             ) as usize,
             bound,
-        }
-    }
-
-    fn admin(&mut self, raw: raw::RawAdmin) -> AdminSettings {
-        let listen = self.address("admin.listen", raw.listen.as_deref().unwrap_or(DEFAULT_ADMIN_LISTEN));
-        if let Some(token) = &raw.token {
-            if let Some(reason) = weak_key_reason(token) {
-                self.problems.push(Problem::BadLimit {
-                    key: "admin.token".into(),
-                    reason: format!("the token {reason}"),
-                });
-            }
-        }
-        AdminSettings {
-            enabled: raw.enabled.unwrap_or(true),
-            listen,
-            token: raw.token,
         }
     }
 
@@ -633,7 +616,7 @@ fn valid_name(s: &str) -> bool {
 }
 
 /// Why a key is unacceptable, never echoing the key itself.
-fn weak_key_reason(key: &str) -> Option<String> {
+pub(super) fn weak_key_reason(key: &str) -> Option<String> {
     if key.chars().count() < MIN_KEY_CHARS {
         return Some(format!("is shorter than {MIN_KEY_CHARS} characters"));
     }
