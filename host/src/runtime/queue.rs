@@ -29,6 +29,8 @@ struct State {
     turn: VecDeque<u64>,
     /// The calls in progress, by worker.
     running: HashMap<usize, (Arc<LoadedFormat>, Instant)>,
+    /// Workers blocked in `pop`: notifying costs a system call, so only when one waits.
+    waiting: usize,
     closed: bool,
 }
 
@@ -54,9 +56,12 @@ impl JobQueue {
         if queue.len() == 1 {
             state.turn.push_back(id);
         }
+        let wake = state.waiting > 0;
         drop(state);
-        // Not notify_one: the worker woken might be one that may not take this format.
-        self.changed.notify_all();
+        // One is enough: whether a job may start depends on the queue, not on the worker.
+        if wake {
+            self.changed.notify_one();
+        }
         Ok(())
     }
 
@@ -72,18 +77,27 @@ impl JobQueue {
             if state.closed && state.queues.is_empty() {
                 return None;
             }
+            state.waiting += 1;
             state = self
                 .changed
                 .wait(state)
                 .unwrap_or_else(|poisoned| poisoned.into_inner());
+            state.waiting -= 1;
         }
     }
 
-    /// `worker` finished its job; `slow` says how long the call took.
+    /// `worker` finished its job, which took `took`.
     pub fn done(&self, worker: usize, format: &LoadedFormat, took: Duration) {
         format.last_call_slow.store(took >= self.slow_call, Ordering::Relaxed);
-        self.lock().running.remove(&worker);
-        self.changed.notify_all();
+        let mut state = self.lock();
+        state.running.remove(&worker);
+        // Workers wait while jobs are queued only when those are slow jobs held back for the
+        // reserve; this call's end may free one or more of them (its format may be fast now).
+        let wake = state.waiting > 0 && !state.queues.is_empty();
+        drop(state);
+        if wake {
+            self.changed.notify_all();
+        }
     }
 
     /// Lets the workers drain what is queued, then stop.
