@@ -44,7 +44,14 @@ pub const DEFAULT_QUEUE_BATCHES: u64 = 256;
 pub const DEFAULT_DEADLINE_MS: u64 = 1_000;
 pub const DEFAULT_MEMORY_MIB: u64 = 64;
 pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 1024 * 1024;
+/// Table elements of all tables of one component instance together: about 20 times what the
+/// builtins use (473 for `cef`, the most; `runtime/sandbox/tests.rs` measures them). Each element
+/// costs the host 8 bytes.
+pub const DEFAULT_MAX_TABLE_ELEMENTS: u64 = 10_000;
 pub const DEFAULT_EPOCH_TICK_MS: u64 = 5;
+/// A component call that takes this long marks its format slow: slow formats together never
+/// hold the last free worker. Normal batches take about a millisecond (512 events).
+pub const DEFAULT_SLOW_CALL_MS: u64 = 50;
 
 /// Intake keys shorter than this are refused: a key is the only credential of a sender.
 pub const MIN_KEY_CHARS: usize = 16;

@@ -135,7 +135,10 @@ pub struct FormatSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComponentLimits {
     pub deadline: Duration,
+    /// All linear memories of one instance together.
     pub memory_bytes: usize,
+    /// All table elements of one instance together.
+    pub max_table_elements: usize,
     pub max_output_bytes: usize,
 }
 
@@ -193,6 +196,8 @@ pub struct RuntimeSettings {
     pub batch_size: usize,
     pub queue_batches: usize,
     pub epoch_tick: Duration,
+    /// A call at least this long marks its format slow (see `runtime/queue.rs`).
+    pub slow_call: Duration,
     pub default_limits: ComponentLimits,
 }
 

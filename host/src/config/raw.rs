@@ -104,8 +104,10 @@ pub struct RawRuntime {
     pub queue_batches: Option<u64>,
     pub deadline_ms: Option<u64>,
     pub memory_mib: Option<u64>,
+    pub max_table_elements: Option<u64>,
     pub max_output_bytes: Option<u64>,
     pub epoch_tick_ms: Option<u64>,
+    pub slow_call_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,6 +116,7 @@ pub struct RawFormat {
     pub component: String,
     pub deadline_ms: Option<u64>,
     pub memory_mib: Option<u64>,
+    pub max_table_elements: Option<u64>,
     pub max_output_bytes: Option<u64>,
 }
 

@@ -232,3 +232,44 @@ fn the_admin_token_is_kept_as_a_digest() {
         "{p:?}"
     );
 }
+
+#[test]
+fn sandbox_limits_have_keys_and_per_format_overrides() {
+    let text = r#"
+[runtime]
+max_table_elements = 2000
+slow_call_ms = 20
+[formats.plain]
+component = "builtin:plain"
+[formats.json]
+component = "builtin:json"
+max_table_elements = 500
+"#;
+    let c = parse(text).expect("valid");
+    assert_eq!(c.runtime.slow_call, Duration::from_millis(20));
+    assert_eq!(c.runtime.default_limits.max_table_elements, 2000);
+    assert_eq!(c.formats["plain"].limits.max_table_elements, 2000);
+    assert_eq!(c.formats["json"].limits.max_table_elements, 500);
+    let d = parse("").expect("defaults");
+    assert_eq!(
+        d.runtime.default_limits.max_table_elements,
+        DEFAULT_MAX_TABLE_ELEMENTS as usize
+    );
+    assert_eq!(d.runtime.slow_call, Duration::from_millis(DEFAULT_SLOW_CALL_MS));
+    let bad = problems("[formats.plain]\ncomponent = \"builtin:plain\"\nmax_table_elements = 0\n");
+    assert!(
+        bad.iter()
+            .any(|p| p.to_string().contains("formats.plain.max_table_elements")),
+        "{bad:?}"
+    );
+}
+
+#[test]
+fn the_shipped_intakes_toml_shows_the_defaults() {
+    // intakes.toml documents every setting with its default: it must say what the code does.
+    let shipped = parse(include_str!("../../../intakes.toml")).expect("the shipped file is valid");
+    let defaults = parse("").expect("defaults");
+    assert_eq!(shipped.runtime, defaults.runtime);
+    assert_eq!(shipped.limits, defaults.limits);
+    assert_eq!(shipped.store, defaults.store);
+}

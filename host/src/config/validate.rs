@@ -429,6 +429,12 @@ impl Validator {
                 600_000,
             )),
             memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
+            max_table_elements: self.limit(
+                "runtime.max_table_elements",
+                raw.max_table_elements,
+                DEFAULT_MAX_TABLE_ELEMENTS,
+                10_000_000,
+            ) as usize,
             max_output_bytes: self.limit(
                 "runtime.max_output_bytes",
                 raw.max_output_bytes,
@@ -450,6 +456,12 @@ impl Validator {
                 raw.epoch_tick_ms,
                 DEFAULT_EPOCH_TICK_MS,
                 1000,
+            )),
+            slow_call: Duration::from_millis(self.limit(
+                "runtime.slow_call_ms",
+                raw.slow_call_ms,
+                DEFAULT_SLOW_CALL_MS,
+                600_000,
             )),
             default_limits,
         }
@@ -495,6 +507,10 @@ impl Validator {
             memory_bytes: match raw.memory_mib {
                 Some(m) => (self.limit(&key("memory_mib"), Some(m), 0, 4096) as usize) << 20,
                 None => defaults.memory_bytes,
+            },
+            max_table_elements: match raw.max_table_elements {
+                Some(n) => self.limit(&key("max_table_elements"), Some(n), 0, 10_000_000) as usize,
+                None => defaults.max_table_elements,
             },
             max_output_bytes: match raw.max_output_bytes {
                 Some(b) => self.limit(&key("max_output_bytes"), Some(b), 0, 1 << 30) as usize,
