@@ -272,4 +272,5 @@ fn the_shipped_intakes_toml_shows_the_defaults() {
     assert_eq!(shipped.runtime, defaults.runtime);
     assert_eq!(shipped.limits, defaults.limits);
     assert_eq!(shipped.store, defaults.store);
+    assert_eq!(shipped.https, defaults.https);
 }
