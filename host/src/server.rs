@@ -182,6 +182,7 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
             registry: registry.clone(),
             pipeline: pipeline.clone(),
             runtime: runtime.clone(),
+            budget: node.budget.clone(),
         });
         let handler =
             listener::admin::AdminHandler::new(admin, config.limits.idle_timeout, config.limits.write_timeout);

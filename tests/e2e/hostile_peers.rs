@@ -356,6 +356,12 @@ fn slow_bodies_and_the_memory_budget() {
         .send()
         .expect_error(503, "the node holds its limit of 100000 bytes");
     assert!(started.elapsed() >= Duration::from_millis(450));
+    let gauges = metrics(&host);
+    assert!(gauges.contains("\nintake_edge_buffered_bytes 90000\n"), "{gauges}");
+    assert!(
+        gauges.contains("\nintake_edge_buffered_bytes_limit 100000\n"),
+        "{gauges}"
+    );
     // Small requests still fit.
     let id = host.post("/plain").key(PLAIN_KEY).body("small").send().event_id();
     assert_plain_ok(&host.events_get(&id), "small");

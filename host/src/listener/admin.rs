@@ -27,6 +27,8 @@ pub struct Admin {
     pub pipeline: Arc<Pipeline>,
     /// Compiles the formats when an API edit reloads the registry.
     pub runtime: Arc<Runtime>,
+    /// Sampled for the buffered-bytes gauge.
+    pub budget: Arc<crate::listener::budget::MemoryBudget>,
 }
 
 /// The page, served for `/` and `/intakes/{name}`; it reads everything through the API.
@@ -92,7 +94,11 @@ impl Admin {
                 }
             }
             "/metrics" => {
-                let body = metrics().render(self.pipeline.store().queue_depth());
+                let body = metrics().render(&crate::telemetry::metrics::Gauges {
+                    queue_depth: self.pipeline.store().queue_depth(),
+                    buffered_bytes: self.budget.in_use(),
+                    buffer_limit_bytes: self.budget.total(),
+                });
                 Response::builder()
                     .status(StatusCode::OK)
                     .header(header::CONTENT_TYPE, "text/plain; version=0.0.4")

@@ -19,6 +19,8 @@ use std::sync::Arc;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
+/// A request body (at most 64 KiB, from a local client) must arrive within this time.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 1000;
 
@@ -115,7 +117,14 @@ async fn answer(admin: &Admin, req: Request<Incoming>) -> Answer {
 }
 
 async fn read_body(body: Incoming) -> Result<Bytes, Answer> {
-    match Limited::new(body, MAX_BODY).collect().await {
+    let read = tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect());
+    let Ok(read) = read.await else {
+        return Err(error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the body did not arrive within {} s", BODY_TIMEOUT.as_secs()),
+        ));
+    };
+    match read {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(error(
             StatusCode::PAYLOAD_TOO_LARGE,
