@@ -1,5 +1,6 @@
 use super::super::bindings::{Event, FormatWorld, Protocol, Timestamp};
-use super::super::format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
+use super::super::format::LoadedFormat;
+use crate::builtins::{names as builtin_names, COMPONENT_DIR as BUILT_COMPONENT_DIR};
 use super::super::{engine, limits};
 use super::*;
 use crate::config::{ComponentLimits, ComponentSource, FormatSpec, DEFAULT_MAX_TABLE_ELEMENTS};
