@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn timestamps_are_kept_as_logged() {
-        let ts = |raw: &str| Apache::normalize_one(event(raw)).unwrap()[TIMESTAMP].clone();
+        let ts = |raw: &str| Apache::normalize_one(event(raw)).expect("valid test input")[TIMESTAMP].clone();
         assert_eq!(
             ts(r#"::1 - - [22/Nov/2026:22:44:57 +0100] "-" 400 0"#),
             "22/Nov/2026:22:44:57 +0100"
@@ -241,7 +241,7 @@ mod tests {
         let fields = Apache::normalize_one(event(
             "[Sun Nov 22 22:44:57 2026] [notice] caught SIGTERM, shutting down",
         ))
-        .unwrap();
+        .expect("valid test input");
         assert_eq!(fields["log.source.address"], "198.51.100.7");
         assert_eq!(fields["service.name"], "www");
         assert_eq!(fields["message"], "caught SIGTERM, shutting down");
@@ -254,7 +254,7 @@ mod tests {
             (d.name.as_str(), d.categories.as_slice()),
             ("apache", ["web".to_string()].as_slice())
         );
-        let fields = Apache::normalize_one(event(&d.sample)).unwrap();
+        let fields = Apache::normalize_one(event(&d.sample)).expect("valid test input");
         assert_eq!(fields["http.response.status_code"], 200);
     }
 }

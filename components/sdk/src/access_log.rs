@@ -291,14 +291,14 @@ mod tests {
         let line = parse_access_line(
             r#"192.0.2.10 - alice [22/Nov/2026:22:44:57 +0100] "GET /a\"b HTTP/1.1" 200 1234 "-" "curl/8.5.0" "203.0.113.9""#,
         )
-        .unwrap();
+        .expect("valid test input");
         assert_eq!(line.client, "192.0.2.10");
         assert_eq!(line.user, "alice");
         assert_eq!(line.time, "22/Nov/2026:22:44:57 +0100");
         assert_eq!(line.request, "GET /a\"b HTTP/1.1");
         assert_eq!(line.referrer.as_deref(), Some("-"));
         assert_eq!(line.user_agent.as_deref(), Some("curl/8.5.0"));
-        let common = parse_access_line(r#"::1 - - [22/Nov/2026:22:44:57 +0000] "-" 408 - "#).unwrap();
+        let common = parse_access_line(r#"::1 - - [22/Nov/2026:22:44:57 +0000] "-" 408 - "#).expect("valid test input");
         assert_eq!((common.status, common.bytes, common.referrer), ("408", "-", None));
     }
 

@@ -205,9 +205,9 @@ mod tests {
     #[test]
     fn related_is_sorted_unique_and_omits_empty_sets() {
         let mut related = Related::new();
-        related.add_ip("192.0.2.10".parse().unwrap());
-        related.add_ip("10.0.0.1".parse().unwrap());
-        related.add_ip("192.0.2.10".parse().unwrap());
+        related.add_ip("192.0.2.10".parse().expect("valid test input"));
+        related.add_ip("10.0.0.1".parse().expect("valid test input"));
+        related.add_ip("192.0.2.10".parse().expect("valid test input"));
         related.add_host("Example.ORG.");
         related.add_host("example.org");
         related.add_host("-");
@@ -222,12 +222,18 @@ mod tests {
 
     #[test]
     fn addresses_are_ips_or_domains() {
-        assert_eq!(ip_or_domain("192.0.2.1"), IpOrDomain::Ip("192.0.2.1".parse().unwrap()));
+        assert_eq!(
+            ip_or_domain("192.0.2.1"),
+            IpOrDomain::Ip("192.0.2.1".parse().expect("valid test input"))
+        );
         assert_eq!(
             ip_or_domain("[2001:db8::1]"),
-            IpOrDomain::Ip("2001:db8::1".parse().unwrap())
+            IpOrDomain::Ip("2001:db8::1".parse().expect("valid test input"))
         );
-        assert_eq!(ip_or_domain("fe80::1%eth0"), IpOrDomain::Ip("fe80::1".parse().unwrap()));
+        assert_eq!(
+            ip_or_domain("fe80::1%eth0"),
+            IpOrDomain::Ip("fe80::1".parse().expect("valid test input"))
+        );
         assert_eq!(ip_or_domain("host.example"), IpOrDomain::Domain("host.example"));
         assert_eq!(ip_or_domain("999.1.1.1"), IpOrDomain::Domain("999.1.1.1"));
         let mut related = Related::new();

@@ -929,18 +929,19 @@ mod tests {
     #[test]
     fn reports_every_failing_case_of_a_file() {
         let dir = std::env::temp_dir().join(format!("edge-sdk-fixtures-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::create_dir_all(&dir).expect("valid test input");
         std::fs::write(
             dir.join("a.json"),
             r#"[{"name": "ok", "input": {"message": "x"}, "expected": {"message": "x", "@timestamp": "2026-01-01T00:00:00Z"}},
                 {"name": "ko", "input": {"message": "y"}, "expected": {"message": "x", "@timestamp": "*"}},
                 {"input": {"message": ""}, "expected": {"error": "*"}}]"#,
         )
-        .unwrap();
-        std::fs::write(dir.join("b.json"), r#"{"input": {"message": 1}, "expected": {}}"#).unwrap();
-        std::fs::write(dir.join("ignored.txt"), "not a fixture").unwrap();
-        let failures = check_fixtures(dir.to_str().unwrap(), crate::message_event).expect_err("failures");
-        std::fs::remove_dir_all(&dir).unwrap();
+        .expect("valid test input");
+        std::fs::write(dir.join("b.json"), r#"{"input": {"message": 1}, "expected": {}}"#).expect("valid test input");
+        std::fs::write(dir.join("ignored.txt"), "not a fixture").expect("valid test input");
+        let failures =
+            check_fixtures(dir.to_str().expect("valid test input"), crate::message_event).expect_err("failures");
+        std::fs::remove_dir_all(&dir).expect("valid test input");
         assert_eq!(failures.len(), 2, "{failures:?}");
         assert!(failures[0].ends_with("a.json[1] (ko):\n  different value at message: expected \"x\", got \"y\"\n  got {\"@timestamp\":\"2026-01-01T00:00:00Z\",\"message\":\"y\"}"), "{}", failures[0]);
         assert!(

@@ -45,6 +45,8 @@
 pub mod access_log;
 pub mod ecs;
 mod fields;
+// The native fixture runner reads files: it has no place in a wasm component.
+#[cfg(not(target_arch = "wasm32"))]
 pub mod fixtures;
 pub mod syslog_line;
 mod time;
@@ -55,6 +57,7 @@ pub use fields::{
     event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event, metadata,
     severity_name, timestamp_value, MESSAGE, TIMESTAMP,
 };
+#[cfg(not(target_arch = "wasm32"))]
 pub use fixtures::check_fixtures;
 pub use time::format_rfc3339;
 pub use writer::ObjectWriter;
@@ -66,6 +69,7 @@ pub use serde_json::{json, Map, Value};
 /// The WIT bindings, generated once for every format crate. Not a stable API: use the
 /// re-exports at the crate root and [`export_format!`].
 #[doc(hidden)]
+#[allow(unsafe_code, reason = "wit-bindgen generates the canonical ABI glue")]
 pub mod bindings {
     wit_bindgen::generate!({
         world: "component",
@@ -137,7 +141,11 @@ macro_rules! export_format {
             let _ = assert_format::<$ty>;
         };
         #[cfg(target_arch = "wasm32")]
-        $crate::bindings::__export_component!($ty with_types_in $crate::bindings);
+        #[allow(unsafe_code, reason = "wit-bindgen generates the canonical ABI glue")]
+        mod __export {
+            use super::*;
+            $crate::bindings::__export_component!($ty with_types_in $crate::bindings);
+        }
     };
 }
 
