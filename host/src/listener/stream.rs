@@ -73,6 +73,9 @@ pub enum CloseReason {
     Idle,
     Framing(FramingError),
     Protocol,
+    /// The store can take no more writes (see `StoreError::is_fatal`): reading on would only
+    /// take events from the sender that cannot be stored.
+    StoreFailed,
 }
 
 /// What differs between stream protocols.
@@ -148,10 +151,15 @@ pub async fn run<P: StreamProtocol>(
             biased;
             Some(done) = inflight.next(), if !inflight.is_empty() => {
                 let (items, result): Committed<P::Tag> = done;
+                let mut fatal = result.as_ref().is_err_and(PipelineError::is_fatal);
                 protocol.on_committed(items, result, &mut out);
                 // Answers of other batches that are done too go out in the same write.
                 while let Some(Some((items, result))) = inflight.next().now_or_never() {
+                    fatal |= result.as_ref().is_err_and(PipelineError::is_fatal);
                     protocol.on_committed(items, result, &mut out);
+                }
+                if fatal {
+                    closing.get_or_insert(CloseReason::StoreFailed);
                 }
                 if !out.is_empty() && writer.write_all(&out).await.is_err() {
                     closing.get_or_insert(CloseReason::PeerClosed);
