@@ -15,7 +15,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 impl Store {
     /// Stores `events` in one transaction, retrying retryable failures (before shutdown: until
-    /// they succeed; after `shutdown` fired: [`RETRIES_AFTER_SHUTDOWN`] more times). `Ok` means
+    /// they succeed; after `shutdown` fired: `RETRIES_AFTER_SHUTDOWN` more times). `Ok` means
     /// every one of `events` is on disk.
     pub async fn commit_patiently(
         &self,

@@ -63,11 +63,12 @@ fn rsyslog_omrelp_loses_no_message_over_three_kills() {
     let missing = seen.iter().filter(|s| !**s).count();
     let duplicates = stored.duplicates_per_kill(&kills);
     eprintln!(
-        "crash trial relp: {COUNT} messages, {KILLS} kills; stored by each host {:?}; acknowledged {} (rsyslog \
-         action: {action}), stored {} ({} unique), missing {missing}, duplicates {} (per kill {:?}, after the \
-         last {}); {:.1} s",
+        "crash trial relp: {COUNT} messages, {KILLS} kills; stored by each host {:?}; delivered by rsyslog {} \
+         (action resumed {} times), stored {} ({} unique), missing {missing}, duplicates {} (per kill {:?}, \
+         after the last {}); {:.1} s",
         stored.per_host(&kills),
-        COUNT,
+        action["processed"],
+        action["resumed"],
         stored.total,
         stored.copies.len(),
         stored.total - stored.copies.len(),
