@@ -9,6 +9,9 @@
 //!   with `include_bytes!`) and `COMPONENT_DIR` (where all the built `.wasm` files are, the
 //!   hostile test components included), and sets `INTAKE_EDGE_COMPONENT_DIR` to the same
 //!   directory for `env!`.
+//! - Compiles the hostile test components written in WebAssembly text (what a Rust guest cannot
+//!   express: several memories, a table grown at will) with the `wat` crate into the same
+//!   directory: `components/testing/wat-shell.wat` with the fields of each one's `boom.wat`.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -28,7 +31,23 @@ const BUILTINS: &[(&str, &str)] = &[
     ("syslog", "syslog"),
 ];
 /// Components that must exist after the build (the hostile ones are used by tests).
-const EXPECTED: &[&str] = &["plain", "json", "hostile_loop", "hostile_membomb", "hostile_panic"];
+const EXPECTED: &[&str] = &[
+    "plain",
+    "json",
+    "hostile_loop",
+    "hostile_membomb",
+    "hostile_panic",
+    "hostile_sleep",
+    "hostile_memories",
+    "hostile_table",
+];
+/// Hostile components in WebAssembly text: (name, directory under `components/testing/`); each
+/// is built as `<name with _>.wasm`.
+const WAT_COMPONENTS: &[(&str, &str)] = &[
+    ("hostile-memories", "hostile-memories"),
+    ("hostile-table", "hostile-table"),
+];
+const WAT_SHELL: &str = "testing/wat-shell.wat";
 
 /// Variables that a build script inherits from cargo (or the user set for the host build) and
 /// that would misconfigure the nested build of a different workspace for a different target.
@@ -90,6 +109,7 @@ fn main() {
 
     check_wasm_target();
     build_components(&components, &wasm_dir);
+    build_wat_components(&components, &component_dir);
 
     for stem in EXPECTED {
         let path = component_dir.join(format!("{stem}.wasm"));
@@ -179,6 +199,28 @@ fn check_wasm_target() {
              run `rustup target add {WASM_TARGET}` to build the format components",
             target_lib.display()
         );
+    }
+}
+
+/// Fills the shell with each WAT component's fields and compiles it to a component.
+fn build_wat_components(components: &Path, component_dir: &Path) {
+    let shell_path = components.join(WAT_SHELL);
+    watch(&shell_path);
+    let shell = fs::read_to_string(&shell_path).unwrap_or_else(|e| panic!("cannot read {}: {e}", shell_path.display()));
+    for (name, dir) in WAT_COMPONENTS {
+        let fields_path = components.join("testing").join(dir).join("boom.wat");
+        watch(&fields_path);
+        let fields =
+            fs::read_to_string(&fields_path).unwrap_or_else(|e| panic!("cannot read {}: {e}", fields_path.display()));
+        let text = shell
+            .replace("{{NAME_LEN}}", &name.len().to_string())
+            .replace("{{NAME}}", name)
+            .replace("{{FIELDS}}", &fields);
+        let bytes = wat::parse_str(&text).unwrap_or_else(|e| panic!("{} (in {WAT_SHELL}): {e}", fields_path.display()));
+        let target = component_dir.join(format!("{}.wasm", name.replace('-', "_")));
+        if fs::read(&target).ok().as_deref() != Some(bytes.as_slice()) {
+            fs::write(&target, bytes).unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
+        }
     }
 }
 

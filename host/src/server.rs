@@ -1,8 +1,10 @@
 //! Starts every part of a node, and stops them in an order that loses nothing acknowledged.
 
 use crate::config::Config;
+use crate::listener::budget::MemoryBudget;
 use crate::listener::relp::RelpHandler;
-use crate::listener::{self, https::HttpsHandler, syslog::SyslogHandler, ConnectionHandler, ListenerSettings};
+use crate::listener::sources::SourceLimiter;
+use crate::listener::{self, https::HttpsHandler, syslog::SyslogHandler, ConnectionHandler, ListenerSettings, Node};
 use crate::pipeline::Pipeline;
 use crate::registry::watch::RegistryWatcher;
 use crate::registry::{Registry, RegistryError, RegistryHandle, ReloadReport};
@@ -62,8 +64,7 @@ pub struct RunningServer {
 
 /// Loads the configuration, opens the store, compiles the formats and binds the listeners.
 pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<RunningServer, ServerError> {
-    let mut config = Config::load(&config_path).map_err(RegistryError::from)?;
-    overrides.apply(&mut config);
+    let config = Config::load_with(&config_path, &overrides).map_err(RegistryError::from)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
         reason: e.to_string(),
@@ -107,60 +108,68 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
 
     let shutdown = CancellationToken::new();
     let tracker = TaskTracker::new();
+    let node = Node {
+        registry: registry.clone(),
+        pipeline: pipeline.clone(),
+        budget: MemoryBudget::new(config.limits.max_buffered_bytes),
+        limits: config.limits.clone(),
+    };
     let mut spawner = Spawner {
         shutdown: shutdown.clone(),
         tracker: tracker.clone(),
         config: &config,
+        sources: SourceLimiter::new(config.limits.max_connections_per_source),
         handles: Vec::new(),
         stream_tls,
         stats: Vec::new(),
         bound_addrs: Vec::new(),
     };
-    let handler = HttpsHandler::new(registry.clone(), pipeline.clone(), config.limits.idle_timeout);
-    let https_addr = spawner.listen("https", config.https_listen, https_tls, handler).await?;
+    let handler = HttpsHandler::new(&node, config.https.clone());
+    let idle = config.limits.idle_timeout;
+    let https_addr = spawner
+        .listen("https", config.https_listen, Some(https_tls), handler, idle)
+        .await?;
 
     let mut syslog_addr = None;
     if config.syslog.enabled {
-        let addr = spawner.stream_listener("syslog", config.syslog.listen, None, |stats| {
-            SyslogHandler::new(registry.clone(), pipeline.clone(), &config.syslog, None, stats)
-        });
+        let addr = spawner.stream_listener(
+            "syslog",
+            config.syslog.listen,
+            None,
+            config.syslog.idle_timeout,
+            |stats| SyslogHandler::new(&node, &config.syslog, None, stats),
+        );
         syslog_addr = Some(addr.await?);
     }
     for bound in &config.syslog.bound {
         let intake = Some(bound.intake.clone());
         spawner
-            .stream_listener("syslog", bound.listen, Some(&bound.intake), |stats| {
-                SyslogHandler::new(registry.clone(), pipeline.clone(), &config.syslog, intake, stats)
-            })
+            .stream_listener(
+                "syslog",
+                bound.listen,
+                Some(&bound.intake),
+                config.syslog.idle_timeout,
+                |stats| SyslogHandler::new(&node, &config.syslog, intake, stats),
+            )
             .await?;
     }
     let mut relp_addr = None;
     if config.relp.enabled {
-        let addr = spawner.stream_listener("relp", config.relp.listen, None, |stats| {
-            RelpHandler::new(
-                registry.clone(),
-                pipeline.clone(),
-                &config.relp,
-                &config.syslog,
-                None,
-                stats,
-            )
+        let addr = spawner.stream_listener("relp", config.relp.listen, None, config.relp.idle_timeout, |stats| {
+            RelpHandler::new(&node, &config.relp, &config.syslog, None, stats)
         });
         relp_addr = Some(addr.await?);
     }
     for bound in &config.relp.bound {
         let intake = Some(bound.intake.clone());
         spawner
-            .stream_listener("relp", bound.listen, Some(&bound.intake), |stats| {
-                RelpHandler::new(
-                    registry.clone(),
-                    pipeline.clone(),
-                    &config.relp,
-                    &config.syslog,
-                    intake,
-                    stats,
-                )
-            })
+            .stream_listener(
+                "relp",
+                bound.listen,
+                Some(&bound.intake),
+                config.relp.idle_timeout,
+                |stats| RelpHandler::new(&node, &config.relp, &config.syslog, intake, stats),
+            )
             .await?;
     }
     let (stats, bound_addrs) = (
@@ -169,26 +178,19 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
     );
     let mut admin_addr = None;
     if config.admin.enabled {
-        let tcp = bind("admin", config.admin.listen).await?;
-        let local = tcp.local_addr().map_err(|e| ServerError::Bind {
-            protocol: "admin",
-            addr: config.admin.listen,
-            reason: e.to_string(),
-        })?;
-        tracing::info!(protocol = "admin", addr = %local, "Listener bound.");
         let admin = Arc::new(listener::admin::Admin {
             registry: registry.clone(),
             pipeline: pipeline.clone(),
-            token: config.admin.token.clone(),
             runtime: runtime.clone(),
+            budget: node.budget.clone(),
         });
-        spawner.handles.push(tokio::spawn(listener::admin::serve(
-            tcp,
-            admin,
-            shutdown.clone(),
-            tracker.clone(),
-        )));
-        admin_addr = Some(local);
+        let handler =
+            listener::admin::AdminHandler::new(admin, config.limits.idle_timeout, config.limits.write_timeout);
+        admin_addr = Some(
+            spawner
+                .listen("admin", config.admin.listen, None, handler, idle)
+                .await?,
+        );
     }
     let listeners = spawner.handles;
     Ok(RunningServer {
@@ -215,6 +217,8 @@ struct Spawner<'a> {
     shutdown: CancellationToken,
     tracker: TaskTracker,
     config: &'a Config,
+    /// Connections per source address, across every listener.
+    sources: Arc<SourceLimiter>,
     handles: Vec<tokio::task::JoinHandle<()>>,
     /// TLS for syslog and RELP (client certificates per config, no session tickets).
     stream_tls: TlsAcceptor,
@@ -229,11 +233,14 @@ impl Spawner<'_> {
         protocol: &'static str,
         addr: SocketAddr,
         bound_intake: Option<&str>,
+        idle_timeout: std::time::Duration,
         handler: impl FnOnce(Arc<ListenerStats>) -> H,
     ) -> Result<SocketAddr, ServerError> {
         let stats = Arc::new(ListenerStats::named(protocol));
         let handler = handler(stats.clone());
-        let local = self.listen(protocol, addr, self.stream_tls.clone(), handler).await?;
+        let local = self
+            .listen(protocol, addr, Some(self.stream_tls.clone()), handler, idle_timeout)
+            .await?;
         match bound_intake {
             Some(intake) => {
                 tracing::info!(protocol, intake, addr = %local, "Listener bound to one intake.");
@@ -249,8 +256,9 @@ impl Spawner<'_> {
         &mut self,
         protocol: &'static str,
         addr: SocketAddr,
-        acceptor: TlsAcceptor,
+        acceptor: Option<TlsAcceptor>,
         handler: H,
+        idle_timeout: std::time::Duration,
     ) -> Result<SocketAddr, ServerError> {
         let tcp = bind(protocol, addr).await?;
         let local = tcp.local_addr().map_err(|e| ServerError::Bind {
@@ -263,6 +271,9 @@ impl Spawner<'_> {
             protocol,
             max_connections: self.config.limits.max_connections,
             handshake_timeout: self.config.limits.tls_handshake_timeout,
+            // A listener with a shorter idle timeout closes a silent connection sooner.
+            first_byte_timeout: self.config.limits.first_byte_timeout.min(idle_timeout),
+            sources: self.sources.clone(),
         };
         self.handles.push(tokio::spawn(listener::serve(
             tcp,

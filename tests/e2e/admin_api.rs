@@ -1,6 +1,8 @@
 //! The intakes JSON API of the admin listener, driven with curl: every endpoint, its errors, the
-//! token, and that an edit is in force (key accepted or refused) as soon as it is answered.
+//! token, that an edit is in force (key accepted or refused) as soon as it is answered, and what a
+//! hostile web page in a local browser gets (rebinding, cross-site requests, non-JSON writes).
 
+use crate::admin::curl;
 use crate::support::*;
 use serde_json::Value;
 use std::process::Command;
@@ -309,4 +311,147 @@ fn the_api_requires_the_configured_token() {
         host.log().lines().iter().all(|l| !l.contains(token)),
         "the token is in the log"
     );
+}
+
+/// The number of intakes the API lists (asked the way the page does).
+fn intake_count(base: &str) -> usize {
+    let (status, body) = call("GET", &format!("{base}/api/intakes"), None, None);
+    assert_eq!(status, 200, "{body}");
+    json_of(&body).as_array().map_or(0, Vec::len)
+}
+
+#[test]
+fn a_rebinding_page_reads_no_key_and_creates_nothing() {
+    let host = Host::start(&basic_config());
+    let (base, addr) = (format!("http://{}", host.admin_addr()), host.admin_addr());
+    let port = addr.rsplit_once(':').map(|(_, p)| p).expect("port");
+    let before = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    // evil.example now resolves to 127.0.0.1, and the page's requests are same-origin to the
+    // browser: only the Host (and Origin) name the attacker's site.
+    let resolve = format!("evil.example:{port}:127.0.0.1");
+    let evil = format!("http://evil.example:{port}");
+    let as_page = [
+        "--resolve",
+        &resolve,
+        "-H",
+        "Origin: http://evil.example",
+        "-H",
+        "Sec-Fetch-Site: same-origin",
+    ];
+    let read = curl("GET", &format!("{evil}/api/intakes/plain-a"), &as_page);
+    assert_eq!(read.status, 421, "{}", read.body);
+    assert!(!read.body.contains(PLAIN_KEY), "{}", read.body);
+    let mut create = as_page.to_vec();
+    create.extend([
+        "-H",
+        "Content-Type: application/json",
+        "--data-binary",
+        r#"{"name":"evil","format":"plain","entity":"e"}"#,
+    ]);
+    let made = curl("POST", &format!("{evil}/api/intakes"), &create);
+    assert_eq!(made.status, 421, "{}", made.body);
+    assert_eq!(
+        curl("DELETE", &format!("{evil}/api/intakes/plain-a"), &as_page).status,
+        421
+    );
+    assert_eq!(curl("GET", &format!("{evil}/"), &as_page).status, 421);
+    assert_eq!(intake_count(&base), 3);
+    let after = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    assert_eq!(before, after, "the configuration changed");
+}
+
+#[test]
+fn cross_site_requests_are_refused() {
+    let host = Host::start(&basic_config());
+    let base = format!("http://{}", host.admin_addr());
+    let create = r#"{"name":"csrf","format":"plain","entity":"e"}"#;
+    for headers in [
+        ["-H", "Origin: http://evil.example"],
+        ["-H", "Origin: null"],
+        // Another port of this machine is another origin.
+        ["-H", "Origin: http://127.0.0.1:1"],
+        ["-H", "Sec-Fetch-Site: cross-site"],
+        ["-H", "Sec-Fetch-Site: same-site"],
+    ] {
+        let read = curl("GET", &format!("{base}/api/intakes/plain-a"), &headers);
+        assert_eq!(read.status, 403, "{headers:?}: {}", read.body);
+        assert!(!read.body.contains(PLAIN_KEY), "{}", read.body);
+        assert!(read.body.contains("cross-"), "{}", read.body);
+        let mut args = headers.to_vec();
+        args.extend(["-H", "Content-Type: application/json", "--data-binary", create]);
+        assert_eq!(
+            curl("POST", &format!("{base}/api/intakes"), &args).status,
+            403,
+            "{headers:?}"
+        );
+        assert_eq!(
+            curl("DELETE", &format!("{base}/api/intakes/plain-a"), &headers).status,
+            403
+        );
+    }
+    assert_eq!(intake_count(&base), 3);
+    // The page's own requests: same origin.
+    let own = format!("Origin: {base}");
+    let a = curl(
+        "GET",
+        &format!("{base}/api/intakes/plain-a"),
+        &["-H", &own, "-H", "Sec-Fetch-Site: same-origin"],
+    );
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains(PLAIN_KEY), "{}", a.body);
+}
+
+#[test]
+fn only_json_writes_are_accepted() {
+    let host = Host::start(&basic_config());
+    let base = format!("http://{}", host.admin_addr());
+    let url = format!("{base}/api/intakes");
+    let before = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    // What a page may send cross-origin without a preflight: text/plain, a form, multipart.
+    let body = r#"{"name":"sneaky","format":"plain","entity":"e"}"#;
+    for content_type in [
+        "Content-Type: text/plain",
+        "Content-Type: application/x-www-form-urlencoded",
+        "Content-Type: multipart/form-data; boundary=x",
+        "Content-Type:",
+    ] {
+        let a = curl("POST", &url, &["-H", content_type, "--data-binary", body]);
+        assert_eq!(a.status, 415, "{content_type}: {}", a.body);
+        assert!(a.body.contains("application/json"), "{}", a.body);
+    }
+    let after = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    assert_eq!(before, after, "the configuration changed");
+    assert_eq!(intake_count(&base), 3);
+    let a = curl(
+        "POST",
+        &url,
+        &[
+            "-H",
+            "Content-Type: application/json; charset=utf-8",
+            "--data-binary",
+            body,
+        ],
+    );
+    assert_eq!(a.status, 201, "{}", a.body);
+    assert_eq!(intake_count(&base), 4);
+}
+
+#[test]
+fn answers_carry_the_security_headers() {
+    let host = Host::start(&basic_config());
+    let base = format!("http://{}", host.admin_addr());
+    let page = curl("GET", &format!("{base}/"), &[]);
+    assert_eq!(page.status, 200);
+    let csp = page.header("content-security-policy").expect("CSP");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(page.header("x-frame-options"), Some("DENY"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    let key = curl("GET", &format!("{base}/api/intakes/plain-a"), &[]);
+    assert_eq!(key.status, 200);
+    assert_eq!(key.header("cache-control"), Some("no-store"));
+    assert_eq!(key.header("x-content-type-options"), Some("nosniff"));
+    for path in ["/metrics", "/health", "/api/nope"] {
+        let a = curl("GET", &format!("{base}{path}"), &[]);
+        assert_eq!(a.header("x-content-type-options"), Some("nosniff"), "{path}");
+    }
 }

@@ -1,5 +1,6 @@
 //! The admin page in a real browser: headless Chromium driven over WebDriver (Selenium) by
-//! `tests/browser/intakes_page.py`. Needs `chromium`, `chromium-driver` and Python `selenium`
+//! `tests/browser/intakes_page.py`, and a hostile page against the listener
+//! (`tests/browser/hostile_page.py`). Needs `chromium`, `chromium-driver` and Python `selenium`
 //! (`scripts/install-deps.sh`).
 
 use crate::support::*;
@@ -29,4 +30,27 @@ fn intakes_page_creates_shows_and_deletes_an_intake() {
     let text = std::fs::read_to_string(&host.config_path).expect("read the configuration");
     assert!(!text.contains("browser-made"), "{text}");
     assert_eq!(host.stored_count(Some("browser-made")), Some(5));
+}
+
+#[test]
+fn a_hostile_page_in_the_browser_changes_and_reads_nothing() {
+    let host = Host::start(&basic_config());
+    let before = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/hostile_page.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg(format!("http://{}", host.admin_addr()))
+        .arg(PLAIN_KEY)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.lines().any(|l| l == "OK"),
+        "the hostile page test failed ({:?}):\n{stdout}\n{stderr}\nserver log:\n{}",
+        out.status,
+        host.log().dump()
+    );
+    let after = std::fs::read_to_string(&host.config_path).expect("read the configuration");
+    assert_eq!(before, after, "the configuration changed");
 }

@@ -76,7 +76,7 @@ fn keys_never_appear_in_logs() {
             .expect_error(404, "/nope");
         host.post("/plain")
             .version(h2)
-            .basic("user", UNKNOWN_KEY)
+            .basic("user", PLAIN_KEY)
             .header("Content-Encoding", "gzip")
             .body("not gzip")
             .send()

@@ -327,9 +327,10 @@ fn idle_and_half_open_sessions_never_block_others() {
     c.send(frame(3, "close", "").as_bytes());
     c.expect_closed_after(format!("{}{SERVERCLOSE}", rsp(3, "")).as_bytes(), ANSWER_TIMEOUT);
 
-    // After relp.idle_timeout_secs both idle sessions get a serverclose hint and are closed.
-    for (name, client) in [("silent", &mut silent), ("half-open", &mut half)] {
-        client.expect_closed_after(SERVERCLOSE.as_bytes(), ANSWER_TIMEOUT);
+    // After relp.idle_timeout_secs both idle sessions are closed: the half-open one with a
+    // serverclose hint, the silent one (it never spoke RELP) without a word.
+    for (name, client, hint) in [("silent", &mut silent, ""), ("half-open", &mut half, SERVERCLOSE)] {
+        client.expect_closed_after(hint.as_bytes(), ANSWER_TIMEOUT);
         let waited = since.elapsed();
         assert!(
             waited >= Duration::from_millis(900) && waited < Duration::from_secs(8),
@@ -340,7 +341,7 @@ fn idle_and_half_open_sessions_never_block_others() {
     assert_eq!(sorted_raws(&host.intake_events("plain-a")), ["beside idle sessions"]);
     assert_eq!(
         host.listener_totals("relp"),
-        totals(&[("connections", 3), ("received", 1), ("stored", 1)])
+        totals(&[("connections", 2), ("received", 1), ("stored", 1)])
     );
 }
 
@@ -487,4 +488,49 @@ fn sigterm_mid_session_answers_what_it_read_and_keeps_every_acked_frame() {
     // What was read was answered: nothing is stored without its 200 OK.
     let unacked: Vec<_> = stored_set.difference(&acked).collect();
     assert!(unacked.is_empty(), "stored without an answer: {unacked:?}");
+}
+
+/// A client that sends and never reads: once its answers fill the socket buffers, the server's
+/// write waits `limits.write_timeout_secs` and then ends that connection alone; other sessions
+/// are served meanwhile.
+#[test]
+fn a_client_that_never_reads_its_answers_is_dropped_after_the_write_timeout() {
+    let mut host = Host::start(&format!("{}\n[limits]\nwrite_timeout_secs = 2\n", basic_config()));
+    let addr = host.relp_addr().to_string();
+    let mut deaf =
+        TlsClient::try_connect_with(&addr, client_config(&host.ca, None), None, Some(4096)).expect("connect");
+    deaf.send(frame(1, "open", OFFERS).as_bytes());
+    // Unknown commands are answered with an error rsp and cost no commit: each 12-byte frame
+    // makes a 36-byte answer, so the answers fill the buffers long before the frames do.
+    let started = Instant::now();
+    let mut txnr = 2u32;
+    let mut sent = 0usize;
+    let flood = loop {
+        let chunk: String = (txnr..txnr + 1000).map(|t| frame(t, "nop", "")).collect();
+        txnr += 1000;
+        if let Err(e) = deaf.try_send(chunk.as_bytes()) {
+            break e;
+        }
+        sent += 1000;
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the server kept taking frames"
+        );
+    };
+    let flood_secs = started.elapsed().as_secs_f64();
+    eprintln!("write timeout: the deaf client sent {sent} frames and was cut off after {flood_secs:.1} s ({flood})");
+    // Meanwhile, and after, other sessions are served.
+    let mut c = open(&addr, &host);
+    c.send(frame(2, "syslog", &msg(Some(PLAIN_KEY), "beside a deaf client")).as_bytes());
+    c.expect(ok(2).as_bytes());
+    c.send(frame(3, "close", "").as_bytes());
+    c.expect_closed_after(format!("{}{SERVERCLOSE}", rsp(3, "")).as_bytes(), ANSWER_TIMEOUT);
+    host.log().wait_for(
+        0,
+        "Closed a connection that did not read its answers in time.",
+        ANSWER_TIMEOUT,
+    );
+    host.stop();
+    let totals = host.listener_totals("relp");
+    assert_eq!(totals["write_timeouts"], 1, "{totals:?}");
 }

@@ -11,6 +11,29 @@ pub const DEFAULT_MAX_CONNECTIONS: u64 = 10_000;
 pub const DEFAULT_IDLE_TIMEOUT_SECS: u64 = 60;
 pub const DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS: u64 = 10;
 pub const DEFAULT_SHUTDOWN_GRACE_SECS: u64 = 30;
+/// Connections one source address (an IPv4 address, an IPv6 /64) may hold on all listeners
+/// together: a relay needs a few, an attacker wants thousands.
+pub const DEFAULT_MAX_CONNECTIONS_PER_SOURCE: u64 = 256;
+/// From the end of the TLS handshake to the first byte of the first request or frame.
+pub const DEFAULT_FIRST_BYTE_TIMEOUT_SECS: u64 = 10;
+/// The longest wait for the next piece of a request body, and the grace period before
+/// [`DEFAULT_MIN_BODY_RATE_BYTES`] applies.
+pub const DEFAULT_BODY_TIMEOUT_SECS: u64 = 10;
+/// Average bytes per second a request body must keep up after the grace period (0: no rate).
+pub const DEFAULT_MIN_BODY_RATE_BYTES: u64 = 1024;
+/// Writing an answer (a RELP `rsp`, an HTTP response) to a client that does not read.
+pub const DEFAULT_WRITE_TIMEOUT_SECS: u64 = 30;
+/// Bytes of request bodies and stream batches the whole node holds at once.
+pub const DEFAULT_MAX_BUFFERED_BYTES: u64 = 256 * 1024 * 1024;
+/// Bytes one syslog or RELP connection may have read and not yet answered.
+pub const DEFAULT_MAX_CONNECTION_BUFFERED_BYTES: u64 = 8 * 1024 * 1024;
+
+/// HTTP/2 streams (requests) at once on one connection; RFC 9113 suggests no fewer than 100.
+pub const DEFAULT_HTTPS_MAX_CONCURRENT_STREAMS: u64 = 100;
+/// How long an HTTP/2 keep-alive PING may go unanswered before the connection is closed.
+pub const DEFAULT_HTTPS_KEEPALIVE_TIMEOUT_SECS: u64 = 20;
+/// Largest request head (HTTP/1 header block, HTTP/2 header list).
+pub const DEFAULT_HTTPS_MAX_HEADER_BYTES: u64 = 64 * 1024;
 
 pub const DEFAULT_MAX_COMMIT_EVENTS: u64 = 50_000;
 pub const DEFAULT_STORE_QUEUE_REQUESTS: u64 = 1024;
@@ -21,7 +44,14 @@ pub const DEFAULT_QUEUE_BATCHES: u64 = 256;
 pub const DEFAULT_DEADLINE_MS: u64 = 1_000;
 pub const DEFAULT_MEMORY_MIB: u64 = 64;
 pub const DEFAULT_MAX_OUTPUT_BYTES: u64 = 1024 * 1024;
+/// Table elements of all tables of one component instance together: about 20 times what the
+/// builtins use (473 for `cef`, the most; `runtime/sandbox/tests.rs` measures them). Each element
+/// costs the host 8 bytes.
+pub const DEFAULT_MAX_TABLE_ELEMENTS: u64 = 10_000;
 pub const DEFAULT_EPOCH_TICK_MS: u64 = 5;
+/// A component call that takes this long marks its format slow: slow formats together never
+/// hold the last free worker. Normal batches take about a millisecond (512 events).
+pub const DEFAULT_SLOW_CALL_MS: u64 = 50;
 
 /// Intake keys shorter than this are refused: a key is the only credential of a sender.
 pub const MIN_KEY_CHARS: usize = 16;

@@ -4,12 +4,14 @@
 //! registry (formats and intakes). Validation never stops at the first problem: operators fix
 //! a whole file in one go, and each problem names the intake or key it is about.
 
+mod admin;
 mod defaults;
 mod raw;
 #[cfg(test)]
 mod tests;
 mod validate;
 
+pub use admin::{AdminSettings, AdminToken, Authority, HostName};
 pub use defaults::*;
 
 use raw::RawConfig;
@@ -53,6 +55,11 @@ pub enum Problem {
     DuplicateName { intake: String, first_index: usize },
     #[error("intake {intake:?}: duplicate key (same key as intake {other:?})")]
     DuplicateKey { intake: String, other: String },
+    #[error(
+        "admin.listen {listen} is not a loopback address and admin.token is not set: anyone who can \
+         reach it could read and create intake keys; set admin.token or listen on 127.0.0.1"
+    )]
+    AdminWithoutToken { listen: SocketAddr },
 }
 
 /// Every problem found in one configuration file.
@@ -128,7 +135,10 @@ pub struct FormatSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ComponentLimits {
     pub deadline: Duration,
+    /// All linear memories of one instance together.
     pub memory_bytes: usize,
+    /// All table elements of one instance together.
+    pub max_table_elements: usize,
     pub max_output_bytes: usize,
 }
 
@@ -151,6 +161,25 @@ pub struct Limits {
     pub idle_timeout: Duration,
     pub tls_handshake_timeout: Duration,
     pub shutdown_grace: Duration,
+    /// Connections per source address (IPv4 address, IPv6 /64) on all listeners together.
+    pub max_connections_per_source: usize,
+    pub first_byte_timeout: Duration,
+    pub body_timeout: Duration,
+    /// Bytes per second; 0: only [`Limits::body_timeout`] between pieces applies.
+    pub min_body_rate: u64,
+    pub write_timeout: Duration,
+    /// Request bodies and stream batches held at once by the whole node.
+    pub max_buffered_bytes: usize,
+    /// Read and not yet answered, per syslog/RELP connection.
+    pub max_connection_buffered_bytes: usize,
+}
+
+/// HTTPS protocol settings beyond the address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpsSettings {
+    pub max_concurrent_streams: u32,
+    pub keepalive_timeout: Duration,
+    pub max_header_bytes: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +196,8 @@ pub struct RuntimeSettings {
     pub batch_size: usize,
     pub queue_batches: usize,
     pub epoch_tick: Duration,
+    /// A call at least this long marks its format slow (see `runtime/queue.rs`).
+    pub slow_call: Duration,
     pub default_limits: ComponentLimits,
 }
 
@@ -210,25 +241,6 @@ pub struct RelpSettings {
     pub bound: Vec<BoundListener>,
 }
 
-/// The admin listener (`/health`, `/ready`, `/metrics`).
-#[derive(Clone, PartialEq, Eq)]
-pub struct AdminSettings {
-    pub enabled: bool,
-    pub listen: SocketAddr,
-    /// Bearer token required on every request, if set. A secret: not printed by `Debug`.
-    pub token: Option<String>,
-}
-
-impl fmt::Debug for AdminSettings {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AdminSettings")
-            .field("enabled", &self.enabled)
-            .field("listen", &self.listen)
-            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish()
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundListener {
     pub listen: SocketAddr,
@@ -241,6 +253,7 @@ pub struct Config {
     pub path: PathBuf,
     pub data_dir: PathBuf,
     pub https_listen: SocketAddr,
+    pub https: HttpsSettings,
     pub syslog: SyslogSettings,
     pub relp: RelpSettings,
     pub admin: AdminSettings,
@@ -288,6 +301,12 @@ impl Overrides {
 impl Config {
     /// Reads and validates `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        Self::load_with(path, &Overrides::default())
+    }
+
+    /// Reads `path`, applies the command line's `overrides` and validates the result: an
+    /// override can make a valid file unsafe (`--admin 0.0.0.0:8444` without a token).
+    pub fn load_with(path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             path: path.to_path_buf(),
             problems: vec![Problem::Read {
@@ -295,11 +314,16 @@ impl Config {
                 reason: e.to_string(),
             }],
         })?;
-        Self::parse(&text, path)
+        Self::parse_with(&text, path, overrides)
     }
 
     /// Validates `text` as if read from `path` (relative paths resolve against its directory).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        Self::parse_with(text, path, &Overrides::default())
+    }
+
+    /// [`Config::parse`], with `overrides` applied before the checks that depend on them.
+    pub fn parse_with(text: &str, path: &Path, overrides: &Overrides) -> Result<Config, ConfigError> {
         let fail = |problems| ConfigError {
             path: path.to_path_buf(),
             problems,
@@ -310,7 +334,9 @@ impl Config {
             base,
             problems: Vec::new(),
         };
-        let config = v.config(raw, path);
+        let mut config = v.config(raw, path);
+        overrides.apply(&mut config);
+        v.problems.extend(admin::exposure(&config.admin));
         if v.problems.is_empty() {
             Ok(config)
         } else {

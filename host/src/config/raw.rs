@@ -33,6 +33,9 @@ pub struct RawConfig {
 #[serde(deny_unknown_fields)]
 pub struct RawHttps {
     pub listen: Option<String>,
+    pub max_concurrent_streams: Option<u64>,
+    pub keepalive_timeout_secs: Option<u64>,
+    pub max_header_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -76,6 +79,13 @@ pub struct RawLimits {
     pub idle_timeout_secs: Option<u64>,
     pub tls_handshake_timeout_secs: Option<u64>,
     pub shutdown_grace_secs: Option<u64>,
+    pub max_connections_per_source: Option<u64>,
+    pub first_byte_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
+    pub min_body_rate_bytes: Option<u64>,
+    pub write_timeout_secs: Option<u64>,
+    pub max_buffered_bytes: Option<u64>,
+    pub max_connection_buffered_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -94,8 +104,10 @@ pub struct RawRuntime {
     pub queue_batches: Option<u64>,
     pub deadline_ms: Option<u64>,
     pub memory_mib: Option<u64>,
+    pub max_table_elements: Option<u64>,
     pub max_output_bytes: Option<u64>,
     pub epoch_tick_ms: Option<u64>,
+    pub slow_call_ms: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -104,6 +116,7 @@ pub struct RawFormat {
     pub component: String,
     pub deadline_ms: Option<u64>,
     pub memory_mib: Option<u64>,
+    pub max_table_elements: Option<u64>,
     pub max_output_bytes: Option<u64>,
 }
 
@@ -137,4 +150,5 @@ pub struct RawAdmin {
     pub enabled: Option<bool>,
     pub listen: Option<String>,
     pub token: Option<String>,
+    pub allowed_hosts: Option<Vec<String>>,
 }

@@ -179,3 +179,98 @@ fn unknown_builtin_is_named() {
         "{p:?}"
     );
 }
+
+#[test]
+fn a_reachable_admin_listener_needs_a_token() {
+    let p = problems("[admin]\nlisten = \"0.0.0.0:8444\"\n");
+    let listen: std::net::SocketAddr = "0.0.0.0:8444".parse().expect("address");
+    assert_eq!(p, [Problem::AdminWithoutToken { listen }]);
+    assert!(p[0].to_string().contains("set admin.token"), "{}", p[0]);
+    parse("[admin]\nlisten = \"0.0.0.0:8444\"\ntoken = \"a-token-of-sixteen-chars\"\n").expect("with a token");
+    parse("[admin]\nlisten = \"[::1]:8444\"\n").expect("IPv6 loopback");
+    parse("[admin]\nenabled = false\nlisten = \"0.0.0.0:8444\"\n").expect("disabled");
+    // The command line can expose a file's loopback listener: checked after the overrides.
+    let overrides = Overrides {
+        admin: Some(listen),
+        ..Overrides::default()
+    };
+    let err = Config::parse_with("", Path::new("/etc/edge/intakes.toml"), &overrides).expect_err("exposed");
+    assert_eq!(err.problems, [Problem::AdminWithoutToken { listen }]);
+}
+
+#[test]
+fn allowed_hosts_are_host_names_with_optional_ports() {
+    let c = parse("[admin]\nallowed_hosts = [\"Admin.Example.\", \"10.0.0.5:8444\", \"[::1]\"]\n").expect("valid");
+    let hosts: Vec<(HostName, Option<u16>)> = c.admin.allowed_hosts.into_iter().map(|a| (a.host, a.port)).collect();
+    assert_eq!(
+        hosts,
+        [
+            (HostName::Name("admin.example".into()), None),
+            (HostName::Ip([10, 0, 0, 5].into()), Some(8444)),
+            (HostName::Ip(std::net::Ipv6Addr::LOCALHOST.into()), None),
+        ]
+    );
+    let p = problems("[admin]\nallowed_hosts = [\"http://admin.example\", \"*.example\", \"ok.example\", \"a:b\"]\n");
+    assert_eq!(p.len(), 3, "{p:?}");
+    assert!(
+        p.iter()
+            .all(|p| matches!(p, Problem::BadLimit { key, .. } if key == "admin.allowed_hosts")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn the_admin_token_is_kept_as_a_digest() {
+    let c = parse("[admin]\ntoken = \"a-token-of-sixteen-chars\"\n").expect("valid");
+    let token = c.admin.token.as_ref().expect("token");
+    assert!(token.matches("a-token-of-sixteen-chars"));
+    assert!(!token.matches("a-token-of-sixteen-chars "));
+    assert!(!format!("{c:?}").contains("a-token-of"));
+    let p = problems("[admin]\ntoken = \"short\"\n");
+    assert!(
+        matches!(&p[..], [Problem::BadLimit { key, reason }] if key == "admin.token" && !reason.contains("short\"")),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn sandbox_limits_have_keys_and_per_format_overrides() {
+    let text = r#"
+[runtime]
+max_table_elements = 2000
+slow_call_ms = 20
+[formats.plain]
+component = "builtin:plain"
+[formats.json]
+component = "builtin:json"
+max_table_elements = 500
+"#;
+    let c = parse(text).expect("valid");
+    assert_eq!(c.runtime.slow_call, Duration::from_millis(20));
+    assert_eq!(c.runtime.default_limits.max_table_elements, 2000);
+    assert_eq!(c.formats["plain"].limits.max_table_elements, 2000);
+    assert_eq!(c.formats["json"].limits.max_table_elements, 500);
+    let d = parse("").expect("defaults");
+    assert_eq!(
+        d.runtime.default_limits.max_table_elements,
+        DEFAULT_MAX_TABLE_ELEMENTS as usize
+    );
+    assert_eq!(d.runtime.slow_call, Duration::from_millis(DEFAULT_SLOW_CALL_MS));
+    let bad = problems("[formats.plain]\ncomponent = \"builtin:plain\"\nmax_table_elements = 0\n");
+    assert!(
+        bad.iter()
+            .any(|p| p.to_string().contains("formats.plain.max_table_elements")),
+        "{bad:?}"
+    );
+}
+
+#[test]
+fn the_shipped_intakes_toml_shows_the_defaults() {
+    // intakes.toml documents every setting with its default: it must say what the code does.
+    let shipped = parse(include_str!("../../../intakes.toml")).expect("the shipped file is valid");
+    let defaults = parse("").expect("defaults");
+    assert_eq!(shipped.runtime, defaults.runtime);
+    assert_eq!(shipped.limits, defaults.limits);
+    assert_eq!(shipped.store, defaults.store);
+    assert_eq!(shipped.https, defaults.https);
+}

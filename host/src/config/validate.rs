@@ -19,6 +19,7 @@ impl Validator {
             "https.listen",
             raw.https.listen.as_deref().unwrap_or(DEFAULT_HTTPS_LISTEN),
         );
+        let https = self.https(&raw.https);
         let tls = self.tls(raw.tls);
         let syslog = self.syslog(raw.syslog);
         let relp = self.relp(raw.relp);
@@ -53,6 +54,7 @@ impl Validator {
             path: path.to_path_buf(),
             data_dir,
             https_listen,
+            https,
             syslog,
             relp,
             admin,
@@ -74,7 +76,7 @@ impl Validator {
         }
     }
 
-    fn address(&mut self, field: &'static str, value: &str) -> SocketAddr {
+    pub(super) fn address(&mut self, field: &'static str, value: &str) -> SocketAddr {
         value.parse().unwrap_or_else(|e: std::net::AddrParseError| {
             self.problems.push(Problem::BadAddress {
                 field,
@@ -180,23 +182,6 @@ impl Validator {
                 1024,
             ) as usize,
             bound,
-        }
-    }
-
-    fn admin(&mut self, raw: raw::RawAdmin) -> AdminSettings {
-        let listen = self.address("admin.listen", raw.listen.as_deref().unwrap_or(DEFAULT_ADMIN_LISTEN));
-        if let Some(token) = &raw.token {
-            if let Some(reason) = weak_key_reason(token) {
-                self.problems.push(Problem::BadLimit {
-                    key: "admin.token".into(),
-                    reason: format!("the token {reason}"),
-                });
-            }
-        }
-        AdminSettings {
-            enabled: raw.enabled.unwrap_or(true),
-            listen,
-            token: raw.token,
         }
     }
 
@@ -339,6 +324,72 @@ impl Validator {
                 DEFAULT_SHUTDOWN_GRACE_SECS,
                 3600,
             )),
+            max_connections_per_source: self.limit(
+                "limits.max_connections_per_source",
+                l.max_connections_per_source,
+                DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
+                1_000_000,
+            ) as usize,
+            first_byte_timeout: secs(self.limit(
+                "limits.first_byte_timeout_secs",
+                l.first_byte_timeout_secs,
+                DEFAULT_FIRST_BYTE_TIMEOUT_SECS,
+                3600,
+            )),
+            body_timeout: secs(self.limit(
+                "limits.body_timeout_secs",
+                l.body_timeout_secs,
+                DEFAULT_BODY_TIMEOUT_SECS,
+                3600,
+            )),
+            min_body_rate: match l.min_body_rate_bytes {
+                Some(0) => 0,
+                v => self.limit("limits.min_body_rate_bytes", v, DEFAULT_MIN_BODY_RATE_BYTES, 1 << 30),
+            },
+            write_timeout: secs(self.limit(
+                "limits.write_timeout_secs",
+                l.write_timeout_secs,
+                DEFAULT_WRITE_TIMEOUT_SECS,
+                3600,
+            )),
+            max_buffered_bytes: self.limit(
+                "limits.max_buffered_bytes",
+                l.max_buffered_bytes,
+                DEFAULT_MAX_BUFFERED_BYTES,
+                1 << 40,
+            ) as usize,
+            max_connection_buffered_bytes: self.limit(
+                "limits.max_connection_buffered_bytes",
+                l.max_connection_buffered_bytes,
+                DEFAULT_MAX_CONNECTION_BUFFERED_BYTES,
+                1 << 34,
+            ) as usize,
+        }
+    }
+
+    fn https(&mut self, raw: &raw::RawHttps) -> HttpsSettings {
+        HttpsSettings {
+            max_concurrent_streams: self.limit(
+                "https.max_concurrent_streams",
+                raw.max_concurrent_streams,
+                DEFAULT_HTTPS_MAX_CONCURRENT_STREAMS,
+                10_000,
+            ) as u32,
+            keepalive_timeout: secs(self.limit(
+                "https.keepalive_timeout_secs",
+                raw.keepalive_timeout_secs,
+                DEFAULT_HTTPS_KEEPALIVE_TIMEOUT_SECS,
+                3600,
+            )),
+            // hyper's HTTP/1 read buffer cannot be smaller than 8 KiB.
+            max_header_bytes: self
+                .limit(
+                    "https.max_header_bytes",
+                    raw.max_header_bytes,
+                    DEFAULT_HTTPS_MAX_HEADER_BYTES,
+                    16 << 20,
+                )
+                .max(8192) as usize,
         }
     }
 
@@ -378,6 +429,12 @@ impl Validator {
                 600_000,
             )),
             memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
+            max_table_elements: self.limit(
+                "runtime.max_table_elements",
+                raw.max_table_elements,
+                DEFAULT_MAX_TABLE_ELEMENTS,
+                10_000_000,
+            ) as usize,
             max_output_bytes: self.limit(
                 "runtime.max_output_bytes",
                 raw.max_output_bytes,
@@ -399,6 +456,12 @@ impl Validator {
                 raw.epoch_tick_ms,
                 DEFAULT_EPOCH_TICK_MS,
                 1000,
+            )),
+            slow_call: Duration::from_millis(self.limit(
+                "runtime.slow_call_ms",
+                raw.slow_call_ms,
+                DEFAULT_SLOW_CALL_MS,
+                600_000,
             )),
             default_limits,
         }
@@ -444,6 +507,10 @@ impl Validator {
             memory_bytes: match raw.memory_mib {
                 Some(m) => (self.limit(&key("memory_mib"), Some(m), 0, 4096) as usize) << 20,
                 None => defaults.memory_bytes,
+            },
+            max_table_elements: match raw.max_table_elements {
+                Some(n) => self.limit(&key("max_table_elements"), Some(n), 0, 10_000_000) as usize,
+                None => defaults.max_table_elements,
             },
             max_output_bytes: match raw.max_output_bytes {
                 Some(b) => self.limit(&key("max_output_bytes"), Some(b), 0, 1 << 30) as usize,
@@ -565,7 +632,7 @@ fn valid_name(s: &str) -> bool {
 }
 
 /// Why a key is unacceptable, never echoing the key itself.
-fn weak_key_reason(key: &str) -> Option<String> {
+pub(super) fn weak_key_reason(key: &str) -> Option<String> {
     if key.chars().count() < MIN_KEY_CHARS {
         return Some(format!("is shorter than {MIN_KEY_CHARS} characters"));
     }

@@ -1,8 +1,13 @@
 //! The admin listener: `/health`, `/ready` and Prometheus `/metrics` over plain HTTP, on the
 //! loopback interface by default, optionally behind a bearer token; the intakes JSON API
-//! (`/api/…`, [`api`]) and the page that uses it (`/`, `/intakes/{name}`).
+//! (`/api/…`, [`api`]) and the page that uses it (`/`, `/intakes/{name}`). [`guard`] decides
+//! which requests are answered at all.
 
 mod api;
+mod connection;
+mod guard;
+
+pub use connection::AdminHandler;
 
 use crate::pipeline::Pipeline;
 use crate::registry::RegistryHandle;
@@ -11,67 +16,49 @@ use crate::telemetry::metrics;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
-use hyper::{header, Method, Request, Response, StatusCode};
-use hyper_util::rt::{TokioIo, TokioTimer};
-use std::convert::Infallible;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 
+/// The admin settings (token, allowed hosts) are read from the registry on every request, so
+/// that a reload applies them.
 pub struct Admin {
     pub registry: Arc<RegistryHandle>,
     pub pipeline: Arc<Pipeline>,
-    pub token: Option<String>,
     /// Compiles the formats when an API edit reloads the registry.
     pub runtime: Arc<Runtime>,
+    /// Sampled for the buffered-bytes gauge.
+    pub budget: Arc<crate::listener::budget::MemoryBudget>,
 }
 
 /// The page, served for `/` and `/intakes/{name}`; it reads everything through the API.
 const PAGE: &str = include_str!("admin/page.html");
 
-/// Serves admin requests until `shutdown` fires.
-pub async fn serve(listener: TcpListener, admin: Arc<Admin>, shutdown: CancellationToken, tracker: TaskTracker) {
-    loop {
-        let (tcp, _peer) = tokio::select! {
-            _ = shutdown.cancelled() => break,
-            r = listener.accept() => match r {
-                Ok(conn) => conn,
-                Err(error) => {
-                    tracing::warn!(protocol = "admin", %error, "Accept failed; retrying.");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-        };
-        let (admin, shutdown) = (admin.clone(), shutdown.clone());
-        tracker.spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                let admin = admin.clone();
-                async move { Ok::<_, Infallible>(admin.respond(req).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .serve_connection(TokioIo::new(tcp), service);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = shutdown.cancelled() => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = conn.await;
-                }
-            }
-        });
-    }
-}
+/// Content-Security-Policy of the page: its own inline script and style only, no framing (a
+/// framing page could trick clicks on "delete"), no `<base>`, forms post only to itself.
+const PAGE_CSP: &str =
+    "default-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 impl Admin {
     async fn respond(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        let mut response = self.route(req).await;
+        // Every answer is exactly what its Content-Type says: never sniffed into HTML.
+        response
+            .headers_mut()
+            .insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        response
+    }
+
+    async fn route(&self, req: Request<Incoming>) -> Response<Full<Bytes>> {
+        let settings = self.registry.current().config().admin.clone();
+        let host = match guard::check_host(req.version(), req.uri(), req.headers(), &settings) {
+            Ok(host) => host,
+            Err(refusal) => return refused(&refusal),
+        };
         let path = req.uri().path();
-        // The page holds no data (the API it calls checks the token), so it is served to anyone
-        // who can reach the listener: a browser cannot send a bearer token when navigating.
+        // The page holds no data (the API it calls checks the token and the origin), so it is
+        // served to anyone who names this listener: a browser cannot send a bearer token when
+        // navigating, and a link from another site may open it.
         if path == "/"
             || path
                 .strip_prefix("/intakes/")
@@ -80,22 +67,12 @@ impl Admin {
             if req.method() != Method::GET {
                 return json(StatusCode::METHOD_NOT_ALLOWED, r#"{"error":"use GET"}"#.into());
             }
-            return Response::builder()
-                .status(StatusCode::OK)
-                .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-                .header(header::CACHE_CONTROL, "no-store")
-                .header(
-                    "content-security-policy",
-                    "default-src 'self' 'unsafe-inline'; img-src 'self' data:",
-                )
-                .body(Full::new(Bytes::from_static(PAGE.as_bytes())))
-                .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())));
+            return page();
         }
-        if !self.authorized(&req) {
-            return json(
-                StatusCode::UNAUTHORIZED,
-                r#"{"error":"missing or wrong bearer token"}"#.into(),
-            );
+        let checks = guard::check_site(req.headers(), &settings, host.as_ref())
+            .and_then(|()| guard::check_token(req.headers(), settings.token.as_ref()));
+        if let Err(refusal) = checks {
+            return refused(&refusal);
         }
         if path == "/api" || path.starts_with("/api/") {
             return api::handle(self, req).await;
@@ -117,7 +94,11 @@ impl Admin {
                 }
             }
             "/metrics" => {
-                let body = metrics().render(self.pipeline.store().queue_depth());
+                let body = metrics().render(&crate::telemetry::metrics::Gauges {
+                    queue_depth: self.pipeline.store().queue_depth(),
+                    buffered_bytes: self.budget.in_use(),
+                    buffer_limit_bytes: self.budget.total(),
+                });
                 Response::builder()
                     .status(StatusCode::OK)
                     .header(header::CONTENT_TYPE, "text/plain; version=0.0.4")
@@ -130,18 +111,27 @@ impl Admin {
             ),
         }
     }
+}
 
-    fn authorized<B>(&self, req: &Request<B>) -> bool {
-        let Some(token) = &self.token else { return true };
-        let given = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        // Compare every byte: the time taken does not tell how much of the token was right.
-        given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-    }
+fn page() -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .header(header::CONTENT_SECURITY_POLICY, PAGE_CSP)
+        // For browsers that predate frame-ancestors.
+        .header(header::X_FRAME_OPTIONS, "DENY")
+        .header(header::REFERRER_POLICY, "no-referrer")
+        .body(Full::new(Bytes::from_static(PAGE.as_bytes())))
+        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
+}
+
+/// The JSON error of a refused request.
+fn refused(refusal: &guard::Refusal) -> Response<Full<Bytes>> {
+    json(
+        refusal.status(),
+        serde_json::json!({ "error": refusal.to_string() }).to_string(),
+    )
 }
 
 pub(super) fn json(status: StatusCode, body: String) -> Response<Full<Bytes>> {

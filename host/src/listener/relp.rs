@@ -8,18 +8,16 @@
 
 use super::attribution::Attributor;
 use super::stream::{self, Batch, BatchItem, CloseReason, Flow, StreamProtocol, StreamSettings};
-use super::ConnectionHandler;
+use super::{ClientStream, ConnectionHandler, Node};
 use crate::config::{RelpSettings, SyslogSettings};
 use crate::framing::relp::{RelpFrame, RelpFramer};
 use crate::pipeline::{Pipeline, PipelineError};
-use crate::registry::RegistryHandle;
 use crate::store::Protocol;
+use crate::telemetry::log_limit::truncate;
 use crate::telemetry::{ListenerStats, Rejection};
 use bytes::{BufMut, BytesMut};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpStream;
-use tokio_rustls::server::TlsStream;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -43,8 +41,7 @@ struct Shared {
 
 impl RelpHandler {
     pub fn new(
-        registry: Arc<RegistryHandle>,
-        pipeline: Arc<Pipeline>,
+        node: &Node,
         relp: &RelpSettings,
         syslog: &SyslogSettings,
         bound_intake: Option<String>,
@@ -53,18 +50,21 @@ impl RelpHandler {
         RelpHandler {
             shared: Arc::new(Shared {
                 attributor: Attributor {
-                    registry,
+                    registry: node.registry.clone(),
                     sd_id: syslog.sd_id.clone(),
                     rfc3164_zone: syslog.rfc3164_zone,
                     bound_intake,
                 },
-                pipeline,
+                pipeline: node.pipeline.clone(),
                 max_data_bytes: relp.max_data_bytes,
                 stream: StreamSettings {
                     protocol: Protocol::Relp,
                     max_batch_events: relp.batch_events,
                     max_inflight_batches: relp.inflight_batches,
                     idle_timeout: relp.idle_timeout,
+                    write_timeout: node.limits.write_timeout,
+                    max_buffered_bytes: node.limits.max_connection_buffered_bytes,
+                    budget: node.budget.clone(),
                 },
                 stats,
             }),
@@ -73,14 +73,13 @@ impl RelpHandler {
 }
 
 impl ConnectionHandler for RelpHandler {
-    async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
+    async fn handle(self, stream: ClientStream, peer: SocketAddr, shutdown: CancellationToken) {
         let session = RelpSession {
             shared: self.shared.clone(),
             peer,
             peer_text: peer.to_string(),
             open: false,
             last_txnr: None,
-            rejections: 0,
         };
         let shared = self.shared.clone();
         stream::run_counted(
@@ -117,17 +116,16 @@ struct RelpSession {
     peer_text: String,
     open: bool,
     last_txnr: Option<u32>,
-    rejections: u64,
 }
 
 impl RelpSession {
+    /// Answered always; logged at the listener's rate, whatever the number of connections.
     fn error(&mut self, batch: &mut Batch<Tag>, txnr: u32, why: Option<Rejection>, reason: &str) {
         if let Some(why) = why {
             self.shared.stats.reject(why);
         }
-        self.rejections += 1;
-        if self.rejections <= 5 || self.rejections.is_multiple_of(10_000) {
-            tracing::warn!(peer = %self.peer, txnr, reason, "RELP frame refused.");
+        if let Some(suppressed) = self.shared.stats.log.admit() {
+            tracing::warn!(peer = %self.peer, txnr, reason = %truncate(reason), suppressed, "RELP frame refused.");
         }
         batch.control(Tag {
             txnr,

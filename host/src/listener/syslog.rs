@@ -4,24 +4,18 @@
 
 use super::attribution::Attributor;
 use super::stream::{self, Batch, BatchItem, CloseReason, Flow, StreamProtocol, StreamSettings};
-use super::ConnectionHandler;
+use super::{ClientStream, ConnectionHandler, Node};
 use crate::config::SyslogSettings;
 use crate::framing::syslog::{SyslogFrame, SyslogFramer};
 use crate::pipeline::{Pipeline, PipelineError};
-use crate::registry::RegistryHandle;
 use crate::store::Protocol;
+use crate::telemetry::log_limit::truncate;
 use crate::telemetry::{ListenerStats, Rejection};
 use bytes::BytesMut;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use tokio::net::TcpStream;
-use tokio_rustls::server::TlsStream;
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
-
-/// A connection logs its first rejections in full, then one in this many.
-const LOG_FIRST_REJECTIONS: u64 = 5;
-const LOG_EVERY_NTH_REJECTION: u64 = 10_000;
 
 #[derive(Clone)]
 pub struct SyslogHandler {
@@ -38,8 +32,7 @@ struct Shared {
 
 impl SyslogHandler {
     pub fn new(
-        registry: Arc<RegistryHandle>,
-        pipeline: Arc<Pipeline>,
+        node: &Node,
         settings: &SyslogSettings,
         bound_intake: Option<String>,
         stats: Arc<ListenerStats>,
@@ -47,18 +40,21 @@ impl SyslogHandler {
         SyslogHandler {
             shared: Arc::new(Shared {
                 attributor: Attributor {
-                    registry,
+                    registry: node.registry.clone(),
                     sd_id: settings.sd_id.clone(),
                     rfc3164_zone: settings.rfc3164_zone,
                     bound_intake,
                 },
-                pipeline,
+                pipeline: node.pipeline.clone(),
                 max_frame_bytes: settings.max_frame_bytes,
                 stream: StreamSettings {
                     protocol: Protocol::Syslog,
                     max_batch_events: settings.batch_events,
                     max_inflight_batches: settings.inflight_batches,
                     idle_timeout: settings.idle_timeout,
+                    write_timeout: node.limits.write_timeout,
+                    max_buffered_bytes: node.limits.max_connection_buffered_bytes,
+                    budget: node.budget.clone(),
                 },
                 stats,
             }),
@@ -67,12 +63,11 @@ impl SyslogHandler {
 }
 
 impl ConnectionHandler for SyslogHandler {
-    async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
+    async fn handle(self, stream: ClientStream, peer: SocketAddr, shutdown: CancellationToken) {
         let connection = SyslogConnection {
             shared: self.shared.clone(),
             peer,
             peer_text: peer.to_string(),
-            rejections: 0,
         };
         let shared = self.shared.clone();
         stream::run_counted(
@@ -92,15 +87,14 @@ struct SyslogConnection {
     shared: Arc<Shared>,
     peer: SocketAddr,
     peer_text: String,
-    rejections: u64,
 }
 
 impl SyslogConnection {
+    /// Counted always; logged at the listener's rate, whatever the number of connections.
     fn reject(&mut self, why: Rejection, detail: &str) {
         self.shared.stats.reject(why);
-        self.rejections += 1;
-        if self.rejections <= LOG_FIRST_REJECTIONS || self.rejections.is_multiple_of(LOG_EVERY_NTH_REJECTION) {
-            tracing::warn!(peer = %self.peer, reason = why.as_str(), detail, rejections_on_connection = self.rejections, "Syslog message rejected.");
+        if let Some(suppressed) = self.shared.stats.log.admit() {
+            tracing::warn!(peer = %self.peer, reason = why.as_str(), detail = %truncate(detail), suppressed, "Syslog message rejected.");
         }
     }
 }

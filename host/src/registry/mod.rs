@@ -133,6 +133,8 @@ pub struct ReloadReport {
     pub intakes: usize,
     pub formats_recompiled: Vec<String>,
     pub restart_needed: Vec<&'static str>,
+    /// `admin.token` changed; the admin listener checks the new one from the next request.
+    pub admin_token_changed: bool,
 }
 
 /// The registry currently in force, and how to reload it from its file.
@@ -167,8 +169,7 @@ impl RegistryHandle {
     pub fn reload(&self, runtime: &Runtime) -> Result<ReloadReport, RegistryError> {
         // Two reloads at once would race on which one is swapped in last.
         let _guard = self.reload_lock.lock().unwrap_or_else(|p| p.into_inner());
-        let mut config = Config::load(&self.path)?;
-        self.overrides.apply(&mut config);
+        let config = Config::load_with(&self.path, &self.overrides)?;
         let old = self.current();
         let new = Registry::build(config, runtime, Some(&old))?;
         let formats_recompiled = new
@@ -179,8 +180,8 @@ impl RegistryHandle {
             .collect();
         let (a, b) = (old.config(), new.config());
         let mut restart_needed = Vec::new();
-        if a.https_listen != b.https_listen {
-            restart_needed.push("https.listen");
+        if a.https_listen != b.https_listen || a.https != b.https {
+            restart_needed.push("https");
         }
         if a.syslog != b.syslog {
             restart_needed.push("syslog");
@@ -197,10 +198,15 @@ impl RegistryHandle {
         if a.store != b.store || a.runtime != b.runtime || a.limits != b.limits {
             restart_needed.push("limits/store/runtime");
         }
+        // The token and allowed_hosts are read from the registry on every admin request.
+        if (a.admin.enabled, a.admin.listen) != (b.admin.enabled, b.admin.listen) {
+            restart_needed.push("admin.listen");
+        }
         let report = ReloadReport {
             intakes: new.intake_count(),
             formats_recompiled,
             restart_needed,
+            admin_token_changed: a.admin.token != b.admin.token,
         };
         self.current.store(Arc::new(new));
         Ok(report)

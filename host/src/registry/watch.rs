@@ -137,8 +137,14 @@ pub fn log_reload(report: &ReloadReport) {
         intakes = report.intakes,
         recompiled = ?report.formats_recompiled,
         restart_needed = ?report.restart_needed,
+        admin_token_changed = report.admin_token_changed,
         "Registry reloaded."
     );
+    if report.admin_token_changed {
+        // Said on its own line so that nobody wonders whether a restart is needed; the token
+        // itself is never logged (the registry holds only its digest).
+        tracing::info!("Admin token changed; requests from now on need the new one.");
+    }
 }
 
 fn watched_files(registry: &RegistryHandle) -> BTreeSet<PathBuf> {

@@ -1,15 +1,16 @@
 //! A compiled format component, ready to instantiate on any worker.
 
 use super::bindings::{Description, FormatWorld, FormatWorldPre};
+use super::sandbox::{self, HostState};
 use super::{deadline_ticks, RuntimeError};
 use crate::config::{ComponentLimits, ComponentSource, FormatSpec};
 use sha2::{Digest, Sha256};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder};
-use wasmtime_wasi::{WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+use tokio::sync::Semaphore;
+use wasmtime::component::Component;
+use wasmtime::{Engine, Store};
 
 mod built {
     include!(concat!(env!("OUT_DIR"), "/builtin_components.rs"));
@@ -26,69 +27,6 @@ pub const BUILT_COMPONENT_DIR: &str = COMPONENT_DIR;
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
-/// What a component's `Store` holds: an empty WASI context and the memory limiter.
-pub struct HostState {
-    wasi: WasiCtx,
-    table: ResourceTable,
-    pub(super) limits: StoreLimits,
-}
-
-impl WasiView for HostState {
-    fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView {
-            ctx: &mut self.wasi,
-            table: &mut self.table,
-        }
-    }
-}
-
-/// Components see no time but the one the WIT gives: WASI clocks are frozen at the epoch.
-struct FrozenClock;
-
-impl wasmtime_wasi::HostWallClock for FrozenClock {
-    fn resolution(&self) -> Duration {
-        Duration::from_secs(1)
-    }
-    fn now(&self) -> Duration {
-        Duration::ZERO
-    }
-}
-
-impl wasmtime_wasi::HostMonotonicClock for FrozenClock {
-    fn resolution(&self) -> u64 {
-        1_000_000_000
-    }
-    fn now(&self) -> u64 {
-        0
-    }
-}
-
-impl HostState {
-    fn new(memory_bytes: usize) -> HostState {
-        // No preopened dirs, env, args, sockets or inherited stdio: WASI is linked only because
-        // Rust's std imports a few interfaces; every capability stays closed.
-        let wasi = WasiCtxBuilder::new()
-            .wall_clock(FrozenClock)
-            .monotonic_clock(FrozenClock)
-            .allow_ip_name_lookup(false)
-            .allow_tcp(false)
-            .allow_udp(false)
-            .build();
-        HostState {
-            wasi,
-            table: ResourceTable::new(),
-            limits: StoreLimitsBuilder::new()
-                .memory_size(memory_bytes)
-                // A Rust wasip2 component has several core instances (WASM_NOTES).
-                .instances(32)
-                .tables(64)
-                .memories(32)
-                .trap_on_grow_failure(true)
-                .build(),
-        }
-    }
-}
-
 /// A format whose component is compiled and linked, with its limits.
 pub struct LoadedFormat {
     /// Unique per load: workers key their cached instances by it, so a reloaded component
@@ -101,6 +39,11 @@ pub struct LoadedFormat {
     pub limits: ComponentLimits,
     pub description: Description,
     pub(super) deadline_ticks: u64,
+    /// Whether the last call took long enough to count as slow (see `queue.rs`).
+    pub(super) last_call_slow: AtomicBool,
+    /// The part of the runtime's queue that this format's batches may hold at once, so that
+    /// one format's senders cannot make every other intake wait for room (`queue_share`).
+    pub(super) queue_share: Arc<Semaphore>,
     pre: FormatWorldPre<HostState>,
     engine: Engine,
 }
@@ -123,6 +66,7 @@ impl LoadedFormat {
         engine: &Engine,
         spec: &FormatSpec,
         epoch_tick: Duration,
+        queue_share: usize,
         previous: Option<&Arc<LoadedFormat>>,
     ) -> Result<Arc<LoadedFormat>, RuntimeError> {
         let bytes = component_bytes(&spec.source).map_err(|reason| RuntimeError::Load {
@@ -135,7 +79,7 @@ impl LoadedFormat {
         {
             return Ok(old.clone());
         }
-        Self::compile(engine, spec, epoch_tick, &bytes, digest).map(Arc::new)
+        Self::compile(engine, spec, epoch_tick, queue_share, &bytes, digest).map(Arc::new)
     }
 
     /// Compiles and links the component, then calls `describe` once to prove it works.
@@ -143,6 +87,7 @@ impl LoadedFormat {
         engine: &Engine,
         spec: &FormatSpec,
         epoch_tick: Duration,
+        queue_share: usize,
         bytes: &[u8],
         digest: String,
     ) -> Result<LoadedFormat, RuntimeError> {
@@ -152,8 +97,7 @@ impl LoadedFormat {
             reason,
         };
         let component = Component::new(engine, bytes).map_err(|e| fail(format!("not a valid component: {e:#}")))?;
-        let mut linker = Linker::<HostState>::new(engine);
-        wasmtime_wasi::p2::add_to_linker_sync(&mut linker).map_err(|e| fail(format!("{e:#}")))?;
+        let linker = sandbox::linker(engine).map_err(|e| fail(format!("{e:#}")))?;
         let instance_pre = linker
             .instantiate_pre(&component)
             .map_err(|e| fail(format!("imports something the sandbox does not offer: {e:#}")))?;
@@ -173,6 +117,8 @@ impl LoadedFormat {
                 sample: String::new(),
             },
             deadline_ticks: deadline_ticks(spec.limits.deadline, epoch_tick),
+            last_call_slow: AtomicBool::new(false),
+            queue_share: Arc::new(Semaphore::new(queue_share)),
             pre,
             engine: engine.clone(),
         };
@@ -188,8 +134,9 @@ impl LoadedFormat {
 
     /// A fresh store and instance, under this format's limits.
     pub(super) fn instantiate(&self) -> wasmtime::Result<(Store<HostState>, FormatWorld)> {
-        let mut store = Store::new(&self.engine, HostState::new(self.limits.memory_bytes));
-        store.limiter(|s| &mut s.limits);
+        let state = HostState::new(self.limits.memory_bytes, self.limits.max_table_elements);
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
         store.epoch_deadline_trap();
         store.set_epoch_deadline(self.deadline_ticks);
         let world = self.pre.instantiate(&mut store)?;

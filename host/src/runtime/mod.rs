@@ -1,26 +1,36 @@
 //! The WebAssembly runtime: format components run on dedicated worker threads.
 //!
 //! Components are CPU-only, so each worker thread owns one `Store` + instance per format and
-//! takes whole batches from a shared queue (a call has a fixed cost of about 0.5 µs; batches
-//! amortise it). Every call runs under an epoch deadline and a memory cap. A trap discards that
-//! instance; the events of the trapping batch come back as errors with the reason, and the
-//! worker goes on with a fresh instance.
+//! takes whole batches from a shared queue, fair between formats (a call has a fixed cost of
+//! about 0.5 µs; batches amortise it). Every call runs under an epoch deadline, a cap on all
+//! its memories and table elements, and a WASI without blocking calls (`sandbox.rs`). A trap
+//! discards that instance; the events of the trapping batch come back as errors with the
+//! reason, and the worker goes on with a fresh instance.
 
 mod bindings;
 mod engine;
 mod finalize;
 mod format;
+mod limits;
+mod queue;
+mod sandbox;
 mod worker;
 
 pub use bindings::{Description, Event, Protocol as WitProtocol, SyslogHeader, Timestamp};
 pub use finalize::{from_datetime as from_timestamp, to_datetime, Outcome};
 pub use format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
+pub use limits::{SandboxViolation, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES};
+pub use sandbox::{MAX_HOST_RESOURCES, MAX_RANDOM_BYTES};
 
 use crate::config::RuntimeSettings;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::{oneshot, OwnedSemaphorePermit, Semaphore};
+
+/// The share of `runtime.queue_batches` (in percent) that the batches of one format may hold
+/// at once: senders of one format cannot fill the queue that every other intake needs.
+pub const FORMAT_QUEUE_SHARE_PERCENT: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuntimeError {
@@ -49,13 +59,14 @@ struct Job {
     format: Arc<LoadedFormat>,
     events: Vec<Event>,
     reply: oneshot::Sender<NormalizedBatch>,
-    _permit: OwnedSemaphorePermit,
+    /// Room in the whole queue and in the format's share, given back when the job is done.
+    _permits: (OwnedSemaphorePermit, OwnedSemaphorePermit),
 }
 
 /// Handle to the worker pool.
 pub struct Runtime {
     engine: wasmtime::Engine,
-    jobs: Option<crossbeam_channel::Sender<Job>>,
+    jobs: Arc<queue::JobQueue>,
     capacity: Arc<Semaphore>,
     wait: Duration,
     workers: Vec<JoinHandle<()>>,
@@ -68,20 +79,20 @@ impl Runtime {
     pub fn start(settings: &RuntimeSettings, enqueue_wait: Duration) -> Result<Runtime, RuntimeError> {
         let engine = engine::new_engine()?;
         let ticker = engine::EpochTicker::start(engine.clone(), settings.epoch_tick)?;
-        let (tx, rx) = crossbeam_channel::unbounded::<Job>();
+        let jobs = Arc::new(queue::JobQueue::new(settings.workers, settings.slow_call));
         let mut workers = Vec::with_capacity(settings.workers);
         for i in 0..settings.workers {
-            let rx = rx.clone();
-            let worker = worker::Worker::new(settings.epoch_tick);
+            let jobs = jobs.clone();
+            let worker = worker::Worker::new(i, settings.epoch_tick);
             let handle = std::thread::Builder::new()
                 .name(format!("wasm-worker-{i}"))
-                .spawn(move || worker.run(rx))
+                .spawn(move || worker.run(&jobs))
                 .map_err(|e| RuntimeError::Start(format!("cannot start worker thread: {e}")))?;
             workers.push(handle);
         }
         Ok(Runtime {
             engine,
-            jobs: Some(tx),
+            jobs,
             capacity: Arc::new(Semaphore::new(settings.queue_batches)),
             wait: enqueue_wait,
             workers,
@@ -120,8 +131,14 @@ impl Runtime {
         events: Vec<Event>,
         wait: Option<Duration>,
     ) -> Result<NormalizedBatch, RuntimeError> {
-        let acquire = self.capacity.clone().acquire_owned();
-        let permit = match wait {
+        // The format's share first: a format at its share does not take room from the others.
+        let share = format.queue_share.clone();
+        let acquire = async {
+            let share = share.acquire_owned().await?;
+            let whole = self.capacity.clone().acquire_owned().await?;
+            Ok::<_, tokio::sync::AcquireError>((share, whole))
+        };
+        let permits = match wait {
             None => acquire.await.map_err(|_| RuntimeError::Closed)?,
             Some(wait) => match tokio::time::timeout(wait, acquire).await {
                 Ok(Ok(p)) => p,
@@ -133,15 +150,8 @@ impl Runtime {
                 }
             },
         };
-        let jobs = self.jobs.as_ref().ok_or(RuntimeError::Closed)?;
         let (reply, answer) = oneshot::channel();
-        jobs.send(Job {
-            format,
-            events,
-            reply,
-            _permit: permit,
-        })
-        .map_err(|_| RuntimeError::Closed)?;
+        self.enqueue(format, events, reply, permits)?;
         answer.await.map_err(|_| RuntimeError::Closed)
     }
 
@@ -154,9 +164,21 @@ impl Runtime {
         events: Vec<Event>,
     ) -> Result<NormalizedBatch, RuntimeError> {
         let deadline = std::time::Instant::now() + self.wait;
-        let permit = loop {
-            match self.capacity.clone().try_acquire_owned() {
-                Ok(p) => break p,
+        let share = self.try_acquire_until(&format.queue_share, deadline)?;
+        let whole = self.try_acquire_until(&self.capacity, deadline)?;
+        let (reply, answer) = oneshot::channel();
+        self.enqueue(format, events, reply, (share, whole))?;
+        answer.blocking_recv().map_err(|_| RuntimeError::Closed)
+    }
+
+    fn try_acquire_until(
+        &self,
+        semaphore: &Arc<Semaphore>,
+        deadline: std::time::Instant,
+    ) -> Result<OwnedSemaphorePermit, RuntimeError> {
+        loop {
+            match semaphore.clone().try_acquire_owned() {
+                Ok(p) => return Ok(p),
                 Err(tokio::sync::TryAcquireError::Closed) => return Err(RuntimeError::Closed),
                 Err(tokio::sync::TryAcquireError::NoPermits) if std::time::Instant::now() >= deadline => {
                     return Err(RuntimeError::Busy {
@@ -165,17 +187,24 @@ impl Runtime {
                 }
                 Err(tokio::sync::TryAcquireError::NoPermits) => std::thread::sleep(Duration::from_millis(1)),
             }
-        };
-        let jobs = self.jobs.as_ref().ok_or(RuntimeError::Closed)?;
-        let (reply, answer) = oneshot::channel();
-        jobs.send(Job {
-            format,
-            events,
-            reply,
-            _permit: permit,
-        })
-        .map_err(|_| RuntimeError::Closed)?;
-        answer.blocking_recv().map_err(|_| RuntimeError::Closed)
+        }
+    }
+
+    fn enqueue(
+        &self,
+        format: Arc<LoadedFormat>,
+        events: Vec<Event>,
+        reply: oneshot::Sender<NormalizedBatch>,
+        permits: (OwnedSemaphorePermit, OwnedSemaphorePermit),
+    ) -> Result<(), RuntimeError> {
+        self.jobs
+            .push(Job {
+                format,
+                events,
+                reply,
+                _permits: permits,
+            })
+            .map_err(|_| RuntimeError::Closed)
     }
 
     /// Loads a format's component, reusing `previous` if it is unchanged.
@@ -184,7 +213,8 @@ impl Runtime {
         spec: &crate::config::FormatSpec,
         previous: Option<&Arc<LoadedFormat>>,
     ) -> Result<Arc<LoadedFormat>, RuntimeError> {
-        LoadedFormat::load_or_reuse(&self.engine, spec, self.settings.epoch_tick, previous)
+        let share = (self.settings.queue_batches * FORMAT_QUEUE_SHARE_PERCENT / 100).max(1);
+        LoadedFormat::load_or_reuse(&self.engine, spec, self.settings.epoch_tick, share, previous)
     }
 
     /// Lets the workers finish the queued batches, then joins them.
@@ -193,7 +223,7 @@ impl Runtime {
     }
 
     fn stop(&mut self) {
-        self.jobs.take();
+        self.jobs.close();
         for w in self.workers.drain(..) {
             if w.join().is_err() {
                 tracing::error!("A wasm worker thread panicked.");

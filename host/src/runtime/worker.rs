@@ -2,11 +2,15 @@
 
 use super::bindings::{Event, FormatWorld};
 use super::finalize::{finalize, Outcome};
-use super::format::{HostState, LoadedFormat};
-use super::{Job, NormalizedBatch};
+use super::format::LoadedFormat;
+use super::limits::SandboxViolation;
+use super::queue::JobQueue;
+use super::sandbox::HostState;
+use super::NormalizedBatch;
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+use wasmtime::component::ResourceTableError;
 use wasmtime::{Store, Trap};
 
 /// How many extra calls one trapping batch may spend to isolate the events that trap.
@@ -19,6 +23,7 @@ struct Instance {
 }
 
 pub struct Worker {
+    index: usize,
     instances: HashMap<u64, Instance>,
     epoch_tick: Duration,
 }
@@ -32,16 +37,19 @@ enum CallFailure {
 }
 
 impl Worker {
-    pub fn new(epoch_tick: Duration) -> Worker {
+    pub fn new(index: usize, epoch_tick: Duration) -> Worker {
         Worker {
+            index,
             instances: HashMap::new(),
             epoch_tick,
         }
     }
 
-    pub fn run(mut self, jobs: crossbeam_channel::Receiver<Job>) {
-        while let Ok(job) = jobs.recv() {
+    pub fn run(mut self, jobs: &JobQueue) {
+        while let Some(job) = jobs.pop(self.index) {
+            let started = Instant::now();
             let outcomes = self.normalize(&job.format, &job.events);
+            jobs.done(self.index, &job.format, started.elapsed());
             let _ = job.reply.send(NormalizedBatch {
                 events: job.events,
                 outcomes,
@@ -135,23 +143,24 @@ fn all_failed(n: usize, reason: &str) -> Vec<Outcome> {
     (0..n).map(|_| Outcome::rejected(reason.to_string())).collect()
 }
 
+/// The reason stored with the events of a failed call. Sandbox limits are recognised by their
+/// error type (raised by our limiter and WASI shadows, or by wasmtime's resource table).
 fn describe_trap(name: &str, e: &wasmtime::Error, format: &LoadedFormat, tick: Duration) -> String {
+    if let Some(violation) = e.downcast_ref::<SandboxViolation>() {
+        return format!("component {name} {violation}");
+    }
+    if let Some(ResourceTableError::Full) = e.downcast_ref::<ResourceTableError>() {
+        return format!(
+            "component {name} exceeded its limit of {} host resources",
+            super::sandbox::MAX_HOST_RESOURCES
+        );
+    }
     match e.downcast_ref::<Trap>() {
         Some(Trap::Interrupt) => format!(
             "component {name} exceeded its deadline of {} ms",
             (format.deadline_ticks as u128 * tick.as_millis()).max(format.limits.deadline.as_millis())
         ),
         Some(trap) => format!("component {name} trapped: {trap}"),
-        None => {
-            let text = format!("{e:#}");
-            if text.contains("grow") || text.contains("memory") {
-                format!(
-                    "component {name} exceeded its memory limit of {} MiB",
-                    format.limits.memory_bytes >> 20
-                )
-            } else {
-                format!("component {name} failed: {text}")
-            }
-        }
+        None => format!("component {name} failed: {e:#}"),
     }
 }

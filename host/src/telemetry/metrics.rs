@@ -73,6 +73,16 @@ pub struct Metrics {
     connections: Mutex<BTreeMap<&'static str, (&'static AtomicU64, &'static AtomicU64)>>,
 }
 
+/// Gauges sampled by the caller when the metrics are rendered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Gauges {
+    /// Batches waiting for the store writer.
+    pub queue_depth: usize,
+    /// Client data held from the node's memory budget, and the budget.
+    pub buffered_bytes: usize,
+    pub buffer_limit_bytes: usize,
+}
+
 /// The node's metrics.
 pub fn metrics() -> &'static Metrics {
     static METRICS: OnceLock<Metrics> = OnceLock::new();
@@ -121,8 +131,9 @@ impl Metrics {
             .or_insert_with(|| (Box::leak(Box::default()), Box::leak(Box::default())))
     }
 
-    /// The Prometheus text exposition; `queue_depth` is sampled by the caller.
-    pub fn render(&self, queue_depth: usize) -> String {
+    /// The Prometheus text exposition.
+    pub fn render(&self, gauges: &Gauges) -> String {
+        let queue_depth = gauges.queue_depth;
         let mut out = String::with_capacity(4096);
         out.push_str("# HELP intake_edge_events_total Events stored, by intake, protocol and status.\n");
         out.push_str("# TYPE intake_edge_events_total counter\n");
@@ -163,6 +174,14 @@ impl Metrics {
         out.push_str("# HELP intake_edge_store_queue_depth Batches waiting for the store writer.\n");
         out.push_str("# TYPE intake_edge_store_queue_depth gauge\n");
         let _ = writeln!(out, "intake_edge_store_queue_depth {queue_depth}");
+        out.push_str(
+            "# HELP intake_edge_buffered_bytes Request bodies and stream batches held from the node's memory budget.\n",
+        );
+        out.push_str("# TYPE intake_edge_buffered_bytes gauge\n");
+        let _ = writeln!(out, "intake_edge_buffered_bytes {}", gauges.buffered_bytes);
+        out.push_str("# HELP intake_edge_buffered_bytes_limit The node's memory budget (limits.max_buffered_bytes).\n");
+        out.push_str("# TYPE intake_edge_buffered_bytes_limit gauge\n");
+        let _ = writeln!(out, "intake_edge_buffered_bytes_limit {}", gauges.buffer_limit_bytes);
         out.push_str("# HELP intake_edge_connections Open connections per listener.\n");
         out.push_str("# TYPE intake_edge_connections gauge\n");
         let listeners = lock(&self.connections).clone();

@@ -1,5 +1,6 @@
 //! Counters of what the listeners saw, by name, so logs, tests and metrics agree.
 
+pub mod log_limit;
 pub mod metrics;
 
 pub use metrics::metrics;
@@ -19,7 +20,16 @@ pub struct ListenerStats {
     pub rejected_malformed: AtomicU64,
     pub rejected_oversized: AtomicU64,
     pub framing_errors: AtomicU64,
+    /// Connections that broke (reset, I/O error) rather than closed.
+    pub broken: AtomicU64,
+    /// Connections closed because the client did not read its answers in time.
+    pub write_timeouts: AtomicU64,
     pub store_failures: AtomicU64,
+    /// Rejected messages are logged at this rate, whatever the number of connections.
+    pub log: log_limit::LogLimiter,
+    /// Connections ended for cause (framing, write timeout) are logged at this rate; apart from
+    /// rejections, so that a flood of one does not hide the other.
+    pub close_log: log_limit::LogLimiter,
 }
 
 /// Why a syslog message was not stored.
@@ -80,6 +90,8 @@ impl ListenerStats {
             ("rejected_malformed", Self::get(&self.rejected_malformed)),
             ("rejected_oversized", Self::get(&self.rejected_oversized)),
             ("framing_errors", Self::get(&self.framing_errors)),
+            ("broken", Self::get(&self.broken)),
+            ("write_timeouts", Self::get(&self.write_timeouts)),
             ("store_failures", Self::get(&self.store_failures)),
         ]
     }

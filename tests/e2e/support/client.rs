@@ -119,6 +119,12 @@ impl Request<'_> {
         self.content_type("application/json").body(body.to_string())
     }
 
+    /// Raw bytes as a JSON body (`Content-Type: application/json`), for bodies too large or too
+    /// odd to build as a `Value`.
+    pub fn json_bytes(self, body: Vec<u8>) -> Self {
+        self.content_type("application/json").body(body)
+    }
+
     /// Gzips the body and sets `Content-Encoding: gzip`.
     pub fn gzip(mut self) -> Self {
         self.gzip = true;

@@ -217,6 +217,8 @@ pub fn totals(nonzero: &[(&str, u64)]) -> std::collections::BTreeMap<String, u64
         "rejected_malformed",
         "rejected_oversized",
         "framing_errors",
+        "broken",
+        "write_timeouts",
         "store_failures",
     ]
     .iter()

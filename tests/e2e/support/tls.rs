@@ -69,7 +69,37 @@ impl TlsClient {
 
     /// Connects and completes the handshake, or says why not.
     pub fn try_connect(addr: &str, config: Arc<ClientConfig>) -> std::io::Result<TlsClient> {
-        let mut tcp = TcpStream::connect(addr)?;
+        Self::try_connect_with(addr, config, None, None)
+    }
+
+    /// Like [`TlsClient::try_connect`], from the source address `from` (e.g. `127.0.0.2`:
+    /// every 127/8 address is the loopback interface).
+    pub fn try_connect_from(
+        addr: &str,
+        config: Arc<ClientConfig>,
+        from: Option<std::net::IpAddr>,
+    ) -> std::io::Result<TlsClient> {
+        Self::try_connect_with(addr, config, from, None)
+    }
+
+    /// Like [`TlsClient::try_connect_from`], with a socket receive buffer of `recv_buffer`
+    /// bytes (set before connecting, so that the TCP window stays that small).
+    pub fn try_connect_with(
+        addr: &str,
+        config: Arc<ClientConfig>,
+        from: Option<std::net::IpAddr>,
+        recv_buffer: Option<usize>,
+    ) -> std::io::Result<TlsClient> {
+        let target: std::net::SocketAddr = addr.parse().map_err(std::io::Error::other)?;
+        let socket = socket2::Socket::new(socket2::Domain::for_address(target), socket2::Type::STREAM, None)?;
+        if let Some(ip) = from {
+            socket.bind(&std::net::SocketAddr::new(ip, 0).into())?;
+        }
+        if let Some(bytes) = recv_buffer {
+            socket.set_recv_buffer_size(bytes)?;
+        }
+        socket.connect(&target.into())?;
+        let mut tcp: TcpStream = socket.into();
         tcp.set_nodelay(true)?;
         tcp.set_read_timeout(Some(ANSWER_TIMEOUT))?;
         tcp.set_write_timeout(Some(ANSWER_TIMEOUT))?;

@@ -2,7 +2,7 @@
 //! `{"error": "..."}`. Edits go through [`registry::file`](crate::registry::file) (validated,
 //! atomic) and reload the registry before answering, so a new key works as soon as it is returned.
 
-use super::{json, Admin};
+use super::{guard, json, Admin};
 use crate::config::Config;
 use crate::registry::edit::{self, EditError, NewIntake};
 use crate::registry::file::{edit_file, FileError};
@@ -11,6 +11,7 @@ use crate::store::{self, EventFilter, IntakeStats, Reader};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -18,6 +19,8 @@ use std::sync::Arc;
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
+/// A request body (at most 64 KiB, from a local client) must arrive within this time.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 const DEFAULT_LIMIT: usize = 50;
 const MAX_LIMIT: usize = 1000;
 
@@ -75,14 +78,26 @@ fn error(status: StatusCode, message: impl std::fmt::Display) -> Answer {
 
 pub(super) async fn handle(admin: &Admin, req: Request<Incoming>) -> Response<Full<Bytes>> {
     let (status, body) = answer(admin, req).await;
-    json(status, body.to_string())
+    let mut response = json(status, body.to_string());
+    // Answers carry keys and events: no browser or proxy cache may keep them.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
 }
 
 async fn answer(admin: &Admin, req: Request<Incoming>) -> Answer {
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or("").to_string();
-    match route(&parts.method, &path) {
+    let route = route(&parts.method, &path);
+    // A wrong method or path says so first; anything the API acts on must be declared JSON.
+    if !matches!(route, Route::WrongMethod(_) | Route::NotFound) {
+        if let Err(refusal) = guard::check_json(&parts.method, &parts.headers) {
+            return error(refusal.status(), refusal);
+        }
+    }
+    match route {
         Route::ListIntakes => list(admin).await,
         Route::GetIntake(name) => show(admin, name).await,
         Route::Events(name) => events(admin, name, &query).await,
@@ -102,7 +117,14 @@ async fn answer(admin: &Admin, req: Request<Incoming>) -> Answer {
 }
 
 async fn read_body(body: Incoming) -> Result<Bytes, Answer> {
-    match Limited::new(body, MAX_BODY).collect().await {
+    let read = tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect());
+    let Ok(read) = read.await else {
+        return Err(error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!("the body did not arrive within {} s", BODY_TIMEOUT.as_secs()),
+        ));
+    };
+    match read {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(error(
             StatusCode::PAYLOAD_TOO_LARGE,

@@ -1,9 +1,13 @@
 //! The request bodies of the intake API, endpoint by endpoint, turned into events.
+//!
+//! Parsing is linear in the body whatever its shape, stops at the first event over a limit, and
+//! borrows events from the body: before its key is checked, a request costs about its own size.
 
 use super::error::ApiError;
-use serde::de::{self, Deserializer};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+pub use super::json_body::TimeValue;
+use super::json_body::{self, BodyLimits, Refusal, Tracker};
+use super::json_path;
+use std::borrow::Cow;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
@@ -42,109 +46,112 @@ impl Endpoint {
     pub fn answers_one_id(self) -> bool {
         matches!(self, Self::Single | Self::Plain)
     }
-}
 
-/// A client-supplied event time, as sent.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
-pub enum TimeValue {
-    Int(i64),
-    Float(f64),
-    Text(String),
+    /// Whether the body may carry the intake key (so a request without one elsewhere must be
+    /// read before it can be refused).
+    pub fn key_in_body(self) -> bool {
+        matches!(self, Self::Single | Self::Batch | Self::Array)
+    }
 }
 
 /// One event of a request, before its key is resolved.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Item {
-    pub key: Option<String>,
-    pub raw: String,
+pub struct Item<'a> {
+    pub raw: Cow<'a, str>,
+    /// `/array` only: each item's own key and time.
+    pub key: Option<Cow<'a, str>>,
     pub time: Option<TimeValue>,
 }
 
-/// An event in a JSON body: a string is the event (unescaped); any other JSON value is kept
-/// as the exact text the client sent (key order, number spelling), never re-serialised.
+/// A parsed body: the events and what the body says once for all of them.
 #[derive(Debug, Clone, PartialEq)]
-struct EventText(String);
+pub struct Parsed<'a> {
+    /// The body's `intake_key` (`/`, `/batch`).
+    pub key: Option<Cow<'a, str>>,
+    /// The body's `@timestamp` (`/`, `/batch`).
+    pub time: Option<TimeValue>,
+    pub items: Vec<Item<'a>>,
+}
 
-impl EventText {
-    fn from_raw(raw: &RawValue) -> Result<EventText, String> {
-        let text = raw.get();
-        match text.as_bytes().first() {
-            Some(b'"') => serde_json::from_str(text)
-                .map(EventText)
-                .map_err(|e| format!("is not a valid JSON string: {e}")),
-            _ if text == "null" => Err("is null".into()),
-            _ => Ok(EventText(text.to_string())),
+impl<'a> Parsed<'a> {
+    fn events(items: impl IntoIterator<Item = Cow<'a, str>>) -> Parsed<'a> {
+        Parsed {
+            key: None,
+            time: None,
+            items: items.into_iter().map(Item::event).collect(),
         }
     }
 }
 
-impl<'de> Deserialize<'de> for EventText {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw: Box<RawValue> = Deserialize::deserialize(d)?;
-        EventText::from_raw(&raw).map_err(|reason| de::Error::custom(format!("the event {reason}")))
+impl<'a> Item<'a> {
+    fn event(raw: Cow<'a, str>) -> Item<'a> {
+        Item {
+            raw,
+            key: None,
+            time: None,
+        }
     }
-}
-
-#[derive(Deserialize)]
-struct SingleBody {
-    intake_key: Option<String>,
-    json: Option<EventText>,
-    #[serde(rename = "@timestamp")]
-    timestamp: Option<TimeValue>,
-}
-
-#[derive(Deserialize)]
-struct BatchBody {
-    intake_key: Option<String>,
-    jsons: Option<Vec<EventText>>,
-    #[serde(rename = "@timestamp")]
-    timestamp: Option<TimeValue>,
 }
 
 /// Parses `body` for `endpoint`; `path` is the `/jsons` `?path=` selector.
-pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<Item>, ApiError> {
-    match endpoint {
+pub fn parse<'a>(
+    endpoint: Endpoint,
+    body: &'a [u8],
+    path: Option<&str>,
+    limits: &BodyLimits,
+) -> Result<Parsed<'a>, ApiError> {
+    let tracker = Tracker::default();
+    let json_error = |e: serde_json::Error| match tracker.refusal() {
+        Some(refusal) => refused(refusal, limits, endpoint.answers_one_id()),
+        None => bad(&format!("malformed JSON body: {e}")),
+    };
+    let parsed = match endpoint {
         Endpoint::Single => {
-            let b: SingleBody = from_json(body)?;
-            let raw = b.json.ok_or_else(|| bad("missing field `json` (the event)"))?.0;
-            Ok(vec![Item {
-                key: b.intake_key,
-                raw,
-                time: b.timestamp,
-            }])
+            let single = json_body::single(body).map_err(json_error)?;
+            let raw = single.raw.ok_or_else(|| bad("missing field `json` (the event)"))?;
+            if raw.len() > limits.max_event_bytes {
+                let refusal = Refusal::EventTooLarge {
+                    index: 0,
+                    bytes: raw.len(),
+                };
+                return Err(refused(refusal, limits, true));
+            }
+            Parsed {
+                key: single.key,
+                time: single.time,
+                items: vec![Item::event(raw)],
+            }
         }
         Endpoint::Batch => {
-            let b: BatchBody = from_json(body)?;
-            let jsons = b
-                .jsons
+            let batch = json_body::batch(body, limits, &tracker).map_err(json_error)?;
+            let events = batch
+                .events
                 .ok_or_else(|| bad("missing field `jsons` (the list of events)"))?;
-            Ok(jsons
-                .into_iter()
-                .map(|e| Item {
-                    key: b.intake_key.clone(),
-                    raw: e.0,
-                    time: b.timestamp.clone(),
-                })
-                .collect())
+            Parsed {
+                key: batch.key,
+                time: batch.time,
+                ..Parsed::events(events)
+            }
         }
         Endpoint::Array => {
-            let items: Vec<SingleBody> = from_json(body)?;
-            items
+            let singles = json_body::array(body, limits, &tracker).map_err(json_error)?;
+            let items = singles
                 .into_iter()
                 .enumerate()
-                .map(|(i, b)| {
-                    let raw = b
-                        .json
-                        .ok_or_else(|| bad(&format!("item {i}: missing field `json` (the event)")))?
-                        .0;
-                    Ok(Item {
-                        key: b.intake_key,
+                .map(|(i, s)| match s.raw {
+                    Some(raw) => Ok(Item {
                         raw,
-                        time: b.timestamp,
-                    })
+                        key: s.key,
+                        time: s.time,
+                    }),
+                    None => Err(bad(&format!("item {i}: missing field `json` (the event)"))),
                 })
-                .collect()
+                .collect::<Result<_, _>>()?;
+            Parsed {
+                key: None,
+                time: None,
+                items,
+            }
         }
         Endpoint::Plain => {
             let text = utf8(body)?;
@@ -155,46 +162,92 @@ pub fn parse(endpoint: Endpoint, body: &[u8], path: Option<&str>) -> Result<Vec<
             if text.is_empty() {
                 return Err(bad("empty event: the body is the event"));
             }
-            Ok(vec![plain(text)])
+            if text.len() > limits.max_event_bytes {
+                let refusal = Refusal::EventTooLarge {
+                    index: 0,
+                    bytes: text.len(),
+                };
+                return Err(refused(refusal, limits, true));
+            }
+            Parsed::events([Cow::Borrowed(text)])
         }
-        Endpoint::PlainBatch => Ok(utf8(body)?
-            .split('\n')
-            .map(|l| l.strip_suffix('\r').unwrap_or(l))
-            .filter(|l| !l.is_empty())
-            .map(plain)
-            .collect()),
+        Endpoint::PlainBatch => Parsed::events(lines(utf8(body)?, limits)?),
         Endpoint::Jsons => {
-            let text = utf8(body)?;
-            let root: &RawValue = from_json(text.as_bytes())?;
             let selected = match path {
-                Some(p) => select(root, p)?,
-                None => root,
+                None => body,
+                Some(p) => {
+                    let steps = json_path::parse(p).map_err(|e| bad(&e.to_string()))?;
+                    json_path::select(body, &steps)
+                        .map_err(json_error)?
+                        .ok_or_else(|| bad(&format!("path {p:?} selects nothing in the body")))?
+                        .get()
+                        .as_bytes()
+                }
             };
-            let events: Vec<&RawValue> = serde_json::from_str(selected.get()).map_err(|_| {
-                bad(match path {
-                    Some(_) => "the ?path= selection is not a JSON array",
+            if selected.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'[') {
+                return Err(bad(match path {
+                    Some(_) => "the ?path= selection is not a JSON array of events",
                     None => "expected a JSON array of events (use ?path=$.field to select an array inside an object)",
-                })
-            })?;
-            events
-                .into_iter()
-                .enumerate()
-                .map(|(i, e)| {
-                    EventText::from_raw(e)
-                        .map(|t| plain(&t.0))
-                        .map_err(|reason| bad(&format!("event {i} {reason}")))
-                })
-                .collect()
+                }));
+            }
+            let mut de = serde_json::Deserializer::from_slice(selected);
+            let seed = json_body::Events {
+                limits,
+                tracker: &tracker,
+            };
+            let events = serde::de::DeserializeSeed::deserialize(seed, &mut de)
+                .and_then(|events| de.end().map(|()| events))
+                .map_err(|e| match tracker.refusal() {
+                    Some(refusal) => refused(refusal, limits, false),
+                    None => bad(&format!("malformed JSON body: {e}")),
+                })?;
+            Parsed::events(events)
         }
-    }
+    };
+    Ok(parsed)
 }
 
-fn plain(raw: &str) -> Item {
-    Item {
-        key: None,
-        raw: raw.to_string(),
-        time: None,
+/// `/plain/batch`: one event per line (`\n` or `\r\n`), empty lines skipped, limits checked line
+/// by line.
+fn lines<'a>(text: &'a str, limits: &BodyLimits) -> Result<Vec<Cow<'a, str>>, ApiError> {
+    let mut events = Vec::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        let index = events.len();
+        if index == limits.max_events {
+            return Err(refused(Refusal::TooManyEvents, limits, false));
+        }
+        if line.len() > limits.max_event_bytes {
+            let refusal = Refusal::EventTooLarge {
+                index,
+                bytes: line.len(),
+            };
+            return Err(refused(refusal, limits, false));
+        }
+        events.push(Cow::Borrowed(line));
     }
+    Ok(events)
+}
+
+fn refused(refusal: Refusal, limits: &BodyLimits, one_event: bool) -> ApiError {
+    ApiError::TooLarge(match refusal {
+        Refusal::Invalid(reason) => return bad(&reason),
+        Refusal::TooManyEvents => format!(
+            "more than {max} events in one request, over the limit of {max}",
+            max = limits.max_events
+        ),
+        Refusal::EventTooLarge { index, bytes } => {
+            let which = if one_event {
+                "the event".to_string()
+            } else {
+                format!("event {index}")
+            };
+            format!("{which} is {bytes} bytes, over the limit of {}", limits.max_event_bytes)
+        }
+    })
 }
 
 fn bad(reason: &str) -> ApiError {
@@ -208,61 +261,6 @@ fn utf8(body: &[u8]) -> Result<&str, ApiError> {
             e.valid_up_to()
         ))
     })
-}
-
-fn from_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(body).map_err(|e| bad(&format!("malformed JSON body: {e}")))
-}
-
-/// Follows a `$.a.b` / `$.a[0].b` / `$['a']` path over the raw JSON, so the selected events
-/// keep their exact text.
-fn select<'v>(root: &'v RawValue, path: &str) -> Result<&'v RawValue, ApiError> {
-    let rest = path
-        .trim()
-        .strip_prefix('$')
-        .ok_or_else(|| bad(&format!("path {path:?} must start with `$`")))?;
-    let mut node = root;
-    let mut chars = rest;
-    let nothing = || bad(&format!("path {path:?} selects nothing in the body"));
-    while !chars.is_empty() {
-        let (step, tail) = if let Some(t) = chars.strip_prefix('.') {
-            let end = t.find(['.', '[']).unwrap_or(t.len());
-            (Step::Key(&t[..end]), &t[end..])
-        } else if let Some(t) = chars.strip_prefix('[') {
-            let end = t.find(']').ok_or_else(|| bad(&format!("path {path:?}: missing `]`")))?;
-            let inner = t[..end].trim();
-            let step = match inner.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')) {
-                Some(k) => Step::Key(k),
-                None => match inner.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
-                    Some(k) => Step::Key(k),
-                    None => Step::Index(
-                        inner
-                            .parse()
-                            .map_err(|_| bad(&format!("path {path:?}: bad index {inner:?}")))?,
-                    ),
-                },
-            };
-            (step, &t[end + 1..])
-        } else {
-            return Err(bad(&format!("path {path:?}: expected `.` or `[` at {chars:?}")));
-        };
-        node = match step {
-            Step::Key(k) => serde_json::from_str::<std::collections::HashMap<String, &RawValue>>(node.get())
-                .ok()
-                .and_then(|m| m.get(k).copied()),
-            Step::Index(i) => serde_json::from_str::<Vec<&RawValue>>(node.get())
-                .ok()
-                .and_then(|v| v.get(i).copied()),
-        }
-        .ok_or_else(nothing)?;
-        chars = tail;
-    }
-    Ok(node)
-}
-
-enum Step<'a> {
-    Key(&'a str),
-    Index(usize),
 }
 
 #[cfg(test)]

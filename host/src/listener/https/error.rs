@@ -22,6 +22,9 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("{reason}")]
     Unavailable { reason: String, retry_after_secs: u32 },
+    /// The request did not arrive in time; the connection is closed after the answer.
+    #[error("{0}")]
+    Timeout(String),
 }
 
 impl ApiError {
@@ -35,6 +38,7 @@ impl ApiError {
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -49,6 +53,7 @@ impl ApiError {
                 builder = builder.header(header::RETRY_AFTER, retry_after_secs.to_string())
             }
             Self::MissingKey => builder = builder.header(header::WWW_AUTHENTICATE, "Basic realm=\"intake\""),
+            Self::Timeout(_) => builder = builder.header(header::CONNECTION, "close"),
             _ => {}
         }
         // Building from a valid status and static header names cannot fail.

@@ -1,29 +1,34 @@
 //! The HTTPS listener: the commercial intake API over HTTP/1.1 and HTTP/2.
+//!
+//! A connection lives while it has requests: with none in flight for `limits.idle_timeout` it is
+//! closed (HTTP/2 PINGs do not count), a request head must arrive within the same time, a body
+//! must keep `limits.min_body_rate`, and a connection that will not take its answers is dropped
+//! `limits.write_timeout` after it was asked to close.
 
+mod activity;
 mod endpoints;
 mod error;
+mod ingest;
+mod json_body;
+mod json_path;
 mod request;
 
 pub use endpoints::Endpoint;
 pub use error::ApiError;
 
-use super::ConnectionHandler;
-use crate::pipeline::{Incoming, Pipeline};
-use crate::registry::{Registry, RegistryHandle};
-use crate::store::Protocol;
-use crate::timeparse;
+use super::{ClientStream, ConnectionHandler, Node};
+use crate::config::{HttpsSettings, Limits};
+use activity::Activity;
 use bytes::Bytes;
-use chrono::{DateTime, Utc};
-use endpoints::{Item, TimeValue};
+use chrono::Utc;
 use http_body_util::Full;
-use hyper::{header, Method, Request, Response, StatusCode};
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use ingest::Ingest;
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
-use tokio::net::TcpStream;
-use tokio_rustls::server::TlsStream;
 use tokio_util::sync::CancellationToken;
 
 /// ALPN protocols offered: HTTP/2 first.
@@ -35,53 +40,131 @@ pub struct HttpsHandler {
 }
 
 struct Inner {
-    registry: Arc<RegistryHandle>,
-    pipeline: Arc<Pipeline>,
-    idle_timeout: Duration,
+    ingest: Ingest,
+    /// Connection-level settings, fixed at start.
+    limits: Limits,
+    https: HttpsSettings,
 }
 
 impl HttpsHandler {
-    pub fn new(registry: Arc<RegistryHandle>, pipeline: Arc<Pipeline>, idle_timeout: Duration) -> HttpsHandler {
+    pub fn new(node: &Node, https: HttpsSettings) -> HttpsHandler {
         HttpsHandler {
             inner: Arc::new(Inner {
-                registry,
-                pipeline,
-                idle_timeout,
+                ingest: Ingest {
+                    registry: node.registry.clone(),
+                    pipeline: node.pipeline.clone(),
+                    budget: node.budget.clone(),
+                },
+                limits: node.limits.clone(),
+                https,
             }),
         }
     }
 }
 
 impl ConnectionHandler for HttpsHandler {
-    async fn handle(self, stream: TlsStream<TcpStream>, peer: SocketAddr, shutdown: CancellationToken) {
+    async fn handle(self, stream: ClientStream, peer: SocketAddr, shutdown: CancellationToken) {
         let inner = self.inner.clone();
+        let activity = Arc::new(Activity::new());
+        let requests = activity.clone();
         let service = hyper::service::service_fn(move |req| {
-            let inner = inner.clone();
-            async move { Ok::<_, Infallible>(inner.respond(req, peer).await) }
+            let (inner, requests) = (inner.clone(), requests.clone());
+            async move {
+                let _in_flight = requests.begin();
+                Ok::<_, Infallible>(inner.respond(req, peer).await)
+            }
         });
-        let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-        builder
-            .http1()
-            .timer(TokioTimer::new())
-            .header_read_timeout(self.inner.idle_timeout);
-        builder
-            .http2()
-            .timer(TokioTimer::new())
-            .keep_alive_interval(Some(self.inner.idle_timeout))
-            .keep_alive_timeout(Duration::from_secs(20))
-            .max_concurrent_streams(256);
-        let conn = builder.serve_connection(TokioIo::new(stream), service);
-        tokio::pin!(conn);
+        let (limits, https) = (&self.inner.limits, &self.inner.https);
+        let h2 = stream.get_ref().alpn() == Some(b"h2") || stream.prefix().starts_with(H2_PREFACE);
+        let io = TokioIo::new(stream);
+        // One protocol per connection, chosen from ALPN or the HTTP/2 preface: hyper's
+        // auto-detecting connection keeps both protocols' state in every connection.
+        if h2 {
+            let conn = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
+                .timer(TokioTimer::new())
+                .keep_alive_interval(Some(limits.idle_timeout / 2))
+                .keep_alive_timeout(https.keepalive_timeout)
+                .max_concurrent_streams(https.max_concurrent_streams)
+                .max_header_list_size(https.max_header_bytes as u32)
+                .serve_connection(io, service);
+            drive(conn, &activity, limits, shutdown).await;
+        } else {
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                // hyper runs this timer from the moment it waits for a head, keep-alive included.
+                .header_read_timeout(limits.idle_timeout)
+                .max_buf_size(https.max_header_bytes)
+                .serve_connection(io, service);
+            drive(conn, &activity, limits, shutdown).await;
+        }
+    }
+}
+
+/// The client preface of HTTP/2 (RFC 9113 section 3.4), for clients that speak it without ALPN.
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0";
+
+/// An HTTP connection of either version, as far as closing it goes.
+trait Closable: std::future::Future<Output = Result<(), hyper::Error>> {
+    fn close_gracefully(self: Pin<&mut Self>);
+}
+
+impl<I, S> Closable for hyper::server::conn::http1::Connection<I, S>
+where
+    Self: std::future::Future<Output = Result<(), hyper::Error>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = Full<Bytes>>,
+{
+    fn close_gracefully(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+impl<I, S, E> Closable for hyper::server::conn::http2::Connection<I, S, E>
+where
+    Self: std::future::Future<Output = Result<(), hyper::Error>>,
+    I: hyper::rt::Read + hyper::rt::Write + Unpin,
+    S: hyper::service::HttpService<hyper::body::Incoming, ResBody = Full<Bytes>>,
+    E: hyper::rt::bounds::Http2ServerConnExec<S::Future, Full<Bytes>>,
+{
+    fn close_gracefully(self: Pin<&mut Self>) {
+        self.graceful_shutdown();
+    }
+}
+
+/// Runs a connection until it ends, closing it when it has had no request in flight for the
+/// idle timeout or at shutdown, and dropping it when it does not close in time.
+async fn drive(conn: impl Closable, activity: &Activity, limits: &Limits, shutdown: CancellationToken) {
+    tokio::pin!(conn);
+    let idle = activity.idle_for(limits.idle_timeout);
+    tokio::pin!(idle);
+    let mut closing = false;
+    let hard_stop = tokio::time::sleep(limits.write_timeout);
+    tokio::pin!(hard_stop);
+    loop {
         tokio::select! {
             result = conn.as_mut() => {
                 if let Err(error) = result {
                     tracing::debug!(%error, "HTTPS connection ended with an error.");
                 }
+                break;
             }
-            _ = shutdown.cancelled() => {
-                // Finish the requests in flight (their events get committed and answered).
-                conn.as_mut().graceful_shutdown();
-                let _ = conn.await;
+            _ = shutdown.cancelled(), if !closing => {
+                // Finish the requests in flight (their events get committed and answered);
+                // the node's shutdown grace bounds how long.
+                conn.as_mut().close_gracefully();
+                closing = true;
+                hard_stop.as_mut().reset(tokio::time::Instant::now() + limits.shutdown_grace);
+            }
+            _ = &mut idle, if !closing => {
+                tracing::debug!(idle_secs = limits.idle_timeout.as_secs(), "Closing an idle HTTPS connection.");
+                conn.as_mut().close_gracefully();
+                closing = true;
+                hard_stop.as_mut().reset(tokio::time::Instant::now() + limits.write_timeout);
+            }
+            _ = &mut hard_stop, if closing => {
+                // The client does not read what it is sent: drop it.
+                tracing::debug!("Dropping an HTTPS connection that did not close in time.");
+                break;
             }
         }
     }
@@ -90,7 +173,7 @@ impl ConnectionHandler for HttpsHandler {
 impl Inner {
     async fn respond(&self, req: Request<hyper::body::Incoming>, peer: SocketAddr) -> Response<Full<Bytes>> {
         let received_at = Utc::now();
-        match self.ingest(req, peer, received_at).await {
+        match self.ingest.ingest(req, peer, received_at).await {
             Ok(resp) => resp,
             Err(e) => {
                 tracing::debug!(status = e.status().as_u16(), error = %e, "Request refused.");
@@ -99,143 +182,4 @@ impl Inner {
             }
         }
     }
-
-    async fn ingest(
-        &self,
-        req: Request<hyper::body::Incoming>,
-        peer: SocketAddr,
-        received_at: DateTime<Utc>,
-    ) -> Result<Response<Full<Bytes>>, ApiError> {
-        // One registry for the whole request, even if a reload happens meanwhile.
-        let registry = self.registry.current();
-        let limits = registry.config().limits.clone();
-        let (parts, body) = req.into_parts();
-        let early = match Endpoint::from_path(parts.uri.path()) {
-            None => Some(ApiError::NotFound(parts.uri.path().to_string())),
-            Some(_) if parts.method != Method::POST => Some(ApiError::MethodNotAllowed(parts.method.to_string())),
-            Some(_) => None,
-        };
-        if let Some(error) = early {
-            request::discard_body(body, limits.max_request_bytes).await;
-            return Err(error);
-        }
-        let endpoint =
-            Endpoint::from_path(parts.uri.path()).ok_or_else(|| ApiError::NotFound(parts.uri.path().to_string()))?;
-        // The body is read (bounded) before any other check can fail: an HTTP/2 client whose
-        // request body is left unread gets a stream reset instead of our error.
-        let body = request::read_body(&parts.headers, body, limits.max_request_bytes).await?;
-        if endpoint.takes_json() {
-            request::require_json(&parts.headers)?;
-        }
-        let query = parts.uri.query();
-        let outer_key = request::key_outside_body(&parts.headers, query);
-        let header_time = request::header_time(&parts.headers, received_at)?;
-        let path = request::query_param(query, "path");
-        let items = endpoints::parse(endpoint, &body, path.as_deref())?;
-        drop(body);
-        if items.is_empty() {
-            return Err(ApiError::BadRequest("no events in the request".into()));
-        }
-        if items.len() > limits.max_batch_events {
-            return Err(ApiError::TooLarge(format!(
-                "{} events in one request, over the limit of {}",
-                items.len(),
-                limits.max_batch_events
-            )));
-        }
-        let events = resolve(
-            &registry,
-            peer,
-            items,
-            outer_key,
-            header_time,
-            received_at,
-            limits.max_event_bytes,
-        )?;
-        let ids = self.pipeline.ingest(Protocol::Https, received_at, events).await?;
-        Ok(ids_response(endpoint, &ids))
-    }
-}
-
-/// Attaches each event to its intake and its time; any bad event fails the whole request, so
-/// nothing is stored for a request that gets an error.
-fn resolve(
-    registry: &Registry,
-    peer: SocketAddr,
-    items: Vec<Item>,
-    outer_key: Option<String>,
-    header_time: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-    max_event_bytes: usize,
-) -> Result<Vec<Incoming>, ApiError> {
-    let many = items.len() > 1;
-    let which = |i: usize| {
-        if many {
-            format!("event {i}")
-        } else {
-            "the event".to_string()
-        }
-    };
-    let mut cached: Option<(String, Arc<crate::registry::IntakeEntry>)> = None;
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, item)| {
-            let key = outer_key
-                .as_deref()
-                .or(item.key.as_deref())
-                .ok_or(ApiError::MissingKey)?;
-            let intake = match &cached {
-                Some((k, entry)) if k == key => entry.clone(),
-                _ => {
-                    let entry = registry.intake_for_key(key).ok_or(ApiError::UnknownKey)?.clone();
-                    cached = Some((key.to_string(), entry.clone()));
-                    entry
-                }
-            };
-            if item.raw.len() > max_event_bytes {
-                return Err(ApiError::TooLarge(format!(
-                    "{} is {} bytes, over the limit of {max_event_bytes}",
-                    which(i),
-                    item.raw.len()
-                )));
-            }
-            let client_time = match item.time {
-                Some(t) => Some(
-                    body_time(&t, now)
-                        .map_err(|e| ApiError::BadRequest(format!("invalid @timestamp of {}: {e}", which(i))))?,
-                ),
-                None => header_time,
-            };
-            Ok(Incoming {
-                intake,
-                raw: item.raw,
-                client_time,
-                source_address: Some(peer.to_string()),
-                syslog: None,
-                metadata: Vec::new(),
-            })
-        })
-        .collect()
-}
-
-fn body_time(t: &TimeValue, now: DateTime<Utc>) -> Result<DateTime<Utc>, timeparse::TimeParseError> {
-    match t {
-        TimeValue::Text(s) => timeparse::parse_datetime(s, now),
-        TimeValue::Int(i) => timeparse::parse_epoch_i64(*i),
-        TimeValue::Float(f) => timeparse::parse_epoch(*f),
-    }
-}
-
-fn ids_response(endpoint: Endpoint, ids: &[uuid::Uuid]) -> Response<Full<Bytes>> {
-    let body = if endpoint.answers_one_id() {
-        serde_json::json!({ "event_id": ids.first().map(|id| id.to_string()) })
-    } else {
-        serde_json::json!({ "event_ids": ids.iter().map(|id| id.to_string()).collect::<Vec<_>>() })
-    };
-    Response::builder()
-        .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Full::new(Bytes::from(body.to_string())))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::new())))
 }

@@ -1,6 +1,8 @@
-//! Reading an HTTPS request: bounded (and gzip-decoded) body, intake key, event time header.
+//! Reading an HTTPS request: the body (bounded in size, time and node memory; gzip decoded),
+//! the intake key, the event time header.
 
 use super::error::ApiError;
+use crate::listener::budget::{BudgetExhausted, MemoryBudget, Reservation};
 use crate::timeparse;
 use base64::Engine as _;
 use bytes::Bytes;
@@ -10,6 +12,7 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap};
 use percent_encoding::percent_decode_str;
 use std::io::Read;
+use std::time::{Duration, Instant};
 
 pub const KEY_HEADER: &str = "x-sekoiaio-intake-key";
 pub const TIMESTAMP_HEADER: &str = "x-sekoiaio-event-timestamp";
@@ -17,11 +20,47 @@ pub const TIMESTAMP_HEADER: &str = "x-sekoiaio-event-timestamp";
 /// How much of an oversized body is read and thrown away so that the client sees our 413
 /// rather than a reset (HTTP/2 resets a stream whose request body is left unread).
 const DRAIN_FACTOR: u64 = 4;
-const DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+/// Budget is taken in steps of at least this much while a body without a length arrives.
+const RESERVE_STEP: usize = 64 * 1024;
 
-/// The body, at most `limit` bytes after decompression.
-pub async fn read_body(headers: &HeaderMap, mut body: Incoming, limit: usize) -> Result<Bytes, ApiError> {
+/// How a request body must arrive.
+#[derive(Debug, Clone)]
+pub struct BodyRules {
+    /// Largest body, after decompression.
+    pub limit: usize,
+    /// The longest wait for the next piece, and the grace period before `min_rate` applies.
+    pub timeout: Duration,
+    /// Average bytes per second after the grace period; 0 for none.
+    pub min_rate: u64,
+    /// How long to wait for room in the node's memory budget before answering 503.
+    pub memory_wait: Duration,
+}
+
+/// A request body as received, with the memory it holds.
+pub struct Body {
+    pub bytes: Bytes,
+    pub gzip: bool,
+    pub reservation: Reservation,
+}
+
+/// Reads the body, at most `rules.limit` bytes, drawing its size from `budget`. The content
+/// encoding is checked first, so a body that would be refused for it is never read.
+pub async fn read_body(
+    headers: &HeaderMap,
+    mut body: Incoming,
+    rules: &BodyRules,
+    budget: &MemoryBudget,
+) -> Result<Body, ApiError> {
+    let limit = rules.limit;
     let too_large = || ApiError::TooLarge(format!("request body over the limit of {limit} bytes"));
+    let gzip = match content_encoding(headers) {
+        Ok(e) => matches!(e, Encoding::Gzip),
+        Err(e) => {
+            refuse(body, limit).await;
+            return Err(e);
+        }
+    };
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
@@ -29,21 +68,65 @@ pub async fn read_body(headers: &HeaderMap, mut body: Incoming, limit: usize) ->
         refuse(body, limit).await;
         return Err(too_large());
     }
+    let busy = |e: BudgetExhausted| ApiError::Unavailable {
+        reason: format!("the node is busy, retry later: {e}"),
+        retry_after_secs: 1,
+    };
+    let mut reservation = match declared {
+        Some(len) => budget
+            .reserve_within(len as usize, rules.memory_wait)
+            .await
+            .map_err(busy)?,
+        None => Reservation::default(),
+    };
     let mut buf = Vec::with_capacity(declared.unwrap_or(0) as usize);
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| ApiError::BadRequest(format!("cannot read the request body: {e}")))?;
-        if let Ok(data) = frame.into_data() {
-            if buf.len() + data.len() > limit {
-                refuse(body, limit).await;
-                return Err(too_large());
+    let started = Instant::now();
+    loop {
+        let deadline = body_deadline(started, buf.len(), rules);
+        let frame = match tokio::time::timeout_at(deadline.into(), body.frame()).await {
+            Ok(Some(frame)) => frame,
+            Ok(None) => break,
+            Err(_) => {
+                return Err(ApiError::Timeout(format!(
+                    "the request body stalled: {} bytes in {:.1} s (a piece is due every {} s, and at least {} bytes/s on average)",
+                    buf.len(),
+                    started.elapsed().as_secs_f64(),
+                    rules.timeout.as_secs(),
+                    rules.min_rate
+                )))
             }
-            buf.extend_from_slice(&data);
+        };
+        let frame = frame.map_err(|e| ApiError::BadRequest(format!("cannot read the request body: {e}")))?;
+        let Ok(data) = frame.into_data() else { continue };
+        let needed = buf.len() + data.len();
+        if needed > limit {
+            refuse(body, limit).await;
+            return Err(too_large());
         }
+        if needed > reservation.bytes() {
+            let step = (needed - reservation.bytes())
+                .max(RESERVE_STEP)
+                .min(limit - reservation.bytes());
+            reservation.merge(budget.reserve_within(step, rules.memory_wait).await.map_err(busy)?);
+        }
+        buf.extend_from_slice(&data);
     }
-    match content_encoding(headers)? {
-        Encoding::Identity => Ok(Bytes::from(buf)),
-        Encoding::Gzip => gunzip(&buf, limit),
+    Ok(Body {
+        bytes: Bytes::from(buf),
+        gzip,
+        reservation,
+    })
+}
+
+/// When the next piece of the body is due: within `timeout` of now, and (with a rate) no later
+/// than the grace period plus the time the bytes so far earn at `min_rate`.
+fn body_deadline(started: Instant, received: usize, rules: &BodyRules) -> Instant {
+    let gap = Instant::now() + rules.timeout;
+    if rules.min_rate == 0 {
+        return gap;
     }
+    let earned = Duration::from_secs_f64(received as f64 / rules.min_rate as f64);
+    gap.min(started + rules.timeout + earned)
 }
 
 /// Gets rid of an oversized body without making the client miss our 413: up to a few times
@@ -75,7 +158,8 @@ async fn drain(body: &mut Incoming, cap: u64) -> bool {
     true
 }
 
-/// Reads and drops up to `limit` bytes, so that an error answer is not preceded by a reset.
+/// Reads and drops up to a few times `limit` bytes, so that an error answer is not preceded by
+/// a reset; costs no memory.
 pub async fn discard_body(body: Incoming, limit: usize) {
     refuse(body, limit).await;
 }
@@ -99,8 +183,9 @@ fn content_encoding(headers: &HeaderMap) -> Result<Encoding, ApiError> {
     }
 }
 
-/// Decompresses at most `limit` bytes: a decompression bomb is refused, not expanded.
-fn gunzip(compressed: &[u8], limit: usize) -> Result<Bytes, ApiError> {
+/// Decompresses at most `limit` bytes: a decompression bomb is refused, not expanded. CPU
+/// bound: callers run it off the async workers for large bodies.
+pub fn gunzip(compressed: &[u8], limit: usize) -> Result<Bytes, ApiError> {
     let mut out = Vec::with_capacity((compressed.len() * 4).min(limit));
     flate2::read::MultiGzDecoder::new(compressed)
         .take(limit as u64 + 1)

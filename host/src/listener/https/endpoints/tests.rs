@@ -1,7 +1,16 @@
 use super::*;
 
-fn raws(items: &[Item]) -> Vec<&str> {
-    items.iter().map(|i| i.raw.as_str()).collect()
+const LIMITS: BodyLimits = BodyLimits {
+    max_events: 1000,
+    max_event_bytes: 100,
+};
+
+fn parse_ok<'a>(endpoint: Endpoint, body: &'a [u8], path: Option<&str>) -> Parsed<'a> {
+    parse(endpoint, body, path, &LIMITS).expect("parses")
+}
+
+fn raws<'a>(parsed: &'a Parsed<'a>) -> Vec<&'a str> {
+    parsed.items.iter().map(|i| i.raw.as_ref()).collect()
 }
 
 #[test]
@@ -14,67 +23,75 @@ fn paths_map_to_endpoints() {
     assert_eq!(Endpoint::from_path("/nope"), None);
     assert!(!Endpoint::Plain.takes_json());
     assert!(Endpoint::Jsons.takes_json());
+    assert!(Endpoint::Batch.key_in_body() && !Endpoint::Jsons.key_in_body());
 }
 
 #[test]
 fn single_event_with_key_and_timestamp() {
-    let items = parse(
+    let parsed = parse_ok(
         Endpoint::Single,
         br#"{"intake_key":"K","json":"{\"a\":1}","@timestamp":1700000000}"#,
         None,
-    )
-    .expect("ok");
-    assert_eq!(
-        items,
-        vec![Item {
-            key: Some("K".into()),
-            raw: r#"{"a":1}"#.into(),
-            time: Some(TimeValue::Int(1_700_000_000))
-        }]
     );
+    assert_eq!(parsed.key.as_deref(), Some("K"));
+    assert_eq!(parsed.time, Some(TimeValue::Int(1_700_000_000)));
+    assert_eq!(raws(&parsed), vec![r#"{"a":1}"#]);
 }
 
 #[test]
-fn single_event_object_is_serialised() {
-    let items = parse(Endpoint::Single, br#"{"json":{"a":"b"}}"#, None).expect("ok");
-    assert_eq!(raws(&items), vec![r#"{"a":"b"}"#]);
-    assert_eq!(items[0].key, None);
+fn single_event_object_is_kept_as_sent() {
+    let parsed = parse_ok(Endpoint::Single, br#"{"json":{"a": "b"}}"#, None);
+    assert_eq!(raws(&parsed), vec![r#"{"a": "b"}"#]);
+    assert_eq!(parsed.key, None);
+}
+
+#[test]
+fn events_without_escapes_are_borrowed_from_the_body() {
+    let parsed = parse_ok(Endpoint::Batch, br#"{"jsons":["plain","esc\"aped"]}"#, None);
+    assert!(matches!(parsed.items[0].raw, Cow::Borrowed("plain")));
+    assert!(matches!(&parsed.items[1].raw, Cow::Owned(s) if s == "esc\"aped"));
 }
 
 #[test]
 fn missing_json_field_is_a_clear_error() {
-    let e = parse(Endpoint::Single, br#"{"intake_key":"K"}"#, None).expect_err("no json");
+    let e = parse(Endpoint::Single, br#"{"intake_key":"K"}"#, None, &LIMITS).expect_err("no json");
     assert_eq!(e, ApiError::BadRequest("missing field `json` (the event)".into()));
-    let e = parse(Endpoint::Batch, br#"{"intake_key":"K","jsons":"x"}"#, None).expect_err("not a list");
+    let e = parse(Endpoint::Batch, br#"{"intake_key":"K","jsons":"x"}"#, None, &LIMITS).expect_err("not a list");
     assert!(matches!(e, ApiError::BadRequest(m) if m.starts_with("malformed JSON body")));
+    let e = parse(
+        Endpoint::Batch,
+        br#"{"intake_key":"K","jsons":[],"jsons":[]}"#,
+        None,
+        &LIMITS,
+    )
+    .expect_err("dup");
+    assert!(matches!(e, ApiError::BadRequest(m) if m.contains("duplicate field `jsons`")));
 }
 
 #[test]
-fn batch_shares_key_and_time() {
-    let items = parse(
+fn batch_reads_key_and_time_once() {
+    let parsed = parse_ok(
         Endpoint::Batch,
-        br#"{"intake_key":"K","jsons":["a","b"],"@timestamp":"2026-11-22T00:00:00Z"}"#,
+        br#"{"intake_key":"K","jsons":["a","b"],"@timestamp":"2026-11-22T00:00:00Z","other":{"x":[1]}}"#,
         None,
-    )
-    .expect("ok");
-    assert_eq!(raws(&items), vec!["a", "b"]);
-    assert!(items
-        .iter()
-        .all(|i| i.key.as_deref() == Some("K") && i.time == Some(TimeValue::Text("2026-11-22T00:00:00Z".into()))));
+    );
+    assert_eq!(raws(&parsed), vec!["a", "b"]);
+    assert_eq!(parsed.key.as_deref(), Some("K"));
+    assert_eq!(parsed.time, Some(TimeValue::Text("2026-11-22T00:00:00Z".into())));
+    assert!(parsed.items.iter().all(|i| i.key.is_none() && i.time.is_none()));
 }
 
 #[test]
 fn array_carries_a_key_per_item() {
-    let items = parse(
+    let parsed = parse_ok(
         Endpoint::Array,
         br#"[{"intake_key":"A","json":"x"},{"intake_key":"B","json":"y","@timestamp":1.5}]"#,
         None,
-    )
-    .expect("ok");
-    assert_eq!(items[0].key.as_deref(), Some("A"));
-    assert_eq!(items[1].key.as_deref(), Some("B"));
-    assert_eq!(items[1].time, Some(TimeValue::Float(1.5)));
-    let e = parse(Endpoint::Array, br#"[{"json":"x"},{"intake_key":"B"}]"#, None).expect_err("item 1");
+    );
+    assert_eq!(parsed.items[0].key.as_deref(), Some("A"));
+    assert_eq!(parsed.items[1].key.as_deref(), Some("B"));
+    assert_eq!(parsed.items[1].time, Some(TimeValue::Float(1.5)));
+    let e = parse(Endpoint::Array, br#"[{"json":"x"},{"intake_key":"B"}]"#, None, &LIMITS).expect_err("item 1");
     assert_eq!(
         e,
         ApiError::BadRequest("item 1: missing field `json` (the event)".into())
@@ -83,22 +100,16 @@ fn array_carries_a_key_per_item() {
 
 #[test]
 fn plain_strips_one_trailing_newline() {
-    assert_eq!(
-        raws(&parse(Endpoint::Plain, b"hello\r\n", None).expect("ok")),
-        vec!["hello"]
-    );
-    assert_eq!(
-        raws(&parse(Endpoint::Plain, b"a\nb\n", None).expect("ok")),
-        vec!["a\nb"]
-    );
-    assert!(parse(Endpoint::Plain, b"\n", None).is_err());
+    assert_eq!(raws(&parse_ok(Endpoint::Plain, b"hello\r\n", None)), vec!["hello"]);
+    assert_eq!(raws(&parse_ok(Endpoint::Plain, b"a\nb\n", None)), vec!["a\nb"]);
+    assert!(parse(Endpoint::Plain, b"\n", None, &LIMITS).is_err());
 }
 
 #[test]
 fn plain_batch_splits_lines_and_skips_empty_ones() {
-    let items = parse(Endpoint::PlainBatch, b"one\r\ntwo\n\n\r\nthree", None).expect("ok");
-    assert_eq!(raws(&items), vec!["one", "two", "three"]);
-    let e = parse(Endpoint::PlainBatch, b"ok\n\xff\xfe", None).expect_err("not utf-8");
+    let parsed = parse_ok(Endpoint::PlainBatch, b"one\r\ntwo\n\n\r\nthree", None);
+    assert_eq!(raws(&parsed), vec!["one", "two", "three"]);
+    let e = parse(Endpoint::PlainBatch, b"ok\n\xff\xfe", None, &LIMITS).expect_err("not utf-8");
     assert_eq!(
         e,
         ApiError::BadRequest("the body is not valid UTF-8 (first bad byte at offset 3)".into())
@@ -107,32 +118,85 @@ fn plain_batch_splits_lines_and_skips_empty_ones() {
 
 #[test]
 fn jsons_takes_strings_and_objects() {
-    let items = parse(Endpoint::Jsons, br#"["a",{"b":1},2]"#, None).expect("ok");
-    assert_eq!(raws(&items), vec!["a", r#"{"b":1}"#, "2"]);
-    assert!(parse(Endpoint::Jsons, br#"{"a":[]}"#, None).is_err());
-    assert!(parse(Endpoint::Jsons, br#"[null]"#, None).is_err());
+    let parsed = parse_ok(Endpoint::Jsons, br#"["a",{"b":1},2]"#, None);
+    assert_eq!(raws(&parsed), vec!["a", r#"{"b":1}"#, "2"]);
+    assert!(parse(Endpoint::Jsons, br#"{"a":[]}"#, None, &LIMITS).is_err());
+    let e = parse(Endpoint::Jsons, br#"["a", null]"#, None, &LIMITS).expect_err("null");
+    assert_eq!(e, ApiError::BadRequest("event 1 is null".into()));
 }
 
 #[test]
 fn jsons_path_selects_a_nested_array() {
     let body = br#"{"data":{"items":[{"x":1},{"x":2}]},"list":[{"deep":["q"]}]}"#;
     assert_eq!(
-        raws(&parse(Endpoint::Jsons, body, Some("$.data.items")).expect("ok")),
+        raws(&parse_ok(Endpoint::Jsons, body, Some("$.data.items"))),
         vec![r#"{"x":1}"#, r#"{"x":2}"#]
     );
     assert_eq!(
-        raws(&parse(Endpoint::Jsons, body, Some("$.list[0].deep")).expect("ok")),
+        raws(&parse_ok(Endpoint::Jsons, body, Some("$.list[0].deep"))),
         vec!["q"]
     );
     assert_eq!(
-        raws(&parse(Endpoint::Jsons, body, Some("$['data']['items']")).expect("ok")).len(),
+        parse_ok(Endpoint::Jsons, body, Some("$['data']['items']")).items.len(),
         2
     );
-    let e = parse(Endpoint::Jsons, body, Some("$.missing")).expect_err("nothing");
+    let e = parse(Endpoint::Jsons, body, Some("$.missing"), &LIMITS).expect_err("nothing");
     assert_eq!(
         e,
         ApiError::BadRequest("path \"$.missing\" selects nothing in the body".into())
     );
-    assert!(parse(Endpoint::Jsons, body, Some("data")).is_err());
-    assert!(parse(Endpoint::Jsons, body, Some("$.data")).is_err());
+    assert!(parse(Endpoint::Jsons, body, Some("data"), &LIMITS).is_err());
+    assert!(parse(Endpoint::Jsons, body, Some("$.data"), &LIMITS).is_err());
+}
+
+/// Every endpoint stops at the first event over a limit, with a 413.
+#[test]
+fn limits_apply_while_parsing() {
+    let limits = BodyLimits {
+        max_events: 3,
+        max_event_bytes: 5,
+    };
+    let too_many: [(Endpoint, &[u8]); 4] = [
+        (Endpoint::PlainBatch, b"a\nb\nc\nd\n"),
+        (Endpoint::Jsons, br#"["a","b","c","d"]"#),
+        (Endpoint::Batch, br#"{"jsons":["a","b","c","d"]}"#),
+        (
+            Endpoint::Array,
+            br#"[{"json":"a"},{"json":"b"},{"json":"c"},{"json":"d"}]"#,
+        ),
+    ];
+    for (endpoint, body) in too_many {
+        let e = parse(endpoint, body, None, &limits).expect_err("too many");
+        assert_eq!(
+            e,
+            ApiError::TooLarge("more than 3 events in one request, over the limit of 3".into()),
+            "{endpoint:?}"
+        );
+    }
+    let too_big: [(Endpoint, &[u8], &str); 5] = [
+        (Endpoint::PlainBatch, b"a\nbbbbbb\n", "event 1 is 6 bytes"),
+        (Endpoint::Jsons, br#"["a",{"b":12}]"#, "event 1 is 8 bytes"),
+        (Endpoint::Batch, br#"{"jsons":["123456"]}"#, "event 0 is 6 bytes"),
+        (Endpoint::Single, br#"{"json":"123456"}"#, "the event is 6 bytes"),
+        (Endpoint::Plain, b"123456", "the event is 6 bytes"),
+    ];
+    for (endpoint, body, message) in too_big {
+        let e = parse(endpoint, body, None, &limits).expect_err("too big");
+        assert!(
+            matches!(&e, ApiError::TooLarge(m) if m.starts_with(message)),
+            "{endpoint:?}: {e:?}"
+        );
+    }
+}
+
+/// A body that stops being valid after the limit is still refused for the limit: parsing
+/// stopped there.
+#[test]
+fn the_count_limit_stops_parsing() {
+    let limits = BodyLimits {
+        max_events: 2,
+        max_event_bytes: 5,
+    };
+    let e = parse(Endpoint::Jsons, br#"["a","b","c", garbage"#, None, &limits).expect_err("limit");
+    assert!(matches!(e, ApiError::TooLarge(_)), "{e:?}");
 }

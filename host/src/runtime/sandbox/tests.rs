@@ -1,0 +1,106 @@
+use super::super::bindings::{Event, FormatWorld, Protocol, Timestamp};
+use super::super::format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
+use super::super::{engine, limits};
+use super::*;
+use crate::config::{ComponentLimits, ComponentSource, FormatSpec, DEFAULT_MAX_TABLE_ELEMENTS};
+use std::sync::mpsc;
+use std::sync::Arc;
+use wasmtime::Store;
+
+/// The builtins must fit the default limits with this factor to spare.
+const MARGIN: usize = 4;
+
+fn limits() -> ComponentLimits {
+    ComponentLimits {
+        deadline: Duration::from_secs(1),
+        memory_bytes: 64 << 20,
+        max_table_elements: DEFAULT_MAX_TABLE_ELEMENTS as usize,
+        max_output_bytes: 1 << 20,
+    }
+}
+
+fn load(name: &str, source: ComponentSource) -> Arc<LoadedFormat> {
+    let engine = engine::new_engine().expect("engine");
+    let spec = FormatSpec {
+        name: name.into(),
+        source,
+        limits: limits(),
+    };
+    LoadedFormat::load_or_reuse(&engine, &spec, Duration::from_millis(5), 1, None).expect("loads")
+}
+
+fn event(raw: &str) -> Event {
+    Event {
+        raw: raw.into(),
+        received_at: Timestamp {
+            seconds: 1_763_851_497,
+            nanoseconds: 0,
+        },
+        client_time: None,
+        protocol: Protocol::Https,
+        source_address: None,
+        syslog: None,
+        metadata: vec![],
+    }
+}
+
+fn call(
+    store: &mut Store<HostState>,
+    world: &FormatWorld,
+    raw: &[&str],
+) -> wasmtime::Result<Vec<Result<String, String>>> {
+    let events: Vec<Event> = raw.iter().map(|r| event(r)).collect();
+    world.edge_format_format().call_normalize(store, &events)
+}
+
+#[test]
+fn builtins_fit_the_default_limits_with_a_margin() {
+    for name in builtin_names() {
+        let format = load(name, ComponentSource::Builtin(name.into()));
+        let (mut store, world) = format.instantiate().expect("instantiates");
+        let sample = format.description.sample.clone();
+        let batch: Vec<&str> = (0..512).map(|_| sample.as_str()).collect();
+        call(&mut store, &world, &batch).expect("normalizes its sample");
+        let l = &store.data().limiter;
+        eprintln!(
+            "{name}: {} KiB of linear memory, {} table elements after 512 samples",
+            l.memory_total() >> 10,
+            l.table_total()
+        );
+        assert!(
+            l.table_total() * MARGIN <= DEFAULT_MAX_TABLE_ELEMENTS as usize,
+            "{name}"
+        );
+        assert!(l.memory_total() * MARGIN <= 64 << 20, "{name}");
+    }
+}
+
+#[test]
+fn a_blocking_host_call_traps_at_once_with_a_typed_error() {
+    // hostile-sleep calls std::thread::sleep(1 h) (pollable.block, imported at an older 0.2.x
+    // version than the linker's): the shadow must catch it whatever version it imports.
+    let path = std::path::Path::new(BUILT_COMPONENT_DIR).join("hostile_sleep.wasm");
+    let format = load("hostile-sleep", ComponentSource::File(path));
+    let (done, result) = mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut store, world) = format.instantiate().expect("instantiates");
+        let normal = call(&mut store, &world, &["fine"]).map_err(|e| format!("{e:#}"));
+        let boom = call(&mut store, &world, &["boom"]).map(|_| ()).map_err(|e| {
+            e.downcast_ref::<limits::SandboxViolation>()
+                .cloned()
+                .ok_or_else(|| format!("{e:#}"))
+        });
+        let _ = done.send((normal, boom));
+    });
+    // A generous bound: the trap is immediate; without the shadow the call would sleep an hour.
+    let (normal, boom) = result
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the blocking call was not refused");
+    assert!(normal.expect("a normal event works")[0].is_ok());
+    assert_eq!(
+        boom.expect_err("boom traps"),
+        Ok(limits::SandboxViolation::BlockingCall {
+            call: "wasi:io/poll pollable.block"
+        })
+    );
+}
