@@ -119,7 +119,7 @@ pub fn resolve_format(name: &str, config: &Config) -> Result<FormatSpec, Fixture
         return Ok(spec.clone());
     }
     let source = if let Some(builtin) = name.strip_prefix("builtin:") {
-        let builtins = runtime::builtin_names();
+        let builtins = crate::builtins::names();
         if !builtins.contains(&builtin) {
             return Err(FixtureError::UnknownBuiltin {
                 name: builtin.to_string(),

@@ -1,10 +1,14 @@
 //! intake-edge: a log-ingestion edge node.
 //!
-//! Senders push events over HTTPS (`listener::https`); each event is attributed to an intake by
-//! its key (`registry`), normalized by the intake's WebAssembly format component (`runtime`),
-//! given a UUIDv7 and committed to the durable store (`store`) before the sender gets its
-//! answer. `pipeline` ties those stages together; `server` starts and stops a node.
+//! Senders push events over HTTPS, syslog over TLS and RELP over TLS (`listener`: one accept
+//! loop, the HTTPS API, one stream loop for syslog and RELP over the sans-I/O `framing` decoders
+//! and the `syslog` parser). Each event is attributed to an intake by its key (`registry`, built
+//! from `config`), normalized by the intake's WebAssembly format component (`runtime`, with the
+//! `builtins` embedded at build time), given a UUIDv7 and committed to the durable store
+//! (`store`) before the sender gets its answer. `pipeline` ties those stages together; `server`
+//! starts and stops a node; `telemetry` counts what happened.
 
+pub mod builtins;
 pub mod config;
 pub mod envelope;
 pub mod fixtures;

@@ -478,7 +478,7 @@ fn formats_list_shows_components_and_versions() {
     assert_eq!(formats[0]["categories"], serde_json::json!(["testing"]));
 }
 
-/// The documented contract (host/src/cli.rs, `watch_signals`): "First SIGINT/SIGTERM: graceful
+/// The documented contract (host/src/cli/serve.rs, `watch_signals`): "First SIGINT/SIGTERM: graceful
 /// shutdown. Second: exit at once." A stop that waits for a stuck request must be cut short by
 /// a second signal.
 #[test]

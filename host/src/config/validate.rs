@@ -476,12 +476,12 @@ impl Validator {
         }
         let source = match raw.component.strip_prefix("builtin:") {
             Some(builtin) => {
-                if !crate::runtime::builtin_names().contains(&builtin) {
+                if !crate::builtins::names().contains(&builtin) {
                     self.problems.push(Problem::BadFormat {
                         format: name.to_string(),
                         reason: format!(
                             "no builtin component {builtin:?} (builtins: {})",
-                            crate::runtime::builtin_names().join(", ")
+                            crate::builtins::names().join(", ")
                         ),
                     });
                 }

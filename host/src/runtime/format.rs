@@ -12,19 +12,6 @@ use tokio::sync::Semaphore;
 use wasmtime::component::Component;
 use wasmtime::{Engine, Store};
 
-mod built {
-    include!(concat!(env!("OUT_DIR"), "/builtin_components.rs"));
-}
-use built::{BUILTIN_COMPONENTS, COMPONENT_DIR};
-
-/// Names of the components embedded in this binary (`component = "builtin:NAME"`).
-pub fn builtin_names() -> Vec<&'static str> {
-    BUILTIN_COMPONENTS.iter().map(|(name, _)| *name).collect()
-}
-
-/// Where the build put every component it built, embedded or not (tests use the hostile ones).
-pub const BUILT_COMPONENT_DIR: &str = COMPONENT_DIR;
-
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 /// A format whose component is compiled and linked, with its limits.
@@ -146,10 +133,8 @@ impl LoadedFormat {
 
 fn component_bytes(source: &ComponentSource) -> Result<Vec<u8>, String> {
     match source {
-        ComponentSource::Builtin(name) => BUILTIN_COMPONENTS
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, bytes)| bytes.to_vec())
+        ComponentSource::Builtin(name) => crate::builtins::bytes(name)
+            .map(<[u8]>::to_vec)
             .ok_or_else(|| format!("no builtin component {name:?}")),
         ComponentSource::File(path) => std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())),
     }

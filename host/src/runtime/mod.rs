@@ -18,7 +18,7 @@ mod worker;
 
 pub use bindings::{Description, Event, Protocol as WitProtocol, SyslogHeader, Timestamp};
 pub use finalize::{from_datetime as from_timestamp, to_datetime, Outcome};
-pub use format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
+pub use format::LoadedFormat;
 pub use limits::{SandboxViolation, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES};
 pub use sandbox::{MAX_HOST_RESOURCES, MAX_RANDOM_BYTES};
 

@@ -24,7 +24,9 @@ pub fn reason_key(reason: &str) -> &str {
 #[derive(Default)]
 pub struct Tally<'a> {
     daily: HashMap<(&'a str, i64), (i64, i64)>,
-    reasons: HashMap<(&'a str, i64, &'a str), i64>,
+    /// Change per reason, with the order it was first seen in: the per-day cap must keep the
+    /// reasons that came first, whatever the hash order.
+    reasons: HashMap<(&'a str, i64, &'a str), (usize, i64)>,
 }
 
 impl<'a> Tally<'a> {
@@ -38,7 +40,11 @@ impl<'a> Tally<'a> {
         }
         if let Some(reason) = reason {
             counts.1 += sign;
-            *self.reasons.entry((intake, day, reason_key(reason))).or_default() += sign;
+            let next = self.reasons.len();
+            self.reasons
+                .entry((intake, day, reason_key(reason)))
+                .or_insert((next, 0))
+                .1 += sign;
         }
     }
 
@@ -65,7 +71,9 @@ impl<'a> Tally<'a> {
             "UPDATE intake_reasons SET count = count + ?4 WHERE intake = ?1 AND day = ?2 AND reason = ?3",
         )?;
         let mut removed = false;
-        for ((intake, day, reason), delta) in self.reasons {
+        let mut reasons: Vec<_> = self.reasons.into_iter().collect();
+        reasons.sort_unstable_by_key(|(_, (order, _))| *order);
+        for ((intake, day, reason), (_, delta)) in reasons {
             if delta > 0 {
                 add.execute(params![intake, day, reason, delta, MAX_REASONS_PER_DAY, OTHER_REASONS])?;
             } else if delta < 0 {

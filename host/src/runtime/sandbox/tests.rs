@@ -1,7 +1,8 @@
 use super::super::bindings::{Event, FormatWorld, Protocol, Timestamp};
-use super::super::format::{builtin_names, LoadedFormat, BUILT_COMPONENT_DIR};
+use super::super::format::LoadedFormat;
 use super::super::{engine, limits};
 use super::*;
+use crate::builtins::{names as builtin_names, COMPONENT_DIR as BUILT_COMPONENT_DIR};
 use crate::config::{ComponentLimits, ComponentSource, FormatSpec, DEFAULT_MAX_TABLE_ELEMENTS};
 use std::sync::mpsc;
 use std::sync::Arc;

@@ -1,89 +1,15 @@
-//! `intake-edge formats test FORMAT FILE...`: runs fixture files through a format's component as
-//! the host would (`intake_edge::fixtures`) and prints a field-level diff per failing case.
-//!
 //! `intake-edge formats bench FORMAT LINES_FILE`: the normalization throughput of one format on
 //! one worker thread, in the batches `formats test` and the intakes use.
 
+use crate::cli::load;
 use anyhow::Context;
 use clap::Args;
-use intake_edge::config::{Config, RuntimeSettings};
-use intake_edge::fixtures::{self, CaseResult};
+use intake_edge::fixtures;
 use intake_edge::runtime::{self, Event, Runtime, WitProtocol};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-
-const DEFAULT_CONFIG: &str = "intakes.toml";
-
-#[derive(Args)]
-pub struct TestArgs {
-    /// A format of the configuration, else `builtin:NAME`, else a `.wasm` component file.
-    pub format: String,
-    /// Fixture files: `{"input": {"message": RAW, ...}, "expected": {...}}` or an array of them.
-    #[arg(required = true)]
-    pub files: Vec<PathBuf>,
-    /// The registry and settings file (default: intakes.toml if it exists, else built-in defaults).
-    #[arg(long, env = "INTAKE_EDGE_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// Also print what every case produced.
-    #[arg(long, short)]
-    pub verbose: bool,
-}
-
-/// The configuration of `formats test` and `formats bench`: `--config`, else `intakes.toml` if
-/// it exists, else the built-in defaults.
-fn load_config(path: Option<&Path>) -> anyhow::Result<Config> {
-    Ok(match path {
-        Some(path) => Config::load(path)?,
-        None if Path::new(DEFAULT_CONFIG).is_file() => Config::load(Path::new(DEFAULT_CONFIG))?,
-        None => fixtures::default_config()?,
-    })
-}
-
-pub fn test(args: TestArgs) -> anyhow::Result<ExitCode> {
-    let config = load_config(args.config.as_deref())?;
-    let spec = fixtures::resolve_format(&args.format, &config)?;
-    let mut cases = Vec::new();
-    for file in &args.files {
-        cases.extend(fixtures::load_file(file)?);
-    }
-    let settings = RuntimeSettings {
-        workers: 1,
-        ..config.runtime.clone()
-    };
-    let runtime = Runtime::start(&settings, config.store.enqueue_timeout)?;
-    let format = runtime.load_format(&spec, None)?;
-    let results = fixtures::run_cases(&runtime, &format, cases).context("cannot run the cases")?;
-    runtime.shutdown();
-
-    let mut out = std::io::stdout().lock();
-    let failed = results.iter().filter(|r| !r.passed()).count();
-    for result in &results {
-        report(&mut out, result, args.verbose)?;
-    }
-    writeln!(out, "{} passed, {failed} failed", results.len() - failed)?;
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
-}
-
-fn report(out: &mut impl Write, result: &CaseResult, verbose: bool) -> anyhow::Result<()> {
-    if result.passed() {
-        writeln!(out, "ok   {}", result.label)?;
-    } else {
-        writeln!(out, "FAIL {}", result.label)?;
-        for difference in &result.differences {
-            writeln!(out, "     {difference}")?;
-        }
-    }
-    if verbose || !result.passed() {
-        writeln!(out, "     got: {}", result.actual)?;
-    }
-    Ok(())
-}
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -119,8 +45,8 @@ const QUOTED_REJECTIONS: usize = 3;
 /// Normalizes every line of a file `repeat` times on one worker thread, in batches, and reports
 /// events/s (wall clock) and the CPU time of the process per event. Rejections are counted; more
 /// than 1 % of them earns a warning on stderr.
-pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
-    let config = load_config(args.config.as_deref())?;
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
+    let config = load::file_or_defaults(args.config.as_deref())?;
     let spec = fixtures::resolve_format(&args.format, &config)?;
     let (events, line_numbers) = read_bench_events(&args.lines_file, chrono::Utc::now())?;
     let lines = events.len();
@@ -128,12 +54,7 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
         Some(n) => usize::try_from(n).context("--batch is too large")?,
         None => config.runtime.batch_size.max(1),
     };
-    let settings = RuntimeSettings {
-        workers: 1,
-        batch_size,
-        ..config.runtime.clone()
-    };
-    let runtime = Runtime::start(&settings, config.store.enqueue_timeout)?;
+    let runtime = load::one_worker_runtime(&config, Some(batch_size))?;
     let format = runtime.load_format(&spec, None)?;
     let mut batches: Vec<Vec<Event>> = Vec::with_capacity(lines.div_ceil(batch_size));
     let mut events = events.into_iter().peekable();

@@ -2,8 +2,9 @@
 //! (`registry::edit`); every edit is validated as a whole file, then written atomically. A
 //! running server applies it on its next reload. Counts come from the store, if there is one.
 
-use crate::cli::{IntakesAddArgs, IntakesCommand, IntakesListArgs, IntakesNameArgs, IntakesShowArgs, StoreArgs};
+use super::load::{ConfigArg, StoreArgs};
 use anyhow::bail;
+use clap::{Args, Subcommand};
 use intake_edge::config::{Config, Intake};
 use intake_edge::registry::edit::{self, NewIntake};
 use intake_edge::registry::file::edit_file;
@@ -14,6 +15,68 @@ use std::io::Write;
 use std::process::ExitCode;
 
 const RELOAD_NOTE: &str = "a running server applies it when it reloads the file (SIGHUP)";
+
+#[derive(Subcommand)]
+pub enum IntakesCommand {
+    /// Add an intake with a new random key; prints the key.
+    Add(IntakesAddArgs),
+    /// List the intakes with their events of the last 7 days (keys are not shown).
+    List(IntakesListArgs),
+    /// Everything about one intake, its key included, and its events per day for 7 days.
+    Show(IntakesShowArgs),
+    /// Remove an intake (its stored events stay).
+    Remove(IntakesNameArgs),
+    /// Give an intake a new random key; prints it. The old key stops working on reload.
+    RotateKey(IntakesNameArgs),
+}
+
+#[derive(Args)]
+pub struct IntakesAddArgs {
+    /// Letters, digits, '-', '_' and '.'; unused in the file.
+    #[arg(long)]
+    pub name: String,
+    /// A format of the file's `[formats]`.
+    #[arg(long)]
+    pub format: String,
+    #[arg(long)]
+    pub entity: String,
+    /// Recorded in the file (default: $USER, else "unknown").
+    #[arg(long)]
+    pub created_by: Option<String>,
+    /// Print a JSON object instead of the key alone.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub config: ConfigArg,
+}
+
+#[derive(Args)]
+pub struct IntakesListArgs {
+    /// JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args)]
+pub struct IntakesShowArgs {
+    pub name: String,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub store: StoreArgs,
+}
+
+#[derive(Args)]
+pub struct IntakesNameArgs {
+    pub name: String,
+    /// Print a JSON object.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub config: ConfigArg,
+}
 
 pub fn run(command: IntakesCommand) -> anyhow::Result<ExitCode> {
     match command {
@@ -99,7 +162,7 @@ fn rotate_key(args: IntakesNameArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn list(args: IntakesListArgs) -> anyhow::Result<ExitCode> {
-    let config = load(&args.store)?;
+    let config = args.store.source().load()?;
     let counts = Counts::open(&config)?;
     let mut rows = Vec::with_capacity(config.intakes.len());
     for intake in &config.intakes {
@@ -155,7 +218,7 @@ fn list(args: IntakesListArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
-    let config = load(&args.store)?;
+    let config = args.store.source().load()?;
     let Some(intake) = config.intake(&args.name) else {
         bail!("no intake named {:?} in {}", args.name, config.path.display());
     };
@@ -203,14 +266,6 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn load(args: &StoreArgs) -> anyhow::Result<Config> {
-    let mut config = Config::load(&args.config.config)?;
-    if let Some(dir) = &args.data_dir {
-        config.data_dir = dir.clone();
-    }
-    Ok(config)
 }
 
 /// The store's counts; all zero when the server has never run with this data directory.
