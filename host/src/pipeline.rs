@@ -2,7 +2,7 @@
 
 use crate::registry::IntakeEntry;
 use crate::runtime::{self, Event, LoadedFormat, Runtime, RuntimeError, SyslogHeader, WitProtocol};
-use crate::store::{CommitError, NewEvent, Protocol, Store, StoreError};
+use crate::store::{NewEvent, Protocol, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,6 +15,13 @@ pub enum PipelineError {
     Runtime(#[from] RuntimeError),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl PipelineError {
+    /// The store can take no more writes in this process: nothing read from now on can be stored.
+    pub fn is_fatal(&self) -> bool {
+        matches!(self, Self::Store(e) if e.is_fatal())
+    }
 }
 
 /// One event as a listener received it, already attributed to an intake.
@@ -30,9 +37,6 @@ pub struct Incoming {
     /// Other envelope metadata as (ECS field name, value).
     pub metadata: Vec<(String, String)>,
 }
-
-/// How long a stream listener keeps retrying a failed commit once shutdown has begun.
-const RETRIES_AFTER_SHUTDOWN: u32 = 10;
 
 pub struct Pipeline {
     runtime: Arc<Runtime>,
@@ -69,8 +73,9 @@ impl Pipeline {
 
     /// Like [`Pipeline::ingest`] but for stream protocols, which have no way to say "retry":
     /// it waits for room instead of failing (the sender is slowed down through TCP), and a
-    /// failed commit (disk full, I/O error) is retried with the same IDs until it succeeds or
-    /// `shutdown` has fired and the retries ran out.
+    /// commit that failed for a retryable reason (disk full, I/O error, lock) is retried with
+    /// the same IDs until it succeeds or `shutdown` has fired and the retries ran out
+    /// ([`Store::commit_patiently`]). `Ok` only when every event is on disk.
     pub async fn ingest_patiently(
         &self,
         protocol: Protocol,
@@ -78,31 +83,12 @@ impl Pipeline {
         events: Vec<Incoming>,
         shutdown: &CancellationToken,
     ) -> Result<Vec<Uuid>, PipelineError> {
-        let mut pending = self.prepare(protocol, received_at, events, None).await?;
+        let pending = self.prepare(protocol, received_at, events, None).await?;
         let ids = pending.iter().map(|e| e.id).collect();
         let counts = tally(&pending);
-        let mut backoff = Duration::from_millis(50);
-        let mut after_shutdown = 0;
-        loop {
-            match self.store.commit(pending).await {
-                Ok(()) => {
-                    record(&counts, protocol);
-                    return Ok(ids);
-                }
-                Err(CommitError { error, events }) => {
-                    if shutdown.is_cancelled() {
-                        after_shutdown += 1;
-                        if after_shutdown > RETRIES_AFTER_SHUTDOWN || events.is_empty() {
-                            return Err(error.into());
-                        }
-                    }
-                    tracing::warn!(%error, events = events.len(), backoff_ms = backoff.as_millis() as u64, "Commit failed; retrying.");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(2));
-                    pending = events;
-                }
-            }
-        }
+        self.store.commit_patiently(pending, shutdown).await?;
+        record(&counts, protocol);
+        Ok(ids)
     }
 
     /// Runs the components and assigns IDs: the events, ready to store, in input order.

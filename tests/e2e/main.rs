@@ -11,6 +11,7 @@ mod admin;
 mod admin_api;
 mod admin_page;
 mod catalog;
+mod crash_trials;
 mod endpoints;
 mod errors;
 mod formats_bench;

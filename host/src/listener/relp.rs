@@ -270,7 +270,7 @@ impl StreamProtocol for RelpSession {
         // Tell a live client that the server ends the session (txnr 0: a hint, never answered).
         if matches!(
             reason,
-            CloseReason::Shutdown | CloseReason::Idle | CloseReason::Protocol
+            CloseReason::Shutdown | CloseReason::Idle | CloseReason::Protocol | CloseReason::StoreFailed
         ) {
             out.put_slice(b"0 serverclose 0\n");
         }

@@ -86,6 +86,9 @@ pub enum CloseReason {
     /// The client did not read its answers within the write timeout.
     WriteTimeout,
     Protocol,
+    /// The store can take no more writes (see `StoreError::is_fatal`): reading on would only
+    /// take events from the sender that cannot be stored.
+    StoreFailed,
 }
 
 impl CloseReason {
@@ -219,11 +222,16 @@ pub async fn run<P: StreamProtocol>(
             Some(done) = inflight.next(), if !inflight.is_empty() => {
                 let (items, result, bytes): Committed<P::Tag> = done;
                 inflight_bytes -= bytes;
+                let mut fatal = result.as_ref().is_err_and(PipelineError::is_fatal);
                 protocol.on_committed(items, result, &mut out);
                 // Answers of other batches that are done too go out in the same write.
                 while let Some(Some((items, result, bytes))) = inflight.next().now_or_never() {
                     inflight_bytes -= bytes;
+                    fatal |= result.as_ref().is_err_and(PipelineError::is_fatal);
                     protocol.on_committed(items, result, &mut out);
+                }
+                if fatal {
+                    closing.get_or_insert(CloseReason::StoreFailed);
                 }
                 if writable && !out.is_empty() {
                     if let Err(reason) = write_within(&mut writer, &out, settings.write_timeout).await {

@@ -7,18 +7,21 @@
 
 mod checkpoint;
 mod counters;
+mod error;
 pub mod ids;
+mod patient;
 mod query;
 mod rewrite;
 mod schema;
 mod writer;
 
+pub use error::{StoreError, WriteFailure};
 pub use query::{today, DayCount, EventFilter, IntakeStats, Reader, ReasonCount, StoredEvent};
 pub use rewrite::{Rewrite, Rewriter, StoredRaw};
 pub use schema::STATS_DAYS;
 
 use crate::config::StoreSettings;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
@@ -31,20 +34,6 @@ pub(crate) const MAX_REASON_CHARS: i64 = 200;
 /// [`OTHER_REASONS`], so that reasons that embed event data cannot grow the table without bound.
 pub(crate) const MAX_REASONS_PER_DAY: i64 = 100;
 pub const OTHER_REASONS: &str = "(other reasons)";
-
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreError {
-    #[error("cannot open store {path}: {reason}")]
-    Open { path: PathBuf, reason: String },
-    #[error("the store is busy: its queue stayed full for {waited_ms} ms")]
-    Busy { waited_ms: u64 },
-    #[error("the store failed to write: {0}")]
-    Write(String),
-    #[error("the store is shut down")]
-    Closed,
-    #[error("store query failed: {0}")]
-    Query(String),
-}
 
 /// How the event came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +117,15 @@ impl StoreWriter {
 impl Store {
     /// Opens (creating if needed) the database at `path` and starts the writer thread.
     pub fn open(path: &Path, settings: StoreSettings) -> Result<(Store, StoreWriter), StoreError> {
-        let conn = schema::open_for_writing(path)?;
+        Store::start(schema::open_for_writing(path)?, path, settings)
+    }
+
+    /// Starts the writer thread on `conn`, the database at `path` opened for writing.
+    fn start(
+        conn: rusqlite::Connection,
+        path: &Path,
+        settings: StoreSettings,
+    ) -> Result<(Store, StoreWriter), StoreError> {
         let (tx, rx) = mpsc::channel(settings.queue_requests);
         let max_events = settings.max_commit_events;
         let healthy = Arc::new(std::sync::atomic::AtomicBool::new(true));
@@ -171,6 +168,8 @@ impl Store {
         };
         let (reply, answer) = oneshot::channel();
         permit.send(WriteRequest { events, reply });
+        // No answer: the writer thread died with the request (a panic mid-commit). The events
+        // went with it, so nothing can be handed back; `Closed` is fatal and never retried.
         answer.await.unwrap_or_else(|_| {
             Err(CommitError {
                 error: StoreError::Closed,

@@ -83,7 +83,7 @@ impl Rewriter {
     /// Stores the new outcomes of `intake`'s events, now normalized by `format`, in one
     /// transaction, with the error counts and reasons moved to match.
     pub fn rewrite(&mut self, intake: &str, format: &str, rewrites: &[Rewrite<'_>]) -> Result<(), StoreError> {
-        let write = |e: rusqlite::Error| StoreError::Write(e.to_string());
+        let write = |e: rusqlite::Error| StoreError::write(&e);
         let tx = self.conn.transaction().map_err(write)?;
         let mut tally = Tally::default();
         {

@@ -3,6 +3,7 @@
 use super::*;
 use crate::config::StoreSettings;
 use rusqlite::Connection;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 struct TempDir(PathBuf);
@@ -236,3 +237,5 @@ fn a_version_2_store_is_migrated_with_its_reasons() {
         .expect("version");
     assert_eq!(version, schema::SCHEMA_VERSION);
 }
+
+mod failures;

@@ -38,8 +38,9 @@ pub fn run(
         crate::telemetry::metrics().store_commit.observe(started.elapsed());
         healthy.store(result.is_ok(), std::sync::atomic::Ordering::Relaxed);
         let result = result.map_err(|e| {
-            tracing::error!(error = %e, events = n, "Store commit failed; the senders get an error and nothing is acknowledged.");
-            StoreError::Write(e.to_string())
+            let error = StoreError::write(&e);
+            tracing::error!(%error, events = n, retryable = error.retryable(), "Store commit failed; the senders get an error and nothing is acknowledged.");
+            error
         });
         for req in round.drain(..) {
             // A requester that went away (client disconnected) is fine: its events are stored.

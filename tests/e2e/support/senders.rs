@@ -104,6 +104,11 @@ impl Rsyslog {
         rsyslog
     }
 
+    /// The process ID of rsyslogd (`None` once stopped).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// What rsyslog said: its stdout/stderr and its internal messages.
     pub fn diagnostics(&self) -> String {
         let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();

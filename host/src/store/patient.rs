@@ -1,0 +1,50 @@
+//! Commits for the stream listeners, which cannot tell a sender "try again": a commit that
+//! failed for a reason that may pass (full disk, I/O error, lock, full queue) is retried with
+//! the same events, and so the same IDs, until it succeeds. Anything else fails at once, and a
+//! failure never turns into success: retrying fewer events than were handed in would answer
+//! "stored" for the ones left out.
+
+use super::{CommitError, NewEvent, Store, StoreError};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Retries of a failed commit once shutdown has begun, so that shutdown ends.
+const RETRIES_AFTER_SHUTDOWN: u32 = 10;
+const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+impl Store {
+    /// Stores `events` in one transaction, retrying retryable failures (before shutdown: until
+    /// they succeed; after `shutdown` fired: `RETRIES_AFTER_SHUTDOWN` more times). `Ok` means
+    /// every one of `events` is on disk.
+    pub async fn commit_patiently(
+        &self,
+        events: Vec<NewEvent>,
+        shutdown: &CancellationToken,
+    ) -> Result<(), StoreError> {
+        let expected = events.len();
+        let mut pending = events;
+        let mut backoff = FIRST_BACKOFF;
+        let mut after_shutdown = 0;
+        loop {
+            let Err(CommitError { error, events }) = self.commit(pending).await else {
+                return Ok(());
+            };
+            // A writer that died mid-commit hands nothing back (`Closed`, fatal): what it held
+            // may or may not be on disk, and only the sender can send it again.
+            if !error.retryable() || events.len() != expected {
+                return Err(error);
+            }
+            if shutdown.is_cancelled() {
+                after_shutdown += 1;
+                if after_shutdown > RETRIES_AFTER_SHUTDOWN {
+                    return Err(error);
+                }
+            }
+            tracing::warn!(%error, events = expected, backoff_ms = backoff.as_millis() as u64, "Commit failed; retrying.");
+            tokio::time::sleep(backoff).await;
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            pending = events;
+        }
+    }
+}
