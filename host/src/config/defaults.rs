@@ -59,7 +59,7 @@ pub const MIN_KEY_CHARS: usize = 16;
 pub const DEFAULT_SYSLOG_LISTEN: &str = "0.0.0.0:10514";
 /// The SD-ID the commercial intakes document: `[SEKOIA@53288 intake_key="KEY"]`.
 pub const DEFAULT_SYSLOG_SD_ID: &str = "SEKOIA@53288";
-pub const DEFAULT_SYSLOG_MAX_FRAME_BYTES: u64 = 250 * 1024;
+pub const DEFAULT_SYSLOG_MAX_FRAME_BYTES: u64 = DEFAULT_MAX_EVENT_BYTES;
 /// Syslog senders keep connections open for long quiet periods.
 pub const DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS: u64 = 600;
 pub const DEFAULT_STREAM_BATCH_EVENTS: u64 = 1024;
@@ -67,9 +67,39 @@ pub const DEFAULT_STREAM_INFLIGHT_BATCHES: u64 = 4;
 
 pub const DEFAULT_RELP_LISTEN: &str = "0.0.0.0:11514";
 /// librelp's own server default is 128 KiB; one event may be 250 KiB here, like everywhere.
-pub const DEFAULT_RELP_MAX_DATA_BYTES: u64 = 250 * 1024;
+pub const DEFAULT_RELP_MAX_DATA_BYTES: u64 = DEFAULT_MAX_EVENT_BYTES;
 /// Batches of one RELP connection in flight: the client's window (128 frames by default) fits.
 pub const DEFAULT_RELP_INFLIGHT_BATCHES: u64 = 16;
 
 /// The admin listener serves plain HTTP: loopback only unless configured otherwise.
 pub const DEFAULT_ADMIN_LISTEN: &str = "127.0.0.1:8444";
+
+/// The largest values the validation accepts: beyond them a value is a typo (or a unit
+/// mistake), not a setting, and the file is refused with the range.
+pub mod ceiling {
+    /// One event, one syslog frame, one RELP DATALEN.
+    pub const EVENT_BYTES: u64 = 64 << 20;
+    pub const REQUEST_BYTES: u64 = 1 << 30;
+    pub const OUTPUT_BYTES: u64 = 1 << 30;
+    pub const HEADER_BYTES: u64 = 16 << 20;
+    pub const BUFFERED_BYTES: u64 = 1 << 40;
+    pub const CONNECTION_BUFFERED_BYTES: u64 = 1 << 34;
+    pub const BODY_RATE_BYTES: u64 = 1 << 30;
+    pub const REQUEST_EVENTS: u64 = 10_000_000;
+    pub const COMMIT_EVENTS: u64 = 10_000_000;
+    /// Events per stream batch or component call; queued batches or requests.
+    pub const BATCH_EVENTS: u64 = 1_000_000;
+    pub const QUEUE_LENGTH: u64 = 1_000_000;
+    pub const INFLIGHT_BATCHES: u64 = 1024;
+    pub const CONNECTIONS: u64 = 1_000_000;
+    pub const HTTP2_STREAMS: u64 = 10_000;
+    pub const WORKERS: u64 = 1024;
+    /// Syslog senders may stay quiet for days between messages.
+    pub const STREAM_IDLE_SECS: u64 = 7 * 86_400;
+    pub const HTTP_IDLE_SECS: u64 = 86_400;
+    pub const TIMEOUT_SECS: u64 = 3600;
+    pub const TIMEOUT_MS: u64 = 600_000;
+    pub const EPOCH_TICK_MS: u64 = 1000;
+    pub const MEMORY_MIB: u64 = 4096;
+    pub const TABLE_ELEMENTS: u64 = 10_000_000;
+}

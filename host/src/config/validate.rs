@@ -161,25 +161,25 @@ impl Validator {
                 "syslog.max_frame_bytes",
                 raw.max_frame_bytes,
                 DEFAULT_SYSLOG_MAX_FRAME_BYTES,
-                64 << 20,
+                ceiling::EVENT_BYTES,
             ) as usize,
             idle_timeout: secs(self.limit(
                 "syslog.idle_timeout_secs",
                 raw.idle_timeout_secs,
                 DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS,
-                7 * 86_400,
+                ceiling::STREAM_IDLE_SECS,
             )),
             batch_events: self.limit(
                 "syslog.batch_events",
                 raw.batch_events,
                 DEFAULT_STREAM_BATCH_EVENTS,
-                1_000_000,
+                ceiling::BATCH_EVENTS,
             ) as usize,
             inflight_batches: self.limit(
                 "syslog.inflight_batches",
                 raw.inflight_batches,
                 DEFAULT_STREAM_INFLIGHT_BATCHES,
-                1024,
+                ceiling::INFLIGHT_BATCHES,
             ) as usize,
             bound,
         }
@@ -202,25 +202,25 @@ impl Validator {
                 "relp.max_data_bytes",
                 raw.max_data_bytes,
                 DEFAULT_RELP_MAX_DATA_BYTES,
-                64 << 20,
+                ceiling::EVENT_BYTES,
             ) as usize,
             idle_timeout: secs(self.limit(
                 "relp.idle_timeout_secs",
                 raw.idle_timeout_secs,
                 DEFAULT_SYSLOG_IDLE_TIMEOUT_SECS,
-                7 * 86_400,
+                ceiling::STREAM_IDLE_SECS,
             )),
             batch_events: self.limit(
                 "relp.batch_events",
                 raw.batch_events,
                 DEFAULT_STREAM_BATCH_EVENTS,
-                1_000_000,
+                ceiling::BATCH_EVENTS,
             ) as usize,
             inflight_batches: self.limit(
                 "relp.inflight_batches",
                 raw.inflight_batches,
                 DEFAULT_RELP_INFLIGHT_BATCHES,
-                1024,
+                ceiling::INFLIGHT_BATCHES,
             ) as usize,
             bound,
         }
@@ -286,83 +286,88 @@ impl Validator {
                 "limits.max_event_bytes",
                 l.max_event_bytes,
                 DEFAULT_MAX_EVENT_BYTES,
-                64 << 20,
+                ceiling::EVENT_BYTES,
             ) as usize,
             max_request_bytes: self.limit(
                 "limits.max_request_bytes",
                 l.max_request_bytes,
                 DEFAULT_MAX_REQUEST_BYTES,
-                1 << 30,
+                ceiling::REQUEST_BYTES,
             ) as usize,
             max_batch_events: self.limit(
                 "limits.max_batch_events",
                 l.max_batch_events,
                 DEFAULT_MAX_BATCH_EVENTS,
-                10_000_000,
+                ceiling::REQUEST_EVENTS,
             ) as usize,
             max_connections: self.limit(
                 "limits.max_connections",
                 l.max_connections,
                 DEFAULT_MAX_CONNECTIONS,
-                1_000_000,
+                ceiling::CONNECTIONS,
             ) as usize,
             idle_timeout: secs(self.limit(
                 "limits.idle_timeout_secs",
                 l.idle_timeout_secs,
                 DEFAULT_IDLE_TIMEOUT_SECS,
-                86_400,
+                ceiling::HTTP_IDLE_SECS,
             )),
             tls_handshake_timeout: secs(self.limit(
                 "limits.tls_handshake_timeout_secs",
                 l.tls_handshake_timeout_secs,
                 DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECS,
-                3600,
+                ceiling::TIMEOUT_SECS,
             )),
             shutdown_grace: secs(self.limit(
                 "limits.shutdown_grace_secs",
                 l.shutdown_grace_secs,
                 DEFAULT_SHUTDOWN_GRACE_SECS,
-                3600,
+                ceiling::TIMEOUT_SECS,
             )),
             max_connections_per_source: self.limit(
                 "limits.max_connections_per_source",
                 l.max_connections_per_source,
                 DEFAULT_MAX_CONNECTIONS_PER_SOURCE,
-                1_000_000,
+                ceiling::CONNECTIONS,
             ) as usize,
             first_byte_timeout: secs(self.limit(
                 "limits.first_byte_timeout_secs",
                 l.first_byte_timeout_secs,
                 DEFAULT_FIRST_BYTE_TIMEOUT_SECS,
-                3600,
+                ceiling::TIMEOUT_SECS,
             )),
             body_timeout: secs(self.limit(
                 "limits.body_timeout_secs",
                 l.body_timeout_secs,
                 DEFAULT_BODY_TIMEOUT_SECS,
-                3600,
+                ceiling::TIMEOUT_SECS,
             )),
             min_body_rate: match l.min_body_rate_bytes {
                 Some(0) => 0,
-                v => self.limit("limits.min_body_rate_bytes", v, DEFAULT_MIN_BODY_RATE_BYTES, 1 << 30),
+                v => self.limit(
+                    "limits.min_body_rate_bytes",
+                    v,
+                    DEFAULT_MIN_BODY_RATE_BYTES,
+                    ceiling::BODY_RATE_BYTES,
+                ),
             },
             write_timeout: secs(self.limit(
                 "limits.write_timeout_secs",
                 l.write_timeout_secs,
                 DEFAULT_WRITE_TIMEOUT_SECS,
-                3600,
+                ceiling::TIMEOUT_SECS,
             )),
             max_buffered_bytes: self.limit(
                 "limits.max_buffered_bytes",
                 l.max_buffered_bytes,
                 DEFAULT_MAX_BUFFERED_BYTES,
-                1 << 40,
+                ceiling::BUFFERED_BYTES,
             ) as usize,
             max_connection_buffered_bytes: self.limit(
                 "limits.max_connection_buffered_bytes",
                 l.max_connection_buffered_bytes,
                 DEFAULT_MAX_CONNECTION_BUFFERED_BYTES,
-                1 << 34,
+                ceiling::CONNECTION_BUFFERED_BYTES,
             ) as usize,
         }
     }
@@ -373,13 +378,13 @@ impl Validator {
                 "https.max_concurrent_streams",
                 raw.max_concurrent_streams,
                 DEFAULT_HTTPS_MAX_CONCURRENT_STREAMS,
-                10_000,
+                ceiling::HTTP2_STREAMS,
             ) as u32,
             keepalive_timeout: secs(self.limit(
                 "https.keepalive_timeout_secs",
                 raw.keepalive_timeout_secs,
                 DEFAULT_HTTPS_KEEPALIVE_TIMEOUT_SECS,
-                3600,
+                ceiling::TIMEOUT_SECS,
             )),
             // hyper's HTTP/1 read buffer cannot be smaller than 8 KiB.
             max_header_bytes: self
@@ -387,7 +392,7 @@ impl Validator {
                     "https.max_header_bytes",
                     raw.max_header_bytes,
                     DEFAULT_HTTPS_MAX_HEADER_BYTES,
-                    16 << 20,
+                    ceiling::HEADER_BYTES,
                 )
                 .max(8192) as usize,
         }
@@ -399,19 +404,19 @@ impl Validator {
                 "store.max_commit_events",
                 raw.max_commit_events,
                 DEFAULT_MAX_COMMIT_EVENTS,
-                10_000_000,
+                ceiling::COMMIT_EVENTS,
             ) as usize,
             queue_requests: self.limit(
                 "store.queue_requests",
                 raw.queue_requests,
                 DEFAULT_STORE_QUEUE_REQUESTS,
-                1_000_000,
+                ceiling::QUEUE_LENGTH,
             ) as usize,
             enqueue_timeout: Duration::from_millis(self.limit(
                 "store.enqueue_timeout_ms",
                 raw.enqueue_timeout_ms,
                 DEFAULT_ENQUEUE_TIMEOUT_MS,
-                600_000,
+                ceiling::TIMEOUT_MS,
             )),
         }
     }
@@ -419,49 +424,60 @@ impl Validator {
     fn runtime(&mut self, raw: raw::RawRuntime) -> RuntimeSettings {
         let workers = match raw.workers {
             None | Some(0) => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            Some(n) => self.limit("runtime.workers", Some(n), 1, 1024) as usize,
+            Some(n) => self.limit("runtime.workers", Some(n), 1, ceiling::WORKERS) as usize,
         };
         let default_limits = ComponentLimits {
             deadline: Duration::from_millis(self.limit(
                 "runtime.deadline_ms",
                 raw.deadline_ms,
                 DEFAULT_DEADLINE_MS,
-                600_000,
+                ceiling::TIMEOUT_MS,
             )),
-            memory_bytes: (self.limit("runtime.memory_mib", raw.memory_mib, DEFAULT_MEMORY_MIB, 4096) as usize) << 20,
+            memory_bytes: (self.limit(
+                "runtime.memory_mib",
+                raw.memory_mib,
+                DEFAULT_MEMORY_MIB,
+                ceiling::MEMORY_MIB,
+            ) as usize)
+                << 20,
             max_table_elements: self.limit(
                 "runtime.max_table_elements",
                 raw.max_table_elements,
                 DEFAULT_MAX_TABLE_ELEMENTS,
-                10_000_000,
+                ceiling::TABLE_ELEMENTS,
             ) as usize,
             max_output_bytes: self.limit(
                 "runtime.max_output_bytes",
                 raw.max_output_bytes,
                 DEFAULT_MAX_OUTPUT_BYTES,
-                1 << 30,
+                ceiling::OUTPUT_BYTES,
             ) as usize,
         };
         RuntimeSettings {
             workers,
-            batch_size: self.limit("runtime.batch_size", raw.batch_size, DEFAULT_BATCH_SIZE, 1_000_000) as usize,
+            batch_size: self.limit(
+                "runtime.batch_size",
+                raw.batch_size,
+                DEFAULT_BATCH_SIZE,
+                ceiling::BATCH_EVENTS,
+            ) as usize,
             queue_batches: self.limit(
                 "runtime.queue_batches",
                 raw.queue_batches,
                 DEFAULT_QUEUE_BATCHES,
-                1_000_000,
+                ceiling::QUEUE_LENGTH,
             ) as usize,
             epoch_tick: Duration::from_millis(self.limit(
                 "runtime.epoch_tick_ms",
                 raw.epoch_tick_ms,
                 DEFAULT_EPOCH_TICK_MS,
-                1000,
+                ceiling::EPOCH_TICK_MS,
             )),
             slow_call: Duration::from_millis(self.limit(
                 "runtime.slow_call_ms",
                 raw.slow_call_ms,
                 DEFAULT_SLOW_CALL_MS,
-                600_000,
+                ceiling::TIMEOUT_MS,
             )),
             default_limits,
         }
@@ -501,19 +517,19 @@ impl Validator {
         let key = |k: &str| format!("formats.{name}.{k}");
         let limits = ComponentLimits {
             deadline: match raw.deadline_ms {
-                Some(ms) => Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, 600_000)),
+                Some(ms) => Duration::from_millis(self.limit(&key("deadline_ms"), Some(ms), 0, ceiling::TIMEOUT_MS)),
                 None => defaults.deadline,
             },
             memory_bytes: match raw.memory_mib {
-                Some(m) => (self.limit(&key("memory_mib"), Some(m), 0, 4096) as usize) << 20,
+                Some(m) => (self.limit(&key("memory_mib"), Some(m), 0, ceiling::MEMORY_MIB) as usize) << 20,
                 None => defaults.memory_bytes,
             },
             max_table_elements: match raw.max_table_elements {
-                Some(n) => self.limit(&key("max_table_elements"), Some(n), 0, 10_000_000) as usize,
+                Some(n) => self.limit(&key("max_table_elements"), Some(n), 0, ceiling::TABLE_ELEMENTS) as usize,
                 None => defaults.max_table_elements,
             },
             max_output_bytes: match raw.max_output_bytes {
-                Some(b) => self.limit(&key("max_output_bytes"), Some(b), 0, 1 << 30) as usize,
+                Some(b) => self.limit(&key("max_output_bytes"), Some(b), 0, ceiling::OUTPUT_BYTES) as usize,
                 None => defaults.max_output_bytes,
             },
         };

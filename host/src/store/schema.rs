@@ -7,6 +7,10 @@ use std::path::Path;
 /// WAL pages after which the writer checkpoints by itself (the checkpointer normally keeps
 /// the WAL far below this).
 const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
+/// A checkpointed WAL is truncated back to this size, so a burst does not keep its disk space.
+const WAL_SIZE_LIMIT_BYTES: u64 = 64 << 20;
+/// How long a connection waits for another one's lock (the checkpointer, a reader, the CLI).
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Bumped on every incompatible change; a store of another version is refused, not guessed at.
 pub const SCHEMA_VERSION: i64 = 3;
@@ -65,7 +69,7 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
     }
     let conn = Connection::open(path).map_err(|e| open_err(&e))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
+    conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| open_err(&e))?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -76,8 +80,7 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
     // A checkpointer thread copies the WAL into the database in the background; the writer
     // only checkpoints itself if the WAL ever grows past the safety limit.
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}; PRAGMA journal_size_limit = {};",
-        64 << 20
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}; PRAGMA journal_size_limit = {WAL_SIZE_LIMIT_BYTES};"
     ))
     .map_err(|e| open_err(&e))?;
     let version: i64 = conn
@@ -143,7 +146,7 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     }
     let conn =
         Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| open_err(&e))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
+    conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| open_err(&e))?;
     Ok(conn)
 }
@@ -154,7 +157,7 @@ pub fn open_for_checkpoints(path: &Path) -> Result<Connection, StoreError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
+    conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| StoreError::Open {
             path: path.to_path_buf(),
             reason: e.to_string(),
