@@ -2,7 +2,8 @@
 //! loopback interface by default, optionally behind a bearer token; the intakes JSON API
 //! (`/api/…`, [`api`]) and the page that uses it (`/`, `/intakes/{name}`).
 
-mod api;
+// Visible to the crate for `fuzzing`.
+pub(crate) mod api;
 
 use crate::pipeline::Pipeline;
 use crate::registry::RegistryHandle;

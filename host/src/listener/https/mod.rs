@@ -1,6 +1,7 @@
 //! The HTTPS listener: the commercial intake API over HTTP/1.1 and HTTP/2.
 
-mod endpoints;
+// Visible to the crate for `fuzzing`.
+pub(crate) mod endpoints;
 mod error;
 mod request;
 
