@@ -9,6 +9,8 @@
 //!   with `include_bytes!`) and `COMPONENT_DIR` (where all the built `.wasm` files are, the
 //!   hostile test components included), and sets `INTAKE_EDGE_COMPONENT_DIR` to the same
 //!   directory for `env!`.
+//! - With `INTAKE_EDGE_PREBUILT_COMPONENTS=<dir>`, builds nothing and takes the components from
+//!   `<dir>` (the fuzz build: its nightly toolchain has no wasm32-wasip2 standard library).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -16,6 +18,10 @@ use std::process::{Command, Stdio};
 use std::{env, fs};
 
 const WASM_TARGET: &str = "wasm32-wasip2";
+/// A directory of components already built (`<target>/wasm/wasm32-wasip2/release`) to embed
+/// instead of building them: for a toolchain without the wasm target, such as the nightly
+/// that `cargo fuzz` needs (host/fuzz/README.md).
+const PREBUILT_VAR: &str = "INTAKE_EDGE_PREBUILT_COMPONENTS";
 /// Components embedded in the host binary: (format name, file stem of the built `.wasm`).
 const BUILTINS: &[(&str, &str)] = &[
     ("plain", "plain"),
@@ -82,14 +88,23 @@ fn main() {
     watch(&components.join("Cargo.lock"));
     watch_crates(&components);
 
-    let wasm_dir = match env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => repo.join(dir).join("wasm"),
-        _ => repo.join("target").join("wasm"),
+    println!("cargo:rerun-if-env-changed={PREBUILT_VAR}");
+    let component_dir = match env::var_os(PREBUILT_VAR) {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            watch(&dir);
+            dir
+        }
+        _ => {
+            let wasm_dir = match env::var_os("CARGO_TARGET_DIR") {
+                Some(dir) if !dir.is_empty() => repo.join(dir).join("wasm"),
+                _ => repo.join("target").join("wasm"),
+            };
+            check_wasm_target();
+            build_components(&components, &wasm_dir);
+            wasm_dir.join(WASM_TARGET).join("release")
+        }
     };
-    let component_dir = wasm_dir.join(WASM_TARGET).join("release");
-
-    check_wasm_target();
-    build_components(&components, &wasm_dir);
 
     for stem in EXPECTED {
         let path = component_dir.join(format!("{stem}.wasm"));
