@@ -2,10 +2,11 @@
 //!
 //! Invariants: no panic on any input; what the syslog parser returns borrows from the line it
 //! was given, its structured data survives a round trip through
-//! [`format_structured_data`](crate::syslog::format_structured_data), and its flavors are
-//! consistent; every instant `timeparse` returns in the years 0000-9999 is written by
-//! `format_rfc3339` in a form that `timeparse` reads back to the same instant, and an integer
-//! epoch reads the same as a number and as a string.
+//! [`format_structured_data`](crate::syslog::format_structured_data), its flavors are
+//! consistent, and `timeparse` reads its RFC 5424 TIMESTAMP as the same instant; every instant
+//! `timeparse` returns in the years 0000-9999 is written by `format_rfc3339` in a form that
+//! `timeparse` reads back to the same instant, and an integer epoch reads the same as a number
+//! and as a string.
 
 use super::{is_slice_of, Input};
 use crate::syslog::{self, Flavor, ParseOptions, SyslogMessage};
@@ -49,6 +50,9 @@ pub fn syslog_message(data: &[u8]) {
     if let Some(t) = message.timestamp {
         // Formatting any instant the parser returns must not panic.
         let _ = timeparse::format_rfc3339(t);
+        if message.flavor == Flavor::Rfc5424 {
+            assert_same_instant_as_timeparse(&text, t, &opts);
+        }
     }
     // The other structured data is passed on in RFC 5424 syntax; it must read back the same.
     let sd = syslog::format_structured_data(&message.structured_data);
@@ -60,6 +64,29 @@ pub fn syslog_message(data: &[u8]) {
             "SD round trip of {sd:?}"
         );
     }
+}
+
+/// The RFC 5424 TIMESTAMP has its own strict reader; `timeparse` (used for the same values over
+/// HTTPS) must read it as the same instant, a zone-less one in the configured zone.
+fn assert_same_instant_as_timeparse(line: &str, t: DateTime<Utc>, opts: &ParseOptions) {
+    // `<PRI>VERSION SP TIMESTAMP SP`: the token after the first space following the PRI.
+    let Some(token) = line
+        .split_once('>')
+        .and_then(|(_, rest)| rest.split_once(' '))
+        .map(|(_, rest)| rest.split(' ').next().unwrap_or(rest))
+    else {
+        return;
+    };
+    let zoned = token.ends_with(['Z', 'z']) || token.len() > 19 && token[19..].contains(['+', '-']);
+    let shift = if zoned { 0 } else { opts.rfc3164_zone.local_minus_utc() };
+    let expected = timeparse::parse_datetime(token, opts.now)
+        .ok()
+        .and_then(|u| u.checked_sub_signed(chrono::TimeDelta::seconds(i64::from(shift))));
+    assert_eq!(
+        expected,
+        Some(t),
+        "TIMESTAMP {token:?}: timeparse disagrees with the syslog parser"
+    );
 }
 
 fn check_borrows(line: &str, m: &SyslogMessage<'_>) {
