@@ -11,7 +11,7 @@
 //! does; an accepted intake must read back from the validated file with the values sent.
 
 use super::Input;
-use crate::listener::admin::api;
+use crate::listener::admin::api::{self, Route};
 use crate::listener::https::endpoints::{self, Item, TimeValue};
 use crate::listener::https::Endpoint;
 use crate::registry::edit::{self, NewIntake};
@@ -101,7 +101,7 @@ fn time_len(t: &TimeValue) -> usize {
     }
 }
 
-/// A configuration file as an operator keeps it (comments, two formats, intakes, a trailing
+/// A configuration file as an operator keeps it (comments, two formats, an intake, a trailing
 /// comment), to add intakes to.
 const CONFIG: &str = r#"# intake-edge configuration
 data_dir = "data"
@@ -133,7 +133,6 @@ pub fn admin_api(data: &[u8]) {
     let query = String::from_utf8_lossy(parts.next().unwrap_or_default());
     let body = parts.next().unwrap_or_default();
 
-    use api::Route;
     if let Route::GetIntake(name) | Route::DeleteIntake(name) | Route::Events(name) | Route::Stats(name) =
         api::route(&method, &path)
     {
