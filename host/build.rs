@@ -12,6 +12,8 @@
 //! - Compiles the hostile test components written in WebAssembly text (what a Rust guest cannot
 //!   express: several memories, a table grown at will) with the `wat` crate into the same
 //!   directory: `components/testing/wat-shell.wat` with the fields of each one's `boom.wat`.
+//! - With `INTAKE_EDGE_PREBUILT_COMPONENTS=<dir>`, builds nothing and takes the components from
+//!   `<dir>` (the fuzz build: its nightly toolchain has no wasm32-wasip2 standard library).
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,10 @@ use std::process::{Command, Stdio};
 use std::{env, fs};
 
 const WASM_TARGET: &str = "wasm32-wasip2";
+/// A directory of components already built (`<target>/wasm/wasm32-wasip2/release`) to embed
+/// instead of building them: for a toolchain without the wasm target, such as the nightly
+/// that `cargo fuzz` needs (host/fuzz/README.md).
+const PREBUILT_VAR: &str = "INTAKE_EDGE_PREBUILT_COMPONENTS";
 /// Components embedded in the host binary: (format name, file stem of the built `.wasm`).
 const BUILTINS: &[(&str, &str)] = &[
     ("plain", "plain"),
@@ -101,15 +107,25 @@ fn main() {
     watch(&components.join("Cargo.lock"));
     watch_crates(&components);
 
-    let wasm_dir = match env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => repo.join(dir).join("wasm"),
-        _ => repo.join("target").join("wasm"),
+    println!("cargo:rerun-if-env-changed={PREBUILT_VAR}");
+    let component_dir = match env::var_os(PREBUILT_VAR) {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            watch(&dir);
+            dir
+        }
+        _ => {
+            let wasm_dir = match env::var_os("CARGO_TARGET_DIR") {
+                Some(dir) if !dir.is_empty() => repo.join(dir).join("wasm"),
+                _ => repo.join("target").join("wasm"),
+            };
+            check_wasm_target();
+            build_components(&components, &wasm_dir);
+            let component_dir = wasm_dir.join(WASM_TARGET).join("release");
+            build_wat_components(&components, &component_dir);
+            component_dir
+        }
     };
-    let component_dir = wasm_dir.join(WASM_TARGET).join("release");
-
-    check_wasm_target();
-    build_components(&components, &wasm_dir);
-    build_wat_components(&components, &component_dir);
 
     for stem in EXPECTED {
         let path = component_dir.join(format!("{stem}.wasm"));

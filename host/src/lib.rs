@@ -13,6 +13,8 @@ pub mod config;
 pub mod envelope;
 pub mod fixtures;
 pub mod framing;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod listener;
 pub mod pipeline;
 pub mod registry;

@@ -53,6 +53,25 @@ const NANOS_PER_SEC: i128 = 1_000_000_000;
 /// after `now` (the day allows for clock skew), so a December line read on 1 January resolves to
 /// the previous year and a 1 January line read on 31 December to the next one.
 pub fn parse_datetime(value: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, TimeParseError> {
+    let t = parse_any(value, now)?;
+    within_range(t, value.trim())
+}
+
+/// Whether `t` can be written as RFC 3339 (a four-digit year, in UTC): events are stored and
+/// answered with such times only.
+pub fn in_rfc3339_range(t: DateTime<Utc>) -> bool {
+    (0..=9999).contains(&t.year())
+}
+
+fn within_range(t: DateTime<Utc>, value: impl std::fmt::Display) -> Result<DateTime<Utc>, TimeParseError> {
+    if in_rfc3339_range(t) {
+        Ok(t)
+    } else {
+        Err(out_of_range(value))
+    }
+}
+
+fn parse_any(value: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, TimeParseError> {
     let s = value.trim();
     let b = s.as_bytes();
     if b.is_empty() {
@@ -92,13 +111,17 @@ pub fn parse_epoch(value: f64) -> Result<DateTime<Utc>, TimeParseError> {
     let whole = value.trunc();
     // Integer part exactly, fraction rounded to the nanosecond: avoids f64 error on big ms/ns.
     let nanos = i128::from(whole as i64) * unit + ((value - whole) * unit as f64).round() as i128;
-    from_nanos(nanos).ok_or_else(|| out_of_range(value))
+    from_nanos(nanos)
+        .ok_or_else(|| out_of_range(value))
+        .and_then(|t| within_range(t, value))
 }
 
 /// Like [`parse_epoch`] but exact for integers (no f64 precision loss for nanoseconds).
 pub fn parse_epoch_i64(value: i64) -> Result<DateTime<Utc>, TimeParseError> {
     let nanos = i128::from(value) * unit_nanos(value.unsigned_abs());
-    from_nanos(nanos).ok_or_else(|| out_of_range(value))
+    from_nanos(nanos)
+        .ok_or_else(|| out_of_range(value))
+        .and_then(|t| within_range(t, value))
 }
 
 /// Formats as RFC 3339 in UTC with a `Z`, the canonical form: `2026-11-22T22:44:57Z` without

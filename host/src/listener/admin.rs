@@ -3,7 +3,8 @@
 //! (`/api/…`, [`api`]) and the page that uses it (`/`, `/intakes/{name}`). [`guard`] decides
 //! which requests are answered at all.
 
-mod api;
+// Visible to the crate for `fuzzing`.
+pub(crate) mod api;
 mod connection;
 mod guard;
 

@@ -69,8 +69,7 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| open_err(&e))?;
     }
     let conn = Connection::open(path).map_err(|e| open_err(&e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| open_err(&e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open_err(&e))?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| open_err(&e))?;
@@ -146,8 +145,7 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     }
     let conn =
         Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| open_err(&e))?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| open_err(&e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open_err(&e))?;
     Ok(conn)
 }
 
@@ -157,10 +155,9 @@ pub fn open_for_checkpoints(path: &Path) -> Result<Connection, StoreError> {
         path: path.to_path_buf(),
         reason: e.to_string(),
     })?;
-    conn.busy_timeout(BUSY_TIMEOUT)
-        .map_err(|e| StoreError::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| StoreError::Open {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
     Ok(conn)
 }

@@ -192,5 +192,6 @@ pub(super) fn parse_rfc3339(s: &str, default_zone: FixedOffset) -> Result<DateTi
     date.and_hms_nano_opt(hour, minute, second.min(59), nanos)
         .map(|t| t.and_utc())
         .and_then(|t| t.checked_add_signed(TimeDelta::seconds(leap - i64::from(offset))))
-        .ok_or_else(|| "the instant is out of range".to_owned())
+        .filter(|t| crate::timeparse::in_rfc3339_range(*t))
+        .ok_or_else(|| "the instant is out of range (outside the years 0000-9999 in UTC)".to_owned())
 }

@@ -237,8 +237,16 @@ fn absurd_epochs_are_out_of_range() {
     ] {
         assert_eq!(parse(s), Err(TimeParseError::OutOfRange { value: s.to_owned() }), "{s}");
     }
-    // Large but representable negatives are not "absurd": -99999999999 s is in the year -1199.
-    assert_eq!(parse_epoch_i64(-99_999_999_999).map(|t| t.year()), Ok(-1199));
+    // Instants outside the years 0000-9999 (UTC) cannot be written as RFC 3339: refused too.
+    assert!(matches!(
+        parse_epoch_i64(-99_999_999_999),
+        Err(TimeParseError::OutOfRange { .. })
+    ));
+    for s in ["9999-12-31T23:59:59-01:00", "-62167219201"] {
+        assert!(matches!(parse(s), Err(TimeParseError::OutOfRange { .. })), "{s}");
+    }
+    assert_eq!(parse("9999-12-31T23:59:59Z").map(|t| t.year()), Ok(9999));
+    assert_eq!(parse("0000-01-01T00:00:00Z").map(|t| t.year()), Ok(0));
 }
 
 #[test]

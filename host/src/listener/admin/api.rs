@@ -22,11 +22,11 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// A request body (at most 64 KiB, from a local client) must arrive within this time.
 const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 const DEFAULT_LIMIT: usize = 50;
-const MAX_LIMIT: usize = 1000;
+pub(crate) const MAX_LIMIT: usize = 1000;
 
 /// What a request asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Route<'a> {
+pub(crate) enum Route<'a> {
     ListIntakes,
     CreateIntake,
     GetIntake(&'a str),
@@ -39,7 +39,7 @@ enum Route<'a> {
     NotFound,
 }
 
-fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
+pub(crate) fn route<'a>(method: &Method, path: &'a str) -> Route<'a> {
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let (get, post, delete) = (method == Method::GET, method == Method::POST, method == Method::DELETE);
     match segments.as_slice() {
@@ -241,7 +241,7 @@ async fn stats(admin: &Admin, name: &str) -> Answer {
 }
 
 /// `errors=1` (or `true`) lists rejected events only; `limit` is 1 to 1000 (50 by default).
-fn event_filter(name: &str, query: &str) -> Result<EventFilter, String> {
+pub(crate) fn event_filter(name: &str, query: &str) -> Result<EventFilter, String> {
     let mut filter = EventFilter {
         intake: Some(name.to_string()),
         errors_only: false,
@@ -309,14 +309,14 @@ fn formats(admin: &Admin) -> Answer {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CreateRequest {
-    name: String,
-    format: String,
-    entity: String,
-    created_by: Option<String>,
+pub(crate) struct CreateRequest {
+    pub(crate) name: String,
+    pub(crate) format: String,
+    pub(crate) entity: String,
+    pub(crate) created_by: Option<String>,
 }
 
-fn parse_create(body: &[u8]) -> Result<CreateRequest, String> {
+pub(crate) fn parse_create(body: &[u8]) -> Result<CreateRequest, String> {
     serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))
 }
 

@@ -4,8 +4,9 @@
 //! borrows events from the body: before its key is checked, a request costs about its own size.
 
 use super::error::ApiError;
+pub use super::json_body::BodyLimits;
 pub use super::json_body::TimeValue;
-use super::json_body::{self, BodyLimits, Refusal, Tracker};
+use super::json_body::{self, Refusal, Tracker};
 use super::json_path;
 use std::borrow::Cow;
 

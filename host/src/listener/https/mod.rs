@@ -6,7 +6,8 @@
 //! `limits.write_timeout` after it was asked to close.
 
 mod activity;
-mod endpoints;
+// Visible to the crate for `fuzzing`.
+pub(crate) mod endpoints;
 mod error;
 mod ingest;
 mod json_body;
