@@ -2,7 +2,7 @@
 # bench/relp.sh - RELP-over-TLS throughput of intake-edge (release build) vs rsyslog imrelp, on 127.0.0.1.
 #
 # What it measures
-#   loggen cannot speak RELP, so (as ../shared/lab/scripts/bench_e.sh) it sends N RFC 5424
+#   loggen cannot speak RELP, so (as rsyslog RELP benchmarks usually do) it sends N RFC 5424
 #   messages of SIZE bytes (default 1,000,000 x 200, with [SEKOIA@53288 intake_key="KEY"]),
 #   octet-counted, on one plain-TCP connection at full speed, to a private rsyslogd RELAY
 #   (imtcp on 127.0.0.1, in-memory action queue of N) that forwards %rawmsg% with omrelp + TLS

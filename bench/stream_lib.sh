@@ -58,7 +58,7 @@ stream_build() {
 }
 
 # make_pki DIR: test CA, server cert (CN/SAN localhost + IP 127.0.0.1), client cert (CN
-# client.test), RSA 2048 like ../shared/lab/mkcerts.sh (accepted by rustls, gtls, ossl, librelp).
+# client.test), RSA 2048 (accepted by rustls, gtls, ossl and librelp alike).
 make_pki() {
   local d=$1
   mkdir -p "$d"

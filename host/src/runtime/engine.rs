@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-/// An engine with epoch interruption: cheaper than fuel (about +25% vs +40% per call, see
-/// WASM_NOTES) and enough to bound a call's wall time.
+/// An engine with epoch interruption: cheaper than fuel (measured on batches of 1,024 events:
+/// about +25% per call against +40% for fuel) and enough to bound a call's wall time.
 pub fn new_engine() -> Result<wasmtime::Engine, RuntimeError> {
     let mut config = wasmtime::Config::new();
     config.wasm_component_model(true);

@@ -9,7 +9,7 @@
 use wasmtime::ResourceLimiter;
 
 /// Core instances per store. A Rust wasip2 component instantiates 3 core modules (its own and
-/// the two shims `wasm-component-ld` adds), and wasmtime counts more than 4 for it (WASM_NOTES);
+/// the two shims `wasm-component-ld` adds), and wasmtime counts more than 4 for it (`instances(4)` fails to instantiate one);
 /// the margin is for other toolchains. The counts are fixed by the component's code, so a
 /// component over one of them fails at load, never in a call.
 pub const MAX_INSTANCES: usize = 32;

@@ -1,5 +1,5 @@
 //! Expected values are written out by hand (instants in UTC, offsets applied mentally). Captured
-//! vectors come from the lab runs against rsyslog, loggen and logger (shared/lab/results).
+//! vectors are bytes that rsyslog (omfwd gtls/ossl), loggen and logger sent to a TCP sink.
 
 use super::*;
 use chrono::{NaiveDate, SecondsFormat};
