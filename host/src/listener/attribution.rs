@@ -2,9 +2,8 @@
 //! intake: parse it, find the intake by the key in its structured data (or the listener's bound
 //! intake), and keep the header as the envelope. Shared by both stream listeners.
 
-use crate::pipeline::Incoming;
+use crate::event::{Envelope, Incoming, SyslogHeader};
 use crate::registry::RegistryHandle;
-use crate::runtime::SyslogHeader;
 use crate::syslog::{self, ParseOptions, SyslogMessage};
 use crate::telemetry::Rejection;
 use chrono::Utc;
@@ -51,9 +50,11 @@ impl Attributor {
             intake,
             raw: message.msg.to_string(),
             client_time: message.timestamp,
-            source_address: Some(peer.to_string()),
-            syslog: Some(header(&message, key_element)),
-            metadata: Vec::new(),
+            envelope: Envelope {
+                source_address: Some(peer.to_string()),
+                syslog: Some(header(&message, key_element)),
+                metadata: Vec::new(),
+            },
         })
     }
 }
