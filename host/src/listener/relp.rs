@@ -219,7 +219,7 @@ impl StreamProtocol for RelpSession {
                             reply: Reply::Ack,
                         },
                     ),
-                    Err((why, detail)) => self.error(batch, txnr, Some(why), &detail),
+                    Err(e) => self.error(batch, txnr, Some(e.rejection()), &e.to_string()),
                 }
                 Flow::Continue
             }
