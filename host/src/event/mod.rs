@@ -47,5 +47,20 @@ impl Event {
     }
 }
 
+/// A header with every field set, as a message `<34>1 - fw1 sshd 42 ID1 [a@1 b="c"]` gives it.
+#[cfg(test)]
+pub(crate) fn full_header() -> SyslogHeader {
+    SyslogHeader {
+        facility: Some(4),
+        severity: Some(2),
+        version: Some(1),
+        hostname: Some("fw1".into()),
+        app_name: Some("sshd".into()),
+        procid: Some("42".into()),
+        msgid: Some("ID1".into()),
+        structured_data: Some(r#"[a@1 b="c"]"#.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests;

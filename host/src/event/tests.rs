@@ -84,18 +84,8 @@ fn an_event_comes_back_from_its_component_and_its_row_as_it_was() {
         format_name: "plain".into(),
         format: runtime.load_format(&spec, None).expect("loads"),
     };
-    let full = SyslogHeader {
-        facility: Some(4),
-        severity: Some(6),
-        version: Some(1),
-        hostname: Some("fw1".into()),
-        app_name: Some("sshd".into()),
-        procid: Some("42".into()),
-        msgid: Some("ID1".into()),
-        structured_data: Some(r#"[a@1 b="c"]"#.into()),
-    };
     let events = vec![
-        syslog_event(full),
+        syslog_event(full_header()),
         // A message without PRI or header fields: its empty header leaves nothing in the row.
         syslog_event(SyslogHeader::default()),
         Event {

@@ -1,17 +1,5 @@
 use super::*;
-
-fn header() -> SyslogHeader {
-    SyslogHeader {
-        facility: Some(4),
-        severity: Some(2),
-        version: Some(1),
-        hostname: Some("fw1".into()),
-        app_name: Some("sshd".into()),
-        procid: Some("42".into()),
-        msgid: None,
-        structured_data: Some(r#"[a@1 b="c"]"#.into()),
-    }
-}
+use crate::event::full_header as header;
 
 fn envelope(syslog: Option<SyslogHeader>, metadata: Vec<(String, String)>) -> Envelope {
     Envelope {
@@ -42,6 +30,7 @@ fn writes_ecs_names_numbers_as_numbers() {
             "log.syslog.hostname": "fw1",
             "log.syslog.appname": "sshd",
             "log.syslog.procid": "42",
+            "log.syslog.msgid": "ID1",
             "log.syslog.structured_data": "[a@1 b=\"c\"]",
         })
     );

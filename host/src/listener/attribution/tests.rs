@@ -53,16 +53,7 @@ fn the_key_element_names_the_intake_and_leaves_the_envelope() {
     );
     let expected = Envelope {
         source_address: Some("192.0.2.1:51514".into()),
-        syslog: Some(SyslogHeader {
-            facility: Some(4),
-            severity: Some(2),
-            version: Some(1),
-            hostname: Some("fw1".into()),
-            app_name: Some("sshd".into()),
-            procid: Some("42".into()),
-            msgid: Some("ID1".into()),
-            structured_data: Some(r#"[a@1 b="c"]"#.into()),
-        }),
+        syslog: Some(crate::event::full_header()),
         metadata: Vec::new(),
     };
     assert_eq!(incoming.envelope, expected, "the key element is not kept");
