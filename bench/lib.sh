@@ -113,8 +113,9 @@ SERVER_PID=""
 # log line. SERVE_ARGS go to `serve` as they are (e.g. --syslog 127.0.0.1:P).
 start_server() {
   local bin=$1 config=$2 data=$3 port=$4 logf=$5 i
+  # The admin listener on a free port too: its default (8444) may belong to another node.
   "$bin" serve --config "$config" --data-dir "$data" --https "127.0.0.1:$port" \
-    --log-format json "${@:6}" 2>"$logf" >/dev/null &
+    --admin "127.0.0.1:$(free_port)" --log-format json "${@:6}" 2>"$logf" >/dev/null &
   SERVER_PID=$!
   for ((i = 0; i < 300; i++)); do   # 30 s
     if grep -q '"message":"Ready\."' "$logf" 2>/dev/null; then return 0; fi

@@ -17,7 +17,8 @@
 //! same comparison, same report. Change both together (a test here checks the shared constants).
 
 use crate::config::{ComponentSource, Config, FormatSpec};
-use crate::runtime::{self, Event, LoadedFormat, Outcome, Runtime, RuntimeError, WitProtocol};
+use crate::event::{Envelope, Event, Protocol, SyslogHeader};
+use crate::runtime::{LoadedFormat, Outcome, Runtime, RuntimeError};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -242,22 +243,16 @@ pub fn build_event(mut input: Map<String, Value>) -> Result<Event, String> {
     let protocol = match input.remove("protocol") {
         None => {
             if any_syslog {
-                WitProtocol::Syslog
+                Protocol::Syslog
             } else {
-                WitProtocol::Https
+                Protocol::Https
             }
         }
-        Some(Value::String(p)) => match p.as_str() {
-            "https" => WitProtocol::Https,
-            "syslog" => WitProtocol::Syslog,
-            "relp" => WitProtocol::Relp,
-            "poll" => WitProtocol::Poll,
-            other => return Err(format!("protocol {other:?}: expected https, syslog, relp or poll")),
-        },
+        Some(Value::String(p)) => p.parse::<Protocol>().map_err(|e| e.to_string())?,
         Some(_) => return Err("\"protocol\" must be a string".into()),
     };
-    let mut header = crate::envelope::empty_header();
-    let mut has_header = matches!(protocol, WitProtocol::Syslog | WitProtocol::Relp);
+    let mut header = SyslogHeader::default();
+    let mut has_header = matches!(protocol, Protocol::Syslog | Protocol::Relp);
     for key in SYSLOG_KEYS {
         let Some(value) = input.remove(key) else {
             continue;
@@ -283,12 +278,14 @@ pub fn build_event(mut input: Map<String, Value>) -> Result<Event, String> {
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Event {
         raw,
-        received_at: runtime::from_timestamp(received_at),
-        client_time: client_time.map(runtime::from_timestamp),
+        received_at,
+        client_time,
         protocol,
-        source_address,
-        syslog: has_header.then_some(header),
-        metadata,
+        envelope: Envelope {
+            source_address,
+            syslog: has_header.then_some(header),
+            metadata,
+        },
     })
 }
 
@@ -498,12 +495,13 @@ mod tests {
     #[test]
     fn builds_the_event_the_host_would() {
         let plain = one(r#"{"input": {"message": "m", "X-Forwarded-For": "1.2.3.4", "n": 5}, "expected": {}}"#).event;
-        assert_eq!(plain.protocol, WitProtocol::Https);
-        assert!(plain.syslog.is_none() && plain.client_time.is_none() && plain.source_address.is_none());
-        assert_eq!(plain.received_at.seconds, 1_767_225_600);
-        assert_eq!(plain.received_at.nanoseconds, 0);
+        assert_eq!(plain.protocol, Protocol::Https);
+        assert!(plain.envelope.syslog.is_none() && plain.client_time.is_none());
+        assert!(plain.envelope.source_address.is_none());
+        assert_eq!(plain.received_at.timestamp(), 1_767_225_600);
+        assert_eq!(plain.received_at.timestamp_subsec_nanos(), 0);
         assert_eq!(
-            plain.metadata,
+            plain.envelope.metadata,
             [
                 ("X-Forwarded-For".to_string(), "1.2.3.4".to_string()),
                 ("n".into(), "5".into())
@@ -518,13 +516,13 @@ mod tests {
                 "log.syslog.msgid": "ID1", "log.syslog.structured_data": "[a@1 b=\"c\"]"}, "expected": {}}"#,
         )
         .event;
-        assert_eq!(syslog.protocol, WitProtocol::Syslog);
-        assert_eq!(syslog.received_at.seconds, 1_714_564_800);
-        assert_eq!(syslog.received_at.nanoseconds, 500_000_000);
-        assert_eq!(syslog.client_time.map(|t| t.seconds), Some(1_714_564_799));
-        assert_eq!(syslog.source_address.as_deref(), Some("192.0.2.1:514"));
-        assert!(syslog.metadata.is_empty());
-        let h = syslog.syslog.expect("a syslog header");
+        assert_eq!(syslog.protocol, Protocol::Syslog);
+        assert_eq!(syslog.received_at.timestamp(), 1_714_564_800);
+        assert_eq!(syslog.received_at.timestamp_subsec_nanos(), 500_000_000);
+        assert_eq!(syslog.client_time.map(|t| t.timestamp()), Some(1_714_564_799));
+        assert_eq!(syslog.envelope.source_address.as_deref(), Some("192.0.2.1:514"));
+        assert!(syslog.envelope.metadata.is_empty());
+        let h = syslog.envelope.syslog.expect("a syslog header");
         assert_eq!((h.facility, h.severity, h.version), (Some(4), Some(6), Some(1)));
         assert_eq!(h.hostname.as_deref(), Some("fw1"));
         assert_eq!(h.app_name.as_deref(), Some("sshd"));
@@ -533,8 +531,8 @@ mod tests {
         assert_eq!(h.structured_data.as_deref(), Some("[a@1 b=\"c\"]"));
 
         let relp = one(r#"{"input": {"message": "m", "protocol": "relp"}, "expected": {}}"#).event;
-        assert_eq!(relp.protocol, WitProtocol::Relp);
-        assert!(relp.syslog.is_some());
+        assert_eq!(relp.protocol, Protocol::Relp);
+        assert!(relp.envelope.syslog.is_some());
     }
 
     #[test]
@@ -628,8 +626,11 @@ mod tests {
         assert!(cases[0].label.ends_with(
             "syslog.json[0] (an RFC 5424 message: the header becomes log.syslog.*, the client time @timestamp)"
         ));
-        assert_eq!(cases[0].event.source_address.as_deref(), Some("192.0.2.1:51514"));
-        assert_eq!(cases[1].event.protocol, WitProtocol::Relp);
+        assert_eq!(
+            cases[0].event.envelope.source_address.as_deref(),
+            Some("192.0.2.1:51514")
+        );
+        assert_eq!(cases[1].event.protocol, Protocol::Relp);
         assert!(matches!(
             load_file(Path::new("/nonexistent.json")),
             Err(FixtureError::Read { .. })

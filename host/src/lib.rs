@@ -5,12 +5,14 @@
 //! and the `syslog` parser). Each event is attributed to an intake by its key (`registry`, built
 //! from `config`), normalized by the intake's WebAssembly format component (`runtime`, with the
 //! `builtins` embedded at build time), given a UUIDv7 and committed to the durable store
-//! (`store`) before the sender gets its answer. `pipeline` ties those stages together; `server`
-//! starts and stops a node; `telemetry` counts what happened.
+//! (`store`) before the sender gets its answer. `event` is that event in one place (protocol,
+//! times, envelope, and the only conversions to the component's WIT types and the store's rows);
+//! `pipeline` ties the stages together; `server` starts and stops a node; `telemetry` counts
+//! what happened.
 
 pub mod builtins;
 pub mod config;
-pub mod envelope;
+pub mod event;
 pub mod fixtures;
 pub mod framing;
 #[doc(hidden)]

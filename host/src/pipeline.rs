@@ -1,8 +1,9 @@
 //! raw event → format component → UUIDv7 → durable store: the only module that sees all four.
 
+use crate::event::{row, Event, Incoming, Protocol};
 use crate::registry::IntakeEntry;
-use crate::runtime::{self, Event, LoadedFormat, Runtime, RuntimeError, SyslogHeader, WitProtocol};
-use crate::store::{NewEvent, Protocol, Store, StoreError};
+use crate::runtime::{LoadedFormat, Runtime, RuntimeError};
+use crate::store::{NewEvent, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,20 +23,6 @@ impl PipelineError {
     pub fn is_fatal(&self) -> bool {
         matches!(self, Self::Store(e) if e.is_fatal())
     }
-}
-
-/// One event as a listener received it, already attributed to an intake.
-#[derive(Debug)]
-pub struct Incoming {
-    pub intake: Arc<IntakeEntry>,
-    pub raw: String,
-    pub client_time: Option<DateTime<Utc>>,
-    /// The sender's `ip:port`.
-    pub source_address: Option<String>,
-    /// The syslog header, for events that came as syslog.
-    pub syslog: Option<SyslogHeader>,
-    /// Other envelope metadata as (ECS field name, value).
-    pub metadata: Vec<(String, String)>,
 }
 
 pub struct Pipeline {
@@ -100,31 +87,22 @@ impl Pipeline {
         wait: Option<Duration>,
     ) -> Result<Vec<NewEvent>, RuntimeError> {
         let n = events.len();
-        let received = runtime::from_timestamp(received_at);
-        let wit_protocol = wit_protocol(protocol);
         let mut intakes: Vec<Arc<IntakeEntry>> = Vec::with_capacity(n);
         // Batches per format, each event remembering its position in the request.
         let mut groups: Vec<(Arc<LoadedFormat>, Vec<usize>, Vec<Event>)> = Vec::new();
-        for (pos, ev) in events.into_iter().enumerate() {
-            let group = match groups.iter().position(|(f, _, _)| f.id == ev.intake.format.id) {
+        for (pos, incoming) in events.into_iter().enumerate() {
+            let (intake, event) = incoming.into_event(received_at, protocol);
+            let group = match groups.iter().position(|(f, _, _)| f.id == intake.format.id) {
                 Some(g) => g,
                 None => {
-                    groups.push((ev.intake.format.clone(), Vec::new(), Vec::new()));
+                    groups.push((intake.format.clone(), Vec::new(), Vec::new()));
                     groups.len() - 1
                 }
             };
             let (_, positions, batch) = &mut groups[group];
             positions.push(pos);
-            batch.push(Event {
-                raw: ev.raw,
-                received_at: received,
-                client_time: ev.client_time.map(runtime::from_timestamp),
-                protocol: wit_protocol,
-                source_address: ev.source_address,
-                syslog: ev.syslog,
-                metadata: ev.metadata,
-            });
-            intakes.push(ev.intake);
+            batch.push(event);
+            intakes.push(intake);
         }
 
         // Every chunk goes to the worker pool at once, so a big request uses every worker.
@@ -146,8 +124,7 @@ impl Pipeline {
         }
         let results = futures_util::future::try_join_all(calls).await?;
 
-        let received_us = received_at.timestamp_micros();
-        let mut slots: Vec<Option<(Event, runtime::Outcome)>> = (0..n).map(|_| None).collect();
+        let mut slots: Vec<Option<(Event, crate::runtime::Outcome)>> = (0..n).map(|_| None).collect();
         for (positions, batch) in results {
             for ((pos, event), outcome) in positions.into_iter().zip(batch.events).zip(batch.outcomes) {
                 slots[pos] = Some((event, outcome));
@@ -159,23 +136,7 @@ impl Pipeline {
             let Some((event, outcome)) = slot else {
                 return Err(RuntimeError::Closed);
             };
-            prepared.push(NewEvent {
-                id: crate::store::ids::next(),
-                intake: intake.name.clone(),
-                entity: intake.entity.clone(),
-                format: intake.format_name.clone(),
-                protocol,
-                received_at_us: received_us,
-                event_time_us: outcome.event_time_us,
-                client_time_us: event
-                    .client_time
-                    .as_ref()
-                    .and_then(runtime::to_datetime)
-                    .map(|t| t.timestamp_micros()),
-                metadata: crate::envelope::to_json(&event),
-                raw: event.raw,
-                outcome: outcome.normalized,
-            });
+            prepared.push(row::new_row(crate::store::ids::next(), &intake, event, outcome));
         }
         Ok(prepared)
     }
@@ -207,14 +168,5 @@ fn tally(events: &[NewEvent]) -> Vec<(Arc<str>, u64, u64)> {
 fn record(counts: &[(Arc<str>, u64, u64)], protocol: Protocol) {
     for (intake, ok, errors) in counts {
         crate::telemetry::metrics().stored(intake, protocol.as_str(), *ok, *errors);
-    }
-}
-
-fn wit_protocol(p: Protocol) -> WitProtocol {
-    match p {
-        Protocol::Https => WitProtocol::Https,
-        Protocol::Syslog => WitProtocol::Syslog,
-        Protocol::Relp => WitProtocol::Relp,
-        Protocol::Poll => WitProtocol::Poll,
     }
 }

@@ -2,13 +2,17 @@
 //! same rows, same IDs. After a parser fix, events stored in error (or normalized by the old
 //! parser) get what the new one makes of them; the daily error counts and reasons follow.
 
-use crate::envelope;
-use crate::runtime::{self, Event, LoadedFormat, Runtime, RuntimeError, WitProtocol};
+use crate::event::{row, Event};
+use crate::runtime::{self, LoadedFormat, Runtime, RuntimeError};
 use crate::store::{Rewrite, Rewriter, StoreError, StoredRaw};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Arc;
+
+/// Unreadable rows named in a report (all are counted): enough to find what wrote them, and a
+/// report that stays short whatever the damage.
+pub const MAX_NAMED_UNREADABLE: usize = 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenormalizeError {
@@ -31,6 +35,31 @@ pub struct Report {
     pub now_rejected: u64,
     /// Events in error after the run, among those scanned.
     pub errors: u64,
+    /// Events whose stored row cannot be turned back into the event its component saw (unknown
+    /// protocol, time out of range, unreadable envelope): left as they are.
+    pub unreadable: u64,
+    /// The first [`MAX_NAMED_UNREADABLE`] of them.
+    pub unreadable_rows: Vec<UnreadableRow>,
+}
+
+/// A stored row that cannot be normalized again, and why.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct UnreadableRow {
+    pub id: String,
+    pub reason: String,
+}
+
+impl Report {
+    fn unreadable(&mut self, stored: &StoredRaw, error: &row::RowError) {
+        self.unreadable += 1;
+        self.errors += u64::from(stored.outcome.is_err());
+        if self.unreadable_rows.len() < MAX_NAMED_UNREADABLE {
+            self.unreadable_rows.push(UnreadableRow {
+                id: stored.id.to_string(),
+                reason: error.to_string(),
+            });
+        }
+    }
 }
 
 /// Which events, and how many per transaction.
@@ -44,7 +73,8 @@ pub struct Scope<'a> {
 }
 
 /// Runs every stored event of `scope.intake` through `format` and rewrites the ones whose
-/// outcome changed; `progress` sees the report after each page.
+/// outcome changed; `progress` sees the report after each page. A row that cannot be rebuilt is
+/// counted and named in the report, and left as it is.
 pub async fn run(
     runtime: &Runtime,
     format: Arc<LoadedFormat>,
@@ -65,10 +95,21 @@ pub async fn run(
             break;
         };
         after = crate::store::ids::rowid(last.id);
-        let outcomes = normalize(runtime, &format, &page).await?;
-        let mut rewrites = Vec::new();
-        for (stored, outcome) in page.iter().zip(&outcomes) {
+        let mut events = Vec::with_capacity(page.len());
+        let mut rebuilt = Vec::with_capacity(page.len());
+        for stored in &page {
             report.scanned += 1;
+            match row::event_of(stored) {
+                Ok(event) => {
+                    events.push(event);
+                    rebuilt.push(stored);
+                }
+                Err(e) => report.unreadable(stored, &e),
+            }
+        }
+        let outcomes = normalize(runtime, &format, events).await?;
+        let mut rewrites = Vec::new();
+        for (stored, outcome) in rebuilt.into_iter().zip(&outcomes) {
             report.errors += u64::from(outcome.normalized.is_err());
             if outcome.normalized == stored.outcome && outcome.event_time_us == stored.event_time_us {
                 continue;
@@ -93,39 +134,21 @@ pub async fn run(
     Ok(report)
 }
 
-/// The page through the worker pool, in chunks of the runtime's batch size, all at once.
+/// The events through the worker pool, in chunks of the runtime's batch size, all at once.
 async fn normalize(
     runtime: &Runtime,
     format: &Arc<LoadedFormat>,
-    page: &[StoredRaw],
+    mut events: Vec<Event>,
 ) -> Result<Vec<runtime::Outcome>, RuntimeError> {
-    let calls = page.chunks(runtime.batch_size().max(1)).map(|chunk| {
-        let events = chunk.iter().map(event_of).collect();
-        runtime.normalize_waiting(format.clone(), events, None)
-    });
+    let size = runtime.batch_size().max(1);
+    let mut chunks = Vec::with_capacity(events.len().div_ceil(size));
+    while !events.is_empty() {
+        let rest = events.split_off(events.len().min(size));
+        chunks.push(std::mem::replace(&mut events, rest));
+    }
+    let calls = chunks
+        .into_iter()
+        .map(|chunk| runtime.normalize_waiting(format.clone(), chunk, None));
     let batches = futures_util::future::try_join_all(calls).await?;
     Ok(batches.into_iter().flat_map(|b| b.outcomes).collect())
-}
-
-/// The event as the component first saw it, rebuilt from the stored row.
-fn event_of(stored: &StoredRaw) -> Event {
-    let envelope = envelope::restore(stored.metadata.as_deref());
-    Event {
-        raw: stored.raw.clone(),
-        received_at: timestamp(stored.received_at_us),
-        client_time: stored.client_time_us.map(timestamp),
-        protocol: match stored.protocol.as_str() {
-            "syslog" => WitProtocol::Syslog,
-            "relp" => WitProtocol::Relp,
-            "poll" => WitProtocol::Poll,
-            _ => WitProtocol::Https,
-        },
-        source_address: envelope.source_address,
-        syslog: envelope.syslog,
-        metadata: envelope.metadata,
-    }
-}
-
-fn timestamp(micros: i64) -> runtime::Timestamp {
-    runtime::from_timestamp(DateTime::from_timestamp_micros(micros).unwrap_or_default())
 }

@@ -125,6 +125,72 @@ fn reasons_are_counted_and_renormalize_fixes_events_in_place() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no intake named"));
 }
 
+#[test]
+fn renormalize_names_rows_it_cannot_read_back_and_leaves_them_as_they_are() {
+    let host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
+    let ids = host
+        .post("/plain/batch")
+        .key(FIX_KEY)
+        .body("not json\n{\"a\": 1}\nnot json either")
+        .send()
+        .event_ids();
+    assert_eq!(ids.len(), 3);
+    // Rows no node writes: a protocol without a listener, an envelope that is not an object.
+    let store = rusqlite::Connection::open(host.data_dir.join("events.sqlite3")).expect("open the store");
+    store.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+    for (column, value, raw) in [("protocol", "ftp", "not json"), ("metadata", "[1]", "not json either")] {
+        let sql = format!("UPDATE events SET {column} = ?1 WHERE raw = ?2");
+        assert_eq!(store.execute(&sql, [value, raw]).expect("update"), 1);
+    }
+    drop(store);
+
+    host.write_config(&format!("{}{}", formats(), intake("fix-me", "plain", "ent-f", FIX_KEY)));
+    let out = host.cli(&["events", "renormalize", "--json", "--intake", "fix-me"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "rows were left unread: {stdout}");
+    let report: Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    assert_eq!(report["scanned"].as_u64(), Some(3), "{report}");
+    assert_eq!(report["unreadable"].as_u64(), Some(2), "{report}");
+    assert_eq!(report["rewritten"].as_u64(), Some(1), "{report}");
+    // The two unread rows are still in error, as stored.
+    assert_eq!(report["errors"].as_u64(), Some(2), "{report}");
+    let named = report["unreadable_rows"].as_array().expect("named rows");
+    assert_eq!(named.len(), 2, "{report}");
+    assert_eq!(
+        (named[0]["id"].as_str(), named[1]["id"].as_str()),
+        (Some(&*ids[0]), Some(&*ids[2]))
+    );
+    assert!(
+        named[0]["reason"].as_str().is_some_and(|r| r.contains("\"ftp\"")),
+        "{report}"
+    );
+    assert!(
+        named[1]["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("not a JSON object")),
+        "{report}"
+    );
+    for id in [&ids[0], &ids[2]] {
+        let ev = host.events_get(id);
+        assert_eq!(
+            (ev["status"].as_str(), ev["format"].as_str()),
+            (Some("error"), Some("json")),
+            "{ev}"
+        );
+    }
+    assert_eq!(host.events_get(&ids[1])["format"], "plain");
+
+    // The text report names them too.
+    let out = host.cli(&["events", "renormalize", "--intake", "fix-me"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("2 stored events cannot be read back"), "{text}");
+    assert!(
+        text.contains(&format!("  {}: unknown protocol \"ftp\"", ids[0])),
+        "{text}"
+    );
+}
+
 /// Replaces `target` with `source` the way deployments should: a copy beside it, then rename.
 fn swap_atomically(source: &std::path::Path, target: &std::path::Path) {
     let tmp = target.with_extension("wasm.tmp");

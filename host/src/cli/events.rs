@@ -194,8 +194,27 @@ fn renormalize(args: RenormalizeArgs) -> anyhow::Result<ExitCode> {
             "{}: {} events read, {} rewritten ({} fixed, {} now rejected), {} in error, {seconds:.1} s",
             intake.name, report.scanned, report.rewritten, report.fixed, report.now_rejected, report.errors
         );
+        if report.unreadable > 0 {
+            println!(
+                "{} stored events cannot be read back and were left as they are{}:",
+                report.unreadable,
+                if report.unreadable > report.unreadable_rows.len() as u64 {
+                    format!(" (the first {})", report.unreadable_rows.len())
+                } else {
+                    String::new()
+                }
+            );
+            for row in &report.unreadable_rows {
+                println!("  {}: {}", row.id, row.reason);
+            }
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    // Exit 1 when rows were left unread: the run did not cover everything it was asked to.
+    Ok(if report.unreadable > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 #[cfg(test)]

@@ -2,10 +2,9 @@
 //! intake: parse it, find the intake by the key in its structured data (or the listener's bound
 //! intake), and keep the header as the envelope. Shared by both stream listeners.
 
-use crate::pipeline::Incoming;
+use crate::event::{Envelope, Incoming, SyslogHeader};
 use crate::registry::RegistryHandle;
-use crate::runtime::SyslogHeader;
-use crate::syslog::{self, ParseOptions, SyslogMessage};
+use crate::syslog::{self, ParseOptions, SyslogError, SyslogMessage};
 use crate::telemetry::Rejection;
 use chrono::Utc;
 use std::sync::Arc;
@@ -19,31 +18,55 @@ pub struct Attributor {
     pub bound_intake: Option<String>,
 }
 
+/// Why a message goes to no intake. Its kind is the listener's counter
+/// ([`AttributionError::rejection`]); its text the detail of the log line and the RELP answer.
+/// Never holds the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttributionError {
+    #[error(transparent)]
+    Malformed(#[from] SyslogError),
+    #[error("no {sd_id} intake_key element")]
+    NoKey { sd_id: String },
+    #[error("unknown intake key")]
+    UnknownKey,
+    /// The listener's intake was removed by a reload (the listener itself needs a restart).
+    #[error("bound intake {name:?} is no longer configured")]
+    BoundIntakeGone { name: String },
+}
+
+impl AttributionError {
+    /// The counter this rejection goes to.
+    pub fn rejection(&self) -> Rejection {
+        match self {
+            Self::Malformed(_) => Rejection::Malformed,
+            Self::NoKey { .. } => Rejection::NoKey,
+            Self::UnknownKey | Self::BoundIntakeGone { .. } => Rejection::UnknownKey,
+        }
+    }
+}
+
 impl Attributor {
-    /// The event, or why the message is rejected. Never mentions the key.
-    pub fn attribute(&self, bytes: &[u8], peer: &str) -> Result<Incoming, (Rejection, String)> {
+    /// The event, or why the message is rejected.
+    pub fn attribute(&self, bytes: &[u8], peer: &str) -> Result<Incoming, AttributionError> {
         let text = String::from_utf8_lossy(bytes);
         let options = ParseOptions {
             now: Utc::now(),
             rfc3164_zone: self.rfc3164_zone,
         };
-        let message = syslog::parse(&text, &options).map_err(|e| (Rejection::Malformed, e.to_string()))?;
+        let message = syslog::parse(&text, &options)?;
         let key_element = message.structured_data.iter().position(|e| e.id == self.sd_id);
         let registry = self.registry.current();
         let intake = match &self.bound_intake {
-            Some(name) => registry.intake_by_name(name).ok_or_else(|| {
-                (
-                    Rejection::UnknownKey,
-                    format!("bound intake {name:?} is no longer configured"),
-                )
-            })?,
+            Some(name) => registry
+                .intake_by_name(name)
+                .ok_or_else(|| AttributionError::BoundIntakeGone { name: name.clone() })?,
             None => {
                 let key = key_element
                     .and_then(|i| message.structured_data[i].param("intake_key"))
-                    .ok_or_else(|| (Rejection::NoKey, format!("no {} intake_key element", self.sd_id)))?;
-                registry
-                    .intake_for_key(key)
-                    .ok_or_else(|| (Rejection::UnknownKey, "unknown intake key".to_string()))?
+                    .ok_or_else(|| AttributionError::NoKey {
+                        sd_id: self.sd_id.clone(),
+                    })?;
+                registry.intake_for_key(key).ok_or(AttributionError::UnknownKey)?
             }
         }
         .clone();
@@ -51,9 +74,11 @@ impl Attributor {
             intake,
             raw: message.msg.to_string(),
             client_time: message.timestamp,
-            source_address: Some(peer.to_string()),
-            syslog: Some(header(&message, key_element)),
-            metadata: Vec::new(),
+            envelope: Envelope {
+                source_address: Some(peer.to_string()),
+                syslog: Some(header(&message, key_element)),
+                metadata: Vec::new(),
+            },
         })
     }
 }
@@ -78,3 +103,6 @@ fn header(m: &SyslogMessage<'_>, key_element: Option<usize>) -> SyslogHeader {
         structured_data: (!others.is_empty()).then(|| syslog::format_structured_data(&others)),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -10,9 +10,9 @@ use super::attribution::Attributor;
 use super::stream::{self, Batch, BatchItem, CloseReason, Flow, StreamProtocol, StreamSettings};
 use super::{ClientStream, ConnectionHandler, Node};
 use crate::config::{RelpSettings, SyslogSettings};
+use crate::event::Protocol;
 use crate::framing::relp::{RelpFrame, RelpFramer};
 use crate::pipeline::{Pipeline, PipelineError};
-use crate::store::Protocol;
 use crate::telemetry::log_limit::truncate;
 use crate::telemetry::{ListenerStats, Rejection};
 use bytes::{BufMut, BytesMut};
@@ -219,7 +219,7 @@ impl StreamProtocol for RelpSession {
                             reply: Reply::Ack,
                         },
                     ),
-                    Err((why, detail)) => self.error(batch, txnr, Some(why), &detail),
+                    Err(e) => self.error(batch, txnr, Some(e.rejection()), &e.to_string()),
                 }
                 Flow::Continue
             }

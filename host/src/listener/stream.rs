@@ -13,9 +13,9 @@
 
 use super::budget::{MemoryBudget, Reservation};
 use super::ClientStream;
+use crate::event::{Incoming, Protocol};
 use crate::framing::FramingError;
-use crate::pipeline::{Incoming, Pipeline, PipelineError};
-use crate::store::Protocol;
+use crate::pipeline::{Pipeline, PipelineError};
 use crate::telemetry::ListenerStats;
 use bytes::BytesMut;
 use futures_util::future::BoxFuture;

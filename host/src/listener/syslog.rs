@@ -6,9 +6,9 @@ use super::attribution::Attributor;
 use super::stream::{self, Batch, BatchItem, CloseReason, Flow, StreamProtocol, StreamSettings};
 use super::{ClientStream, ConnectionHandler, Node};
 use crate::config::SyslogSettings;
+use crate::event::Protocol;
 use crate::framing::syslog::{SyslogFrame, SyslogFramer};
 use crate::pipeline::{Pipeline, PipelineError};
-use crate::store::Protocol;
 use crate::telemetry::log_limit::truncate;
 use crate::telemetry::{ListenerStats, Rejection};
 use bytes::BytesMut;
@@ -90,11 +90,13 @@ struct SyslogConnection {
 }
 
 impl SyslogConnection {
-    /// Counted always; logged at the listener's rate, whatever the number of connections.
-    fn reject(&mut self, why: Rejection, detail: &str) {
+    /// Counted always; logged at the listener's rate, whatever the number of connections. The
+    /// detail is only formatted for a line that is logged.
+    fn reject(&mut self, why: Rejection, detail: &dyn std::fmt::Display) {
         self.shared.stats.reject(why);
         if let Some(suppressed) = self.shared.stats.log.admit() {
-            tracing::warn!(peer = %self.peer, reason = why.as_str(), detail = %truncate(detail), suppressed, "Syslog message rejected.");
+            let detail = detail.to_string();
+            tracing::warn!(peer = %self.peer, reason = why.as_str(), detail = %truncate(&detail), suppressed, "Syslog message rejected.");
         }
     }
 }
@@ -111,8 +113,8 @@ impl StreamProtocol for SyslogConnection {
         ListenerStats::add(&self.shared.stats.received, 1);
         let bytes = match frame {
             SyslogFrame::Oversized { len } => {
-                let detail = format!("{len} bytes, limit {}", self.shared.max_frame_bytes);
-                self.reject(Rejection::Oversized, &detail);
+                let limit = self.shared.max_frame_bytes;
+                self.reject(Rejection::Oversized, &format_args!("{len} bytes, limit {limit}"));
                 return Flow::Continue;
             }
             SyslogFrame::Message(bytes) => bytes,
@@ -120,7 +122,7 @@ impl StreamProtocol for SyslogConnection {
         let result = self.shared.attributor.attribute(&bytes, &self.peer_text);
         match result {
             Ok(event) => batch.event(event, ()),
-            Err((why, detail)) => self.reject(why, &detail),
+            Err(e) => self.reject(e.rejection(), &e),
         }
         Flow::Continue
     }

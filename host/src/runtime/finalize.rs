@@ -4,7 +4,7 @@
 //! `@timestamp` may come in any datetime form the host understands; it is rewritten to RFC 3339
 //! UTC, or set from the client time (else the reception time) when the component left it out.
 
-use super::bindings::{Event, Timestamp};
+use crate::event::{time, Event};
 use crate::timeparse;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -62,10 +62,9 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
         Ok(p) => p,
         Err(e) => return Outcome::rejected(format!("component returned invalid JSON: {e}")),
     };
-    let received = to_datetime(&event.received_at).unwrap_or_else(Utc::now);
     match peek.timestamp.map(|raw| (raw, span_of(&json, raw.get()))) {
-        None => with_timestamp_inserted(json, fallback_time(event, received)),
-        Some((raw, span)) => match interpret(raw.get(), received) {
+        None => with_timestamp_inserted(json, fallback_time(event)),
+        Some((raw, span)) => match interpret(raw.get(), event.received_at) {
             Ok(Some(t)) => {
                 let canonical = timeparse::format_rfc3339(t);
                 let already = raw.get().len() == canonical.len() + 2 && raw.get()[1..raw.get().len() - 1] == canonical;
@@ -75,17 +74,17 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
                 }
                 Outcome {
                     normalized: Ok(json),
-                    event_time_us: Some(t.timestamp_micros()),
+                    event_time_us: Some(time::to_micros(t)),
                 }
             }
             // `"@timestamp": null` means "not known": treat it as absent.
             Ok(None) => {
-                let t = fallback_time(event, received);
+                let t = fallback_time(event);
                 let mut json = json;
                 json.replace_range(span, &format!("\"{}\"", timeparse::format_rfc3339(t)));
                 Outcome {
                     normalized: Ok(json),
-                    event_time_us: Some(t.timestamp_micros()),
+                    event_time_us: Some(time::to_micros(t)),
                 }
             }
             Err(reason) => Outcome::rejected(format!("@timestamp: {reason}")),
@@ -93,8 +92,9 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
     }
 }
 
-fn fallback_time(event: &Event, received: DateTime<Utc>) -> DateTime<Utc> {
-    event.client_time.as_ref().and_then(to_datetime).unwrap_or(received)
+/// The time of an event whose component gave none: the sender's, else the reception time.
+fn fallback_time(event: &Event) -> DateTime<Utc> {
+    event.client_time.unwrap_or(event.received_at)
 }
 
 /// Where `inner` (a slice borrowed from `outer`) sits in `outer`.
@@ -131,18 +131,7 @@ fn with_timestamp_inserted(mut json: String, t: DateTime<Utc>) -> Outcome {
     json.insert_str(open + 1, &field);
     Outcome {
         normalized: Ok(json),
-        event_time_us: Some(t.timestamp_micros()),
-    }
-}
-
-pub fn to_datetime(t: &Timestamp) -> Option<DateTime<Utc>> {
-    DateTime::from_timestamp(t.seconds, t.nanoseconds)
-}
-
-pub fn from_datetime(t: DateTime<Utc>) -> Timestamp {
-    Timestamp {
-        seconds: t.timestamp(),
-        nanoseconds: t.timestamp_subsec_nanos(),
+        event_time_us: Some(time::to_micros(t)),
     }
 }
 

@@ -7,7 +7,7 @@
 //! discards that instance; the events of the trapping batch come back as errors with the
 //! reason, and the worker goes on with a fresh instance.
 
-mod bindings;
+pub(crate) mod bindings;
 mod engine;
 mod finalize;
 mod format;
@@ -16,13 +16,14 @@ mod queue;
 mod sandbox;
 mod worker;
 
-pub use bindings::{Description, Event, Protocol as WitProtocol, SyslogHeader, Timestamp};
-pub use finalize::{from_datetime as from_timestamp, to_datetime, Outcome};
+pub use bindings::Description;
+pub use finalize::Outcome;
 pub use format::LoadedFormat;
 pub use limits::{SandboxViolation, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES};
 pub use sandbox::{MAX_HOST_RESOURCES, MAX_RANDOM_BYTES};
 
 use crate::config::RuntimeSettings;
+use crate::event::Event;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;

@@ -1,12 +1,13 @@
 //! A worker thread: keeps one instance per format and runs batches on it.
 
-use super::bindings::{Event, FormatWorld};
+use super::bindings::FormatWorld;
 use super::finalize::{finalize, Outcome};
 use super::format::LoadedFormat;
 use super::limits::SandboxViolation;
 use super::queue::JobQueue;
 use super::sandbox::HostState;
 use super::NormalizedBatch;
+use crate::event::{wit, Event};
 use std::collections::HashMap;
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
@@ -46,9 +47,9 @@ impl Worker {
     }
 
     pub fn run(mut self, jobs: &JobQueue) {
-        while let Some(job) = jobs.pop(self.index) {
+        while let Some(mut job) = jobs.pop(self.index) {
             let started = Instant::now();
-            let outcomes = self.normalize(&job.format, &job.events);
+            let outcomes = self.normalize(&job.format, &mut job.events);
             jobs.done(self.index, &job.format, started.elapsed());
             let _ = job.reply.send(NormalizedBatch {
                 events: job.events,
@@ -58,18 +59,23 @@ impl Worker {
         }
     }
 
-    fn normalize(&mut self, format: &Arc<LoadedFormat>, events: &[Event]) -> Vec<Outcome> {
+    fn normalize(&mut self, format: &Arc<LoadedFormat>, events: &mut [Event]) -> Vec<Outcome> {
         let mut budget = ISOLATION_BUDGET;
         self.normalize_isolating(format, events, &mut budget)
     }
 
     /// Runs a batch; if it traps, retries its halves on fresh instances so one bad event does
     /// not cost its neighbours. Timeouts are not bisected: each retry could cost a deadline.
-    fn normalize_isolating(&mut self, format: &Arc<LoadedFormat>, events: &[Event], budget: &mut u32) -> Vec<Outcome> {
+    fn normalize_isolating(
+        &mut self,
+        format: &Arc<LoadedFormat>,
+        events: &mut [Event],
+        budget: &mut u32,
+    ) -> Vec<Outcome> {
         match self.call(format, events) {
             Ok(raw) => raw
                 .into_iter()
-                .zip(events)
+                .zip(events.iter())
                 .map(|(result, event)| finalize(result, event, format.limits.max_output_bytes))
                 .collect(),
             Err(CallFailure::Contract(reason)) => all_failed(events.len(), &reason),
@@ -79,7 +85,7 @@ impl Worker {
                     return all_failed(events.len(), &reason);
                 }
                 *budget -= 2;
-                let (left, right) = events.split_at(events.len() / 2);
+                let (left, right) = events.split_at_mut(events.len() / 2);
                 let mut out = self.normalize_isolating(format, left, budget);
                 out.extend(self.normalize_isolating(format, right, budget));
                 out
@@ -87,10 +93,11 @@ impl Worker {
         }
     }
 
+    /// One `normalize` call; `events` are whole again when it returns, whatever happened.
     fn call(
         &mut self,
         format: &Arc<LoadedFormat>,
-        events: &[Event],
+        events: &mut [Event],
     ) -> Result<Vec<Result<String, String>>, CallFailure> {
         let instance = match self.instances.entry(format.id) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
@@ -107,12 +114,14 @@ impl Worker {
             }
         };
         instance.store.set_epoch_deadline(format.deadline_ticks);
+        let lent = wit::lend(events);
         let started = std::time::Instant::now();
         let result = instance
             .world
             .edge_format_format()
-            .call_normalize(&mut instance.store, events);
+            .call_normalize(&mut instance.store, &lent);
         crate::telemetry::metrics().component_call(&format.name, started.elapsed());
+        wit::give_back(events, lent);
         match result {
             Ok(results) if results.len() == events.len() => Ok(results),
             Ok(results) => Err(CallFailure::Contract(format!(

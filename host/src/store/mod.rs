@@ -21,6 +21,7 @@ pub use rewrite::{Rewrite, Rewriter, StoredRaw};
 pub use schema::STATS_DAYS;
 
 use crate::config::StoreSettings;
+use crate::event::Protocol;
 use std::path::Path;
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -34,26 +35,6 @@ pub(crate) const MAX_REASON_CHARS: i64 = 200;
 /// [`OTHER_REASONS`], so that reasons that embed event data cannot grow the table without bound.
 pub(crate) const MAX_REASONS_PER_DAY: i64 = 100;
 pub const OTHER_REASONS: &str = "(other reasons)";
-
-/// How the event came in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Protocol {
-    Https,
-    Syslog,
-    Relp,
-    Poll,
-}
-
-impl Protocol {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Https => "https",
-            Self::Syslog => "syslog",
-            Self::Relp => "relp",
-            Self::Poll => "poll",
-        }
-    }
-}
 
 /// An event ready to be stored: identified, normalized or rejected.
 #[derive(Debug, Clone)]

@@ -4,8 +4,9 @@
 use crate::cli::load;
 use anyhow::Context;
 use clap::Args;
+use intake_edge::event::{Event, Protocol};
 use intake_edge::fixtures;
-use intake_edge::runtime::{self, Event, Runtime, WitProtocol};
+use intake_edge::runtime::{self, Runtime};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -138,7 +139,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
 fn read_bench_events(path: &Path, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<(Vec<Event>, Vec<usize>)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let jsonl = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
-    let received_at = runtime::from_timestamp(now);
     let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
     let mut events = Vec::new();
     let mut line_numbers = Vec::new();
@@ -152,15 +152,7 @@ fn read_bench_events(path: &Path, now: chrono::DateTime<chrono::Utc>) -> anyhow:
             if line.is_empty() {
                 continue;
             }
-            Event {
-                raw: line.to_string(),
-                received_at,
-                client_time: None,
-                protocol: WitProtocol::Https,
-                source_address: None,
-                syslog: None,
-                metadata: Vec::new(),
-            }
+            Event::new(line.to_string(), now, Protocol::Https)
         };
         events.push(event);
         line_numbers.push(i + 1);

@@ -9,10 +9,10 @@ use super::error::ApiError;
 use super::json_body::BodyLimits;
 use super::json_path;
 use super::request::{self, Body, BodyRules};
+use crate::event::{Envelope, Incoming, Protocol};
 use crate::listener::budget::MemoryBudget;
-use crate::pipeline::{Incoming, Pipeline};
+use crate::pipeline::Pipeline;
 use crate::registry::{IntakeEntry, Registry, RegistryHandle};
-use crate::store::Protocol;
 use crate::timeparse;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -211,9 +211,10 @@ fn build_events(
                 intake,
                 raw: item.raw.into_owned(),
                 client_time,
-                source_address: Some(source.clone()),
-                syslog: None,
-                metadata: Vec::new(),
+                envelope: Envelope {
+                    source_address: Some(source.clone()),
+                    ..Envelope::default()
+                },
             })
         })
         .collect()

@@ -1,21 +1,11 @@
 use super::*;
-use crate::runtime::bindings::Protocol;
+use crate::event::Protocol;
 
 fn event(client: Option<i64>) -> Event {
+    let at = |s: i64| DateTime::from_timestamp(s, 0).expect("in range");
     Event {
-        raw: "x".into(),
-        received_at: Timestamp {
-            seconds: 1_763_851_497,
-            nanoseconds: 0,
-        },
-        client_time: client.map(|s| Timestamp {
-            seconds: s,
-            nanoseconds: 0,
-        }),
-        protocol: Protocol::Https,
-        source_address: None,
-        syslog: None,
-        metadata: vec![],
+        client_time: client.map(at),
+        ..Event::new("x".into(), at(1_763_851_497), Protocol::Https)
     }
 }
 

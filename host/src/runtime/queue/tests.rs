@@ -1,6 +1,7 @@
 use super::*;
 use crate::config::{ComponentLimits, ComponentSource, FormatSpec};
-use crate::runtime::{engine, Event, Timestamp, WitProtocol};
+use crate::event::{Event, Protocol};
+use crate::runtime::engine;
 use tokio::sync::{oneshot, Semaphore};
 
 const SLOW: Duration = Duration::from_millis(50);
@@ -29,18 +30,7 @@ fn job(format: &Arc<LoadedFormat>, tag: &str) -> Job {
         room.clone().try_acquire_owned().expect("room"),
         room.try_acquire_owned().expect("room"),
     );
-    let event = Event {
-        raw: tag.into(),
-        received_at: Timestamp {
-            seconds: 0,
-            nanoseconds: 0,
-        },
-        client_time: None,
-        protocol: WitProtocol::Https,
-        source_address: None,
-        syslog: None,
-        metadata: vec![],
-    };
+    let event = Event::new(tag.into(), chrono::DateTime::UNIX_EPOCH, Protocol::Https);
     Job {
         format: format.clone(),
         events: vec![event],
