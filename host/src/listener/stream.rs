@@ -247,12 +247,19 @@ pub async fn run<P: StreamProtocol, S: AsyncRead + AsyncWrite + Unpin>(
                 launch(&mut inflight, batch, reservation, &pipeline, &settings, &shutdown, peer);
             }
             _ = shutdown.cancelled(), if closing.is_none() => {
-                // Stop reading; what was already read gets committed and answered.
-                let (batch, _) = drain_buffered(&mut frames, &mut protocol, settings.max_batch_events);
-                inflight_bytes += batch.bytes;
-                // Already in memory: counted if the budget has room, never waited for.
-                let reservation = settings.budget.try_reserve(batch.bytes).unwrap_or_default();
-                launch(&mut inflight, batch, reservation, &pipeline, &settings, &shutdown, peer);
+                // Stop reading; every frame already read gets committed and answered, in
+                // batches of the usual size (the read buffer may hold more than one).
+                loop {
+                    let (batch, flow) = drain_buffered(&mut frames, &mut protocol, settings.max_batch_events);
+                    let full = batch.events.len() >= settings.max_batch_events;
+                    inflight_bytes += batch.bytes;
+                    // Already in memory: counted if the budget has room, never waited for.
+                    let reservation = settings.budget.try_reserve(batch.bytes).unwrap_or_default();
+                    launch(&mut inflight, batch, reservation, &pipeline, &settings, &shutdown, peer);
+                    if !full || flow == Flow::Close {
+                        break;
+                    }
+                }
                 closing = Some(CloseReason::Shutdown);
             }
             frame = frames.next(), if can_read => {
