@@ -376,3 +376,5 @@ impl RunningServer {
     }
 }
 
+#[cfg(test)]
+mod tests;
