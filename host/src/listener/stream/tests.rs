@@ -336,6 +336,8 @@ async fn a_frame_that_never_ends_does_not_hold_the_connection() {
             }
             tokio::time::sleep(Duration::from_secs(10)).await;
         }
+        // The end of the stream, should the loop still be there (a bug): no test hangs.
+        let _ = conn.peer.shutdown().await;
         conn.peer
     });
     let reason = conn.task.await.expect("no panic");
