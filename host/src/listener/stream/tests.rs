@@ -294,31 +294,39 @@ async fn a_peer_that_never_reads_is_dropped_at_the_write_timeout() {
     writer.abort();
 }
 
-/// Protects what was read from a failed write: events read before a write timeout are committed.
+/// Protects what was read when a write fails: a batch that waited for the node's budget while
+/// the answer before it could not be written is still committed.
 #[tokio::test]
 async fn events_read_before_a_write_timeout_are_stored() {
-    let node = TestNode::new("");
+    let node = impatient_node();
+    let budget = MemoryBudget::new(1500);
     let settings = StreamSettings {
+        max_batch_events: 1,
         write_timeout: Duration::from_millis(200),
+        budget: budget.clone(),
         ..settings(&node)
     };
-    let mut conn = connect(&node, settings, 256, b"").await;
+    let lock = hold_write_lock(&node);
+    // Four bytes each way: the first answer (8 bytes) cannot be written whole.
+    let mut conn = connect(&node, settings, 4, b"").await;
     let writer = tokio::spawn(async move {
-        for i in 0..2000 {
-            if conn.peer.write_all(format!("ev {i}\n").as_bytes()).await.is_err() {
-                break;
-            }
-        }
+        conn.peer.write_all(&event_lines(2, 1000)).await.expect("write");
         conn.peer
     });
+    let store = node.node.pipeline.store();
+    wait_until("line 0 to stall in the store and line 1 to be read", || {
+        conn.events_read.load(Ordering::SeqCst) == 2 && !store.is_writable()
+    })
+    .await;
+    // Line 0 holds 1000 bytes, line 1's wait took the other 500 and waits for more.
+    assert_eq!(budget.in_use(), budget.total(), "line 1 waits for the budget");
+    drop(lock);
     let reason = tokio::time::timeout(PATIENCE, conn.task)
         .await
         .expect("ends")
         .expect("no panic");
     assert_eq!(reason, CloseReason::WriteTimeout);
-    let read = conn.events_read.load(Ordering::SeqCst);
-    assert!(read > 0);
-    assert_eq!(node.stored().len(), read, "every event read is stored");
+    assert_eq!(node.stored().len(), 2, "every event read is stored");
     writer.abort();
 }
 
