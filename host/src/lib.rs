@@ -26,5 +26,7 @@ pub mod server;
 pub mod store;
 pub mod syslog;
 pub mod telemetry;
+#[cfg(test)]
+mod test_support;
 pub mod timeparse;
 pub mod tls;

@@ -42,6 +42,18 @@ pub enum ServerError {
 
 pub use crate::config::Overrides;
 
+/// Everything a node needs before it listens: its configuration (listen addresses included),
+/// the runtime with the registry's formats compiled, the store open, the TLS identity.
+pub struct LoadedNode {
+    /// The validated configuration, overrides applied; [`LoadedNode::start`] binds its addresses.
+    pub config: Config,
+    registry: Arc<RegistryHandle>,
+    runtime: Arc<Runtime>,
+    store: Store,
+    writer: StoreWriter,
+    identity: tls::Identity,
+}
+
 /// A node whose listeners are bound and serving.
 pub struct RunningServer {
     pub https_addr: SocketAddr,
@@ -62,8 +74,18 @@ pub struct RunningServer {
     grace: std::time::Duration,
 }
 
-/// Loads the configuration, opens the store, compiles the formats and binds the listeners.
-pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<RunningServer, ServerError> {
+/// Serves `node` until `shutdown` fires, then stops as [`RunningServer::run_until_shutdown`]
+/// does. The shape of mini-redis's `server::run`: a caller that needs the bound addresses or
+/// reloads calls [`LoadedNode::start`] instead.
+pub async fn run(node: LoadedNode, shutdown: CancellationToken) -> Result<(), ServerError> {
+    node.start(shutdown).await?.run_until_shutdown().await;
+    Ok(())
+}
+
+/// Loads the configuration file with the command line's `overrides`, creates the data
+/// directory, starts the runtime, compiles the formats, opens the store and loads (or generates)
+/// the TLS identity. Binds nothing.
+pub fn load(config_path: PathBuf, overrides: Overrides) -> Result<LoadedNode, ServerError> {
     let config = Config::load_with(&config_path, &overrides).map_err(RegistryError::from)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
@@ -77,14 +99,8 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
         "Registry loaded."
     );
     let registry = Arc::new(RegistryHandle::new(registry, config_path, overrides));
-    // SIGHUP still reloads if the file cannot be watched (e.g. inotify limits).
-    let watcher = RegistryWatcher::start(registry.clone(), runtime.clone())
-        .inspect_err(|error| tracing::warn!(%error, "Not watching the registry file; reload with SIGHUP."))
-        .ok();
     let (store, writer) = Store::open(&config.store_path(), config.store.clone())?;
     tracing::info!(path = %config.store_path().display(), "Store open.");
-    let pipeline = Arc::new(Pipeline::new(runtime.clone(), store));
-
     let identity = tls::load_identity(&config.tls, &config.data_dir)?;
     if let Some(ca) = &identity.generated_ca {
         tracing::info!(
@@ -93,123 +109,150 @@ pub async fn start(config_path: PathBuf, overrides: Overrides) -> Result<Running
             "Using the self-signed certificate; clients can trust it with e.g. curl --cacert <ca>."
         );
     }
-    let https_tls = TlsAcceptor::from(tls::server_config(
-        &identity,
-        &config.tls,
-        listener::https::ALPN,
-        tls::ClientCerts::Ignore,
-    )?);
-    let stream_tls = TlsAcceptor::from(tls::server_config(
-        &identity,
-        &config.tls,
-        &[],
-        tls::ClientCerts::FromConfig,
-    )?);
-
-    let shutdown = CancellationToken::new();
-    let tracker = TaskTracker::new();
-    let node = Node {
-        registry: registry.clone(),
-        pipeline: pipeline.clone(),
-        budget: MemoryBudget::new(config.limits.max_buffered_bytes),
-        limits: config.limits.clone(),
-    };
-    let mut spawner = Spawner {
-        shutdown: shutdown.clone(),
-        tracker: tracker.clone(),
-        config: &config,
-        sources: SourceLimiter::new(config.limits.max_connections_per_source),
-        handles: Vec::new(),
-        stream_tls,
-        stats: Vec::new(),
-        bound_addrs: Vec::new(),
-    };
-    let handler = HttpsHandler::new(&node, config.https.clone());
-    let idle = config.limits.idle_timeout;
-    let https_addr = spawner
-        .listen("https", config.https_listen, Some(https_tls), handler, idle)
-        .await?;
-
-    let mut syslog_addr = None;
-    if config.syslog.enabled {
-        let addr = spawner.stream_listener(
-            "syslog",
-            config.syslog.listen,
-            None,
-            config.syslog.idle_timeout,
-            |stats| SyslogHandler::new(&node, &config.syslog, None, stats),
-        );
-        syslog_addr = Some(addr.await?);
-    }
-    for bound in &config.syslog.bound {
-        let intake = Some(bound.intake.clone());
-        spawner
-            .stream_listener(
-                "syslog",
-                bound.listen,
-                Some(&bound.intake),
-                config.syslog.idle_timeout,
-                |stats| SyslogHandler::new(&node, &config.syslog, intake, stats),
-            )
-            .await?;
-    }
-    let mut relp_addr = None;
-    if config.relp.enabled {
-        let addr = spawner.stream_listener("relp", config.relp.listen, None, config.relp.idle_timeout, |stats| {
-            RelpHandler::new(&node, &config.relp, &config.syslog, None, stats)
-        });
-        relp_addr = Some(addr.await?);
-    }
-    for bound in &config.relp.bound {
-        let intake = Some(bound.intake.clone());
-        spawner
-            .stream_listener(
-                "relp",
-                bound.listen,
-                Some(&bound.intake),
-                config.relp.idle_timeout,
-                |stats| RelpHandler::new(&node, &config.relp, &config.syslog, intake, stats),
-            )
-            .await?;
-    }
-    let (stats, bound_addrs) = (
-        std::mem::take(&mut spawner.stats),
-        std::mem::take(&mut spawner.bound_addrs),
-    );
-    let mut admin_addr = None;
-    if config.admin.enabled {
-        let admin = Arc::new(listener::admin::Admin {
-            registry: registry.clone(),
-            pipeline: pipeline.clone(),
-            runtime: runtime.clone(),
-            budget: node.budget.clone(),
-        });
-        let handler =
-            listener::admin::AdminHandler::new(admin, config.limits.idle_timeout, config.limits.write_timeout);
-        admin_addr = Some(
-            spawner
-                .listen("admin", config.admin.listen, None, handler, idle)
-                .await?,
-        );
-    }
-    let listeners = spawner.handles;
-    Ok(RunningServer {
-        https_addr,
-        watcher,
-        syslog_addr,
-        relp_addr,
-        admin_addr,
-        bound_addrs,
-        stats,
+    Ok(LoadedNode {
+        config,
         registry,
         runtime,
-        pipeline,
+        store,
         writer,
-        shutdown,
-        tracker,
-        listeners,
-        grace: config.limits.shutdown_grace,
+        identity,
     })
+}
+
+impl LoadedNode {
+    /// Watches the registry file and binds every listener of the configuration (port 0: any
+    /// free port; the addresses are in the result); connections are served until `shutdown`.
+    pub async fn start(self, shutdown: CancellationToken) -> Result<RunningServer, ServerError> {
+        let LoadedNode {
+            config,
+            registry,
+            runtime,
+            store,
+            writer,
+            identity,
+        } = self;
+        // SIGHUP still reloads if the file cannot be watched (e.g. inotify limits).
+        let watcher = RegistryWatcher::start(registry.clone(), runtime.clone())
+            .inspect_err(|error| tracing::warn!(%error, "Not watching the registry file; reload with SIGHUP."))
+            .ok();
+        let pipeline = Arc::new(Pipeline::new(runtime.clone(), store));
+        let https_tls = TlsAcceptor::from(tls::server_config(
+            &identity,
+            &config.tls,
+            listener::https::ALPN,
+            tls::ClientCerts::Ignore,
+        )?);
+        let stream_tls = TlsAcceptor::from(tls::server_config(
+            &identity,
+            &config.tls,
+            &[],
+            tls::ClientCerts::FromConfig,
+        )?);
+
+        let tracker = TaskTracker::new();
+        let node = Node {
+            registry: registry.clone(),
+            pipeline: pipeline.clone(),
+            budget: MemoryBudget::new(config.limits.max_buffered_bytes),
+            limits: config.limits.clone(),
+        };
+        let mut spawner = Spawner {
+            shutdown: shutdown.clone(),
+            tracker: tracker.clone(),
+            config: &config,
+            sources: SourceLimiter::new(config.limits.max_connections_per_source),
+            handles: Vec::new(),
+            stream_tls,
+            stats: Vec::new(),
+            bound_addrs: Vec::new(),
+        };
+        let handler = HttpsHandler::new(&node, config.https.clone());
+        let idle = config.limits.idle_timeout;
+        let https_addr = spawner
+            .listen("https", config.https_listen, Some(https_tls), handler, idle)
+            .await?;
+
+        let mut syslog_addr = None;
+        if config.syslog.enabled {
+            let addr = spawner.stream_listener(
+                "syslog",
+                config.syslog.listen,
+                None,
+                config.syslog.idle_timeout,
+                |stats| SyslogHandler::new(&node, &config.syslog, None, stats),
+            );
+            syslog_addr = Some(addr.await?);
+        }
+        for bound in &config.syslog.bound {
+            let intake = Some(bound.intake.clone());
+            spawner
+                .stream_listener(
+                    "syslog",
+                    bound.listen,
+                    Some(&bound.intake),
+                    config.syslog.idle_timeout,
+                    |stats| SyslogHandler::new(&node, &config.syslog, intake, stats),
+                )
+                .await?;
+        }
+        let mut relp_addr = None;
+        if config.relp.enabled {
+            let addr = spawner.stream_listener("relp", config.relp.listen, None, config.relp.idle_timeout, |stats| {
+                RelpHandler::new(&node, &config.relp, &config.syslog, None, stats)
+            });
+            relp_addr = Some(addr.await?);
+        }
+        for bound in &config.relp.bound {
+            let intake = Some(bound.intake.clone());
+            spawner
+                .stream_listener(
+                    "relp",
+                    bound.listen,
+                    Some(&bound.intake),
+                    config.relp.idle_timeout,
+                    |stats| RelpHandler::new(&node, &config.relp, &config.syslog, intake, stats),
+                )
+                .await?;
+        }
+        let (stats, bound_addrs) = (
+            std::mem::take(&mut spawner.stats),
+            std::mem::take(&mut spawner.bound_addrs),
+        );
+        let mut admin_addr = None;
+        if config.admin.enabled {
+            let admin = Arc::new(listener::admin::Admin {
+                registry: registry.clone(),
+                pipeline: pipeline.clone(),
+                runtime: runtime.clone(),
+                budget: node.budget.clone(),
+            });
+            let handler =
+                listener::admin::AdminHandler::new(admin, config.limits.idle_timeout, config.limits.write_timeout);
+            admin_addr = Some(
+                spawner
+                    .listen("admin", config.admin.listen, None, handler, idle)
+                    .await?,
+            );
+        }
+        let listeners = spawner.handles;
+        Ok(RunningServer {
+            https_addr,
+            watcher,
+            syslog_addr,
+            relp_addr,
+            admin_addr,
+            bound_addrs,
+            stats,
+            registry,
+            runtime,
+            pipeline,
+            writer,
+            shutdown,
+            tracker,
+            listeners,
+            grace: config.limits.shutdown_grace,
+        })
+    }
 }
 
 /// Binds listeners and runs their accept loops under one shutdown token and task tracker.
@@ -301,10 +344,6 @@ impl RunningServer {
         self.registry.reload(&self.runtime)
     }
 
-    pub fn shutdown_token(&self) -> CancellationToken {
-        self.shutdown.clone()
-    }
-
     /// Waits for `shutdown`, then stops accepting, lets the requests in flight commit and get
     /// their answers (up to the grace period), and drains the store.
     pub async fn run_until_shutdown(self) {
@@ -336,3 +375,6 @@ impl RunningServer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

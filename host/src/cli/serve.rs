@@ -60,8 +60,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
 async fn serve(source: Source) -> anyhow::Result<()> {
     // The server loads the file itself (`Source::load`'s `Config::load_with`), and again on reload.
     let config = source.path.clone();
-    let server = server::start(source.path, source.overrides).await?;
-    let shutdown = server.shutdown_token();
+    let node = server::load(source.path, source.overrides)?;
+    let shutdown = tokio_util::sync::CancellationToken::new();
+    let server = node.start(shutdown.clone()).await?;
     let reload = move |server: &server::RunningServer| match server.reload() {
         Ok(report) => intake_edge::registry::watch::log_reload(&report),
         Err(error) => {

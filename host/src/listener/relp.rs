@@ -18,6 +18,7 @@ use crate::telemetry::{ListenerStats, Rejection};
 use bytes::{BufMut, BytesMut};
 use std::net::SocketAddr;
 use std::sync::Arc;
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -74,6 +75,18 @@ impl RelpHandler {
 
 impl ConnectionHandler for RelpHandler {
     async fn handle(self, stream: ClientStream, peer: SocketAddr, shutdown: CancellationToken) {
+        self.session(stream, peer, shutdown).await;
+    }
+}
+
+impl RelpHandler {
+    /// One RELP session over any byte stream (TLS in the listener, `tokio::io::duplex` in tests).
+    async fn session<S: AsyncRead + AsyncWrite + Unpin>(
+        &self,
+        stream: S,
+        peer: SocketAddr,
+        shutdown: CancellationToken,
+    ) -> CloseReason {
         let session = RelpSession {
             shared: self.shared.clone(),
             peer,
@@ -81,7 +94,7 @@ impl ConnectionHandler for RelpHandler {
             open: false,
             last_txnr: None,
         };
-        let shared = self.shared.clone();
+        let shared = &self.shared;
         stream::run_counted(
             stream,
             peer,
@@ -91,7 +104,7 @@ impl ConnectionHandler for RelpHandler {
             shutdown,
             &shared.stats,
         )
-        .await;
+        .await
     }
 }
 

@@ -12,7 +12,6 @@
 //! that does not finish within `limits.write_timeout` ends the connection.
 
 use super::budget::{MemoryBudget, Reservation};
-use super::ClientStream;
 use crate::event::{Incoming, Protocol};
 use crate::framing::FramingError;
 use crate::pipeline::{Pipeline, PipelineError};
@@ -26,7 +25,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
-use tokio::io::{AsyncRead, AsyncWriteExt, ReadBuf, ReadHalf};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, ReadBuf, ReadHalf, WriteHalf};
 use tokio_util::codec::{Decoder, FramedRead};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
@@ -150,8 +149,8 @@ type Committed<T> = (Vec<BatchItem<T>>, Result<Vec<Uuid>, PipelineError>, usize)
 type Inflight<T> = FuturesOrdered<futures_util::future::BoxFuture<'static, Committed<T>>>;
 
 /// Runs one connection to its end, keeping the listener's connection and framing-error counts.
-pub async fn run_counted<P: StreamProtocol>(
-    stream: ClientStream,
+pub async fn run_counted<P: StreamProtocol, S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
     peer: SocketAddr,
     protocol: P,
     pipeline: Arc<Pipeline>,
@@ -183,9 +182,10 @@ pub async fn run_counted<P: StreamProtocol>(
     reason
 }
 
-/// Runs one connection to its end.
-pub async fn run<P: StreamProtocol>(
-    stream: ClientStream,
+/// Runs one connection to its end. `stream` is any byte stream (a listener's `ClientStream`, a
+/// test's `tokio::io::duplex`); the loop is compiled for each, so the listeners pay nothing for it.
+pub async fn run<P: StreamProtocol, S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
     peer: SocketAddr,
     mut protocol: P,
     pipeline: Arc<Pipeline>,
@@ -247,12 +247,19 @@ pub async fn run<P: StreamProtocol>(
                 launch(&mut inflight, batch, reservation, &pipeline, &settings, &shutdown, peer);
             }
             _ = shutdown.cancelled(), if closing.is_none() => {
-                // Stop reading; what was already read gets committed and answered.
-                let (batch, _) = drain_buffered(&mut frames, &mut protocol, settings.max_batch_events);
-                inflight_bytes += batch.bytes;
-                // Already in memory: counted if the budget has room, never waited for.
-                let reservation = settings.budget.try_reserve(batch.bytes).unwrap_or_default();
-                launch(&mut inflight, batch, reservation, &pipeline, &settings, &shutdown, peer);
+                // Stop reading; every frame already read gets committed and answered, in
+                // batches of the usual size (the read buffer may hold more than one).
+                loop {
+                    let (batch, flow) = drain_buffered(&mut frames, &mut protocol, settings.max_batch_events);
+                    let full = batch.events.len() >= settings.max_batch_events;
+                    inflight_bytes += batch.bytes;
+                    // Already in memory: counted if the budget has room, never waited for.
+                    let reservation = settings.budget.try_reserve(batch.bytes).unwrap_or_default();
+                    launch(&mut inflight, batch, reservation, &pipeline, &settings, &shutdown, peer);
+                    if !full || flow == Flow::Close {
+                        break;
+                    }
+                }
                 closing = Some(CloseReason::Shutdown);
             }
             frame = frames.next(), if can_read => {
@@ -325,8 +332,8 @@ pub async fn run<P: StreamProtocol>(
 }
 
 /// Writes `out` whole, or says why the connection must end.
-async fn write_within(
-    writer: &mut tokio::io::WriteHalf<ClientStream>,
+async fn write_within<S: AsyncWrite>(
+    writer: &mut WriteHalf<S>,
     out: &[u8],
     timeout: Duration,
 ) -> Result<(), CloseReason> {
@@ -352,8 +359,8 @@ impl<R: AsyncRead + Unpin> AsyncRead for UncleanCloseIsEof<R> {
 }
 
 /// Decodes what is already buffered, without reading the socket again.
-fn drain_buffered<P: StreamProtocol>(
-    frames: &mut FramedRead<UncleanCloseIsEof<ReadHalf<ClientStream>>, P::Decoder>,
+fn drain_buffered<P: StreamProtocol, S: AsyncRead>(
+    frames: &mut FramedRead<UncleanCloseIsEof<ReadHalf<S>>, P::Decoder>,
     protocol: &mut P,
     max: usize,
 ) -> (Batch<P::Tag>, Flow) {
@@ -411,3 +418,6 @@ fn launch<T: Send + 'static>(
         .boxed(),
     );
 }
+
+#[cfg(test)]
+mod tests;

@@ -101,6 +101,19 @@ impl Store {
         Store::start(schema::open_for_writing(path)?, path, settings)
     }
 
+    /// Like [`Store::open`], with `adjust` applied to the writer's connection first: tests of
+    /// other modules make commits fail (`PRAGMA query_only` is fatal) or give up on a lock fast.
+    #[cfg(test)]
+    pub(crate) fn open_adjusted(
+        path: &Path,
+        settings: StoreSettings,
+        adjust: impl FnOnce(&rusqlite::Connection),
+    ) -> Result<(Store, StoreWriter), StoreError> {
+        let conn = schema::open_for_writing(path)?;
+        adjust(&conn);
+        Store::start(conn, path, settings)
+    }
+
     /// Starts the writer thread on `conn`, the database at `path` opened for writing.
     fn start(
         conn: rusqlite::Connection,

@@ -24,3 +24,5 @@ fn long_error_texts_are_cut_at_80_characters() {
     let declared: usize = text.split(' ').nth(2).and_then(|n| n.parse().ok()).expect("datalen");
     assert_eq!(declared, data.len());
 }
+
+mod session;
