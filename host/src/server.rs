@@ -30,13 +30,19 @@ pub enum ServerError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Tls(#[from] TlsError),
-    #[error("cannot create data directory {path}: {reason}")]
-    DataDir { path: PathBuf, reason: String },
-    #[error("cannot listen on {addr} ({protocol}): {reason}")]
+    #[error("cannot create data directory {path}")]
+    DataDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `source.kind()` tells an address in use from one the node may not bind.
+    #[error("cannot listen on {addr} ({protocol})")]
     Bind {
         protocol: &'static str,
         addr: SocketAddr,
-        reason: String,
+        #[source]
+        source: std::io::Error,
     },
 }
 
@@ -89,7 +95,7 @@ pub fn load(config_path: PathBuf, overrides: Overrides) -> Result<LoadedNode, Se
     let config = Config::load_with(&config_path, &overrides).map_err(RegistryError::from)?;
     std::fs::create_dir_all(&config.data_dir).map_err(|e| ServerError::DataDir {
         path: config.data_dir.clone(),
-        reason: e.to_string(),
+        source: e,
     })?;
     let runtime = Arc::new(Runtime::start(&config.runtime, config.store.enqueue_timeout)?);
     let registry = Registry::build(config.clone(), &runtime, None)?;
@@ -307,7 +313,7 @@ impl Spawner<'_> {
         let local = tcp.local_addr().map_err(|e| ServerError::Bind {
             protocol,
             addr,
-            reason: e.to_string(),
+            source: e,
         })?;
         tracing::info!(protocol, addr = %local, "Listener bound.");
         let settings = ListenerSettings {
@@ -334,7 +340,7 @@ async fn bind(protocol: &'static str, addr: SocketAddr) -> Result<TcpListener, S
     TcpListener::bind(addr).await.map_err(|e| ServerError::Bind {
         protocol,
         addr,
-        reason: e.to_string(),
+        source: e,
     })
 }
 

@@ -13,20 +13,16 @@ pub enum FramingError {
     Relp(String),
     #[error("connection closed in the middle of a frame ({buffered} bytes buffered)")]
     Truncated { buffered: usize },
+}
+
+/// What ends the reading of a framed stream: bytes that break its protocol (no way to find the
+/// next frame, so the connection is closed), or the connection beneath failing (nothing wrong
+/// with what the peer sent). The decoders themselves only ever return [`FramingError`]; this is
+/// their error as `tokio_util`'s `Decoder`, which also carries the socket's.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error(transparent)]
+    Framing(#[from] FramingError),
     #[error("I/O error: {0}")]
-    Io(String),
-}
-
-impl FramingError {
-    /// Whether the stream can go on after this error. A malformed count leaves no way to find
-    /// the next frame: only that connection is closed.
-    pub fn can_continue(&self) -> bool {
-        false
-    }
-}
-
-impl From<std::io::Error> for FramingError {
-    fn from(e: std::io::Error) -> Self {
-        FramingError::Io(e.to_string())
-    }
+    Io(#[from] std::io::Error),
 }

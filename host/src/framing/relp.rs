@@ -5,7 +5,7 @@
 //! buffered: its data is skipped and the frame is reported as oversized, so the session can
 //! answer it with an error and go on.
 
-use super::FramingError;
+use super::{FramingError, StreamError};
 use bytes::{Buf, Bytes, BytesMut};
 use tokio_util::codec::Decoder;
 
@@ -78,9 +78,20 @@ fn number(buf: &[u8], at: usize, what: &str) -> Result<Option<(usize, usize)>, F
 
 impl Decoder for RelpFramer {
     type Item = RelpFrame;
-    type Error = FramingError;
+    type Error = StreamError;
 
-    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<RelpFrame>, FramingError> {
+    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<RelpFrame>, StreamError> {
+        Ok(self.next_frame(buf)?)
+    }
+
+    fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<RelpFrame>, StreamError> {
+        Ok(self.last_frame(buf)?)
+    }
+}
+
+impl RelpFramer {
+    /// The next frame in `buf`, or `None` until more bytes arrive.
+    pub fn next_frame(&mut self, buf: &mut BytesMut) -> Result<Option<RelpFrame>, FramingError> {
         loop {
             if let State::Skip { remaining } = self.state {
                 let n = remaining.min(buf.len());
@@ -108,6 +119,22 @@ impl Decoder for RelpFramer {
 }
 
 impl RelpFramer {
+    /// The next frame once the peer has closed: bytes of a frame not yet complete (or the
+    /// skipped data of an oversized one) are a truncated stream, not an I/O error.
+    pub fn last_frame(&mut self, buf: &mut BytesMut) -> Result<Option<RelpFrame>, FramingError> {
+        if let Some(frame) = self.next_frame(buf)? {
+            return Ok(Some(frame));
+        }
+        let midway = self.state != State::Header;
+        if buf.is_empty() && !midway {
+            return Ok(None);
+        }
+        let buffered = buf.len();
+        buf.clear();
+        self.state = State::Header;
+        Err(FramingError::Truncated { buffered })
+    }
+
     fn header(&mut self, buf: &mut BytesMut) -> Result<Option<RelpFrame>, FramingError> {
         // librelp clients send nothing between frames, but tolerate stray newlines.
         let skip = buf.iter().take_while(|&&b| b == b'\n' || b == b'\r').count();

@@ -2,7 +2,7 @@
 //! octet counting (`LEN SP MSG`, RFC 5425) when a frame starts with a digit, otherwise
 //! non-transparent framing ended by LF (CRLF and NUL tolerated).
 
-use super::FramingError;
+use super::{FramingError, StreamError};
 use bytes::{Buf, Bytes, BytesMut};
 use tokio_util::codec::Decoder;
 
@@ -131,9 +131,20 @@ impl SyslogFramer {
 
 impl Decoder for SyslogFramer {
     type Item = SyslogFrame;
-    type Error = FramingError;
+    type Error = StreamError;
 
-    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<SyslogFrame>, FramingError> {
+    fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<SyslogFrame>, StreamError> {
+        Ok(self.next_frame(buf)?)
+    }
+
+    fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<SyslogFrame>, StreamError> {
+        Ok(self.last_frame(buf)?)
+    }
+}
+
+impl SyslogFramer {
+    /// The next frame in `buf`, or `None` until more bytes arrive.
+    pub fn next_frame(&mut self, buf: &mut BytesMut) -> Result<Option<SyslogFrame>, FramingError> {
         loop {
             match self.state {
                 State::SkipOctets(remaining) => {
@@ -174,8 +185,10 @@ impl Decoder for SyslogFramer {
         }
     }
 
-    fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<SyslogFrame>, FramingError> {
-        if let Some(frame) = self.decode(buf)? {
+    /// The next frame once the peer has closed: a last line without its LF is a message, a
+    /// partial octet-counted frame an error.
+    pub fn last_frame(&mut self, buf: &mut BytesMut) -> Result<Option<SyslogFrame>, FramingError> {
+        if let Some(frame) = self.next_frame(buf)? {
             return Ok(Some(frame));
         }
         if buf.is_empty() || self.state != State::Idle {

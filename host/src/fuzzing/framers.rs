@@ -8,7 +8,7 @@
 use super::{Input, Rng};
 use crate::framing::relp::{RelpFrame, RelpFramer};
 use crate::framing::syslog::{SyslogFrame, SyslogFramer};
-use crate::framing::FramingError;
+use crate::framing::{FramingError, StreamError};
 use bytes::BytesMut;
 use tokio_util::codec::Decoder;
 
@@ -48,11 +48,19 @@ fn chunks(input: &[u8], seed: u8) -> Vec<&[u8]> {
     out
 }
 
+/// A decoder over an in-memory buffer can only fail on the bytes.
+fn framing(e: StreamError) -> FramingError {
+    match e {
+        StreamError::Framing(e) => e,
+        StreamError::Io(e) => panic!("an I/O error from a buffer: {e}"),
+    }
+}
+
 /// Runs a decoder over `pieces` as the connection loop does; `bound` is the most it may keep
 /// buffered after returning `None`.
 fn run<D>(mut decoder: D, pieces: &[&[u8]], bound: usize) -> (Vec<D::Item>, Option<FramingError>)
 where
-    D: Decoder<Error = FramingError>,
+    D: Decoder<Error = StreamError>,
 {
     let mut buf = BytesMut::new();
     let mut frames = Vec::new();
@@ -62,7 +70,7 @@ where
             match decoder.decode(&mut buf) {
                 Ok(Some(frame)) => frames.push(frame),
                 Ok(None) => break,
-                Err(e) => return (frames, Some(e)),
+                Err(e) => return (frames, Some(framing(e))),
             }
         }
         assert!(
@@ -75,7 +83,7 @@ where
         match decoder.decode_eof(&mut buf) {
             Ok(Some(frame)) => frames.push(frame),
             Ok(None) => return (frames, None),
-            Err(e) => return (frames, Some(e)),
+            Err(e) => return (frames, Some(framing(e))),
         }
     }
 }

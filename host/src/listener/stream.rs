@@ -13,7 +13,7 @@
 
 use super::budget::{MemoryBudget, Reservation};
 use crate::event::{Incoming, Protocol};
-use crate::framing::FramingError;
+use crate::framing::{FramingError, StreamError};
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::telemetry::ListenerStats;
 use bytes::BytesMut;
@@ -81,7 +81,7 @@ pub enum CloseReason {
     Idle,
     Framing(FramingError),
     /// The connection broke (reset, I/O error): nothing wrong with what it sent.
-    Broken(String),
+    Broken(std::io::ErrorKind),
     /// The client did not read its answers within the write timeout.
     WriteTimeout,
     Protocol,
@@ -91,17 +91,17 @@ pub enum CloseReason {
 }
 
 impl CloseReason {
-    fn from_read_error(e: FramingError) -> CloseReason {
+    fn from_read_error(e: StreamError) -> CloseReason {
         match e {
-            FramingError::Io(reason) => CloseReason::Broken(reason),
-            other => CloseReason::Framing(other),
+            StreamError::Io(e) => CloseReason::Broken(e.kind()),
+            StreamError::Framing(e) => CloseReason::Framing(e),
         }
     }
 }
 
 /// What differs between stream protocols.
 pub trait StreamProtocol: Send + 'static {
-    type Decoder: Decoder<Error = FramingError> + Send + 'static;
+    type Decoder: Decoder<Error = StreamError> + Send + 'static;
     type Tag: Send + 'static;
 
     fn decoder(&self) -> Self::Decoder;
@@ -167,9 +167,9 @@ pub async fn run_counted<P: StreamProtocol, S: AsyncRead + AsyncWrite + Unpin>(
                 tracing::warn!(%peer, %error, suppressed, "Closed a connection whose stream cannot be decoded.");
             }
         }
-        CloseReason::Broken(error) => {
+        CloseReason::Broken(kind) => {
             ListenerStats::add(&stats.broken, 1);
-            tracing::debug!(%peer, %error, "Connection broken.");
+            tracing::debug!(%peer, %kind, "Connection broken.");
         }
         CloseReason::WriteTimeout => {
             ListenerStats::add(&stats.write_timeouts, 1);
@@ -339,7 +339,7 @@ async fn write_within<S: AsyncWrite>(
 ) -> Result<(), CloseReason> {
     match tokio::time::timeout(timeout, writer.write_all(out)).await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(CloseReason::Broken(e.to_string())),
+        Ok(Err(e)) => Err(CloseReason::Broken(e.kind())),
         Err(_) => Err(CloseReason::WriteTimeout),
     }
 }

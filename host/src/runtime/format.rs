@@ -2,7 +2,7 @@
 
 use super::bindings::{Description, FormatWorld, FormatWorldPre};
 use super::sandbox::{self, HostState};
-use super::{deadline_ticks, RuntimeError};
+use super::{deadline_ticks, LoadFailure, RuntimeError};
 use crate::config::{ComponentLimits, ComponentSource, FormatSpec};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -56,10 +56,11 @@ impl LoadedFormat {
         queue_share: usize,
         previous: Option<&Arc<LoadedFormat>>,
     ) -> Result<Arc<LoadedFormat>, RuntimeError> {
-        let bytes = component_bytes(&spec.source).map_err(|reason| RuntimeError::Load {
+        let bytes = component_bytes(&spec.source).map_err(|(failure, detail)| RuntimeError::Load {
             format: spec.name.clone(),
             source_desc: spec.source.to_string(),
-            reason,
+            failure,
+            detail,
         })?;
         let digest = hex::encode(Sha256::digest(&bytes));
         if let Some(old) = previous.filter(|o| o.digest == digest && o.limits == spec.limits && o.source == spec.source)
@@ -78,18 +79,19 @@ impl LoadedFormat {
         bytes: &[u8],
         digest: String,
     ) -> Result<LoadedFormat, RuntimeError> {
-        let fail = |reason: String| RuntimeError::Load {
-            format: spec.name.clone(),
-            source_desc: spec.source.to_string(),
-            reason,
+        let fail = |failure: LoadFailure| {
+            move |e: wasmtime::Error| RuntimeError::Load {
+                format: spec.name.clone(),
+                source_desc: spec.source.to_string(),
+                failure,
+                detail: format!("{e:#}"),
+            }
         };
-        let component = Component::new(engine, bytes).map_err(|e| fail(format!("not a valid component: {e:#}")))?;
-        let linker = sandbox::linker(engine).map_err(|e| fail(format!("{e:#}")))?;
-        let instance_pre = linker
-            .instantiate_pre(&component)
-            .map_err(|e| fail(format!("imports something the sandbox does not offer: {e:#}")))?;
-        let pre = FormatWorldPre::new(instance_pre)
-            .map_err(|e| fail(format!("does not implement the edge:format world: {e:#}")))?;
+        let component = Component::new(engine, bytes).map_err(fail(LoadFailure::NotAComponent))?;
+        // The linker holds only what the host defines: it fails on a host bug, not on the file.
+        let linker = sandbox::linker(engine).map_err(|e| RuntimeError::Start(format!("{e:#}")))?;
+        let instance_pre = linker.instantiate_pre(&component).map_err(fail(LoadFailure::Imports))?;
+        let pre = FormatWorldPre::new(instance_pre).map_err(fail(LoadFailure::World))?;
         let mut format = LoadedFormat {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             name: spec.name.clone(),
@@ -109,13 +111,11 @@ impl LoadedFormat {
             pre,
             engine: engine.clone(),
         };
-        let (mut store, world) = format
-            .instantiate()
-            .map_err(|e| fail(format!("cannot instantiate: {e:#}")))?;
+        let (mut store, world) = format.instantiate().map_err(fail(LoadFailure::Start))?;
         format.description = world
             .edge_format_format()
             .call_describe(&mut store)
-            .map_err(|e| fail(format!("describe() failed: {e:#}")))?;
+            .map_err(fail(LoadFailure::Start))?;
         Ok(format)
     }
 
@@ -131,11 +131,11 @@ impl LoadedFormat {
     }
 }
 
-fn component_bytes(source: &ComponentSource) -> Result<Vec<u8>, String> {
+fn component_bytes(source: &ComponentSource) -> Result<Vec<u8>, (LoadFailure, String)> {
     match source {
         ComponentSource::Builtin(name) => crate::builtins::bytes(name)
             .map(<[u8]>::to_vec)
-            .ok_or_else(|| format!("no builtin component {name:?}")),
-        ComponentSource::File(path) => std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display())),
+            .ok_or_else(|| (LoadFailure::NoBuiltin, format!("{name:?}"))),
+        ComponentSource::File(path) => std::fs::read(path).map_err(|e| (LoadFailure::Unreadable, e.to_string())),
     }
 }

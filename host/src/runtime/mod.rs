@@ -35,11 +35,13 @@ pub const FORMAT_QUEUE_SHARE_PERCENT: usize = 50;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RuntimeError {
-    #[error("format {format:?}: cannot load component {source_desc}: {reason}")]
+    #[error("format {format:?}: cannot load component {source_desc}: {failure}: {detail}")]
     Load {
         format: String,
         source_desc: String,
-        reason: String,
+        failure: LoadFailure,
+        /// wasmtime's or the OS's words for it.
+        detail: String,
     },
     #[error("cannot start the runtime: {0}")]
     Start(String),
@@ -47,6 +49,37 @@ pub enum RuntimeError {
     Busy { waited_ms: u64 },
     #[error("the runtime is shut down")]
     Closed,
+}
+
+/// Which step of loading a component failed: the first two are fixed by the file or the
+/// configuration, the others by rebuilding the component against `wit/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoadFailure {
+    /// No builtin of that name.
+    NoBuiltin,
+    /// The file cannot be read.
+    Unreadable,
+    /// The bytes are not a WebAssembly component wasmtime accepts.
+    NotAComponent,
+    /// It imports something the sandbox does not offer.
+    Imports,
+    /// It does not export the `edge:format` world.
+    World,
+    /// It traps or fails while starting or in `describe()`.
+    Start,
+}
+
+impl std::fmt::Display for LoadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::NoBuiltin => "no such builtin",
+            Self::Unreadable => "cannot read the file",
+            Self::NotAComponent => "not a valid component",
+            Self::Imports => "imports something the sandbox does not offer",
+            Self::World => "does not implement the edge:format world",
+            Self::Start => "fails to start",
+        })
+    }
 }
 
 /// Events of one batch after their component ran: the inputs back (the store keeps the raw

@@ -60,11 +60,9 @@ impl Rewriter {
         let rows = stmt
             .query_map(params![intake, after, limit as i64], |r| {
                 let status: i64 = r.get(9)?;
-                let outcome = if status == 0 {
-                    Ok(r.get::<_, Option<String>>(8)?.unwrap_or_default())
-                } else {
-                    Err(r.get::<_, Option<String>>(10)?.unwrap_or_default())
-                };
+                // The column the status names is never NULL as this program writes rows: a NULL
+                // there fails the read (rusqlite's InvalidColumnType) rather than reading as "".
+                let outcome = if status == 0 { Ok(r.get(8)?) } else { Err(r.get(10)?) };
                 Ok(StoredRaw {
                     id: super::ids::from_parts(r.get(0)?, r.get(1)?),
                     protocol: r.get(2)?,

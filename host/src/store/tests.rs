@@ -200,6 +200,19 @@ fn rewrites_keep_ids_and_move_the_counts() {
 }
 
 #[test]
+fn a_row_whose_outcome_column_is_null_is_refused_not_read_as_empty() {
+    let dir = TempDir::new();
+    write(&dir.db(), vec![event("a", now_us(), Ok("{\"x\":1}"))]);
+    let conn = Connection::open(dir.db()).expect("open");
+    conn.execute("UPDATE events SET normalized = NULL", [])
+        .expect("null it");
+    let rewriter = Rewriter::open(&dir.db()).expect("rewriter");
+    let err = rewriter.page("a", 0, 10).expect_err("a NULL outcome");
+    assert!(matches!(err, StoreError::Query(_)), "{err:?}");
+    assert!(err.to_string().contains("normalized"), "{err}");
+}
+
+#[test]
 fn a_version_2_store_is_migrated_with_its_reasons() {
     let dir = TempDir::new();
     let now = now_us();

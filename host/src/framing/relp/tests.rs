@@ -15,7 +15,7 @@ fn decode_all(max: usize, input: &[u8], chunk: usize) -> (Vec<RelpFrame>, Option
     for piece in input.chunks(chunk.max(1)) {
         buf.extend_from_slice(piece);
         loop {
-            match framer.decode(&mut buf) {
+            match framer.next_frame(&mut buf) {
                 Ok(Some(f)) => out.push(f),
                 Ok(None) => break,
                 Err(e) => return (out, Some(e)),
@@ -84,10 +84,10 @@ fn huge_datalen_is_never_buffered() {
     let mut framer = RelpFramer::new(100);
     let mut buf = BytesMut::from(&b"1 syslog 999999999 abc"[..]);
     assert!(matches!(
-        framer.decode(&mut buf),
+        framer.next_frame(&mut buf),
         Ok(Some(RelpFrame::Oversized { len: 999_999_999, .. }))
     ));
-    assert_eq!(framer.decode(&mut buf), Ok(None));
+    assert_eq!(framer.next_frame(&mut buf), Ok(None));
     assert!(buf.is_empty());
 }
 
@@ -132,7 +132,7 @@ fn incomplete_frames_wait_for_more() {
     ] {
         let mut buf = BytesMut::from(partial);
         assert_eq!(
-            framer.decode(&mut buf),
+            framer.next_frame(&mut buf),
             Ok(None),
             "{:?}",
             String::from_utf8_lossy(partial)
@@ -159,4 +159,30 @@ fn garbage_never_panics() {
         }
         let _ = decode_all(64, &input, (x % 11) as usize + 1);
     }
+}
+
+#[test]
+fn a_stream_that_ends_inside_a_frame_is_truncated() {
+    let mut framer = RelpFramer::new(16);
+    let mut buf = BytesMut::from(&b"1 open 3 abc\n2 syslog 5 ab"[..]);
+    assert_eq!(framer.last_frame(&mut buf), Ok(Some(frame(1, "open", "abc"))));
+    assert_eq!(
+        framer.last_frame(&mut buf),
+        Err(FramingError::Truncated { buffered: 13 })
+    );
+    assert!(buf.is_empty());
+    // The data of an oversized frame, cut short, is truncated too, though nothing is buffered.
+    let mut buf = BytesMut::from(&b"3 syslog 99 0123456789"[..]);
+    assert!(matches!(
+        framer.last_frame(&mut buf),
+        Ok(Some(RelpFrame::Oversized { len: 99, .. }))
+    ));
+    assert_eq!(
+        framer.last_frame(&mut buf),
+        Err(FramingError::Truncated { buffered: 0 })
+    );
+    // Stray newlines after the last frame are a clean end.
+    let mut buf = BytesMut::from(&b"4 close 0\n\n"[..]);
+    assert_eq!(framer.last_frame(&mut buf), Ok(Some(frame(4, "close", ""))));
+    assert_eq!(framer.last_frame(&mut buf), Ok(None));
 }

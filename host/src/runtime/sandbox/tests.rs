@@ -105,3 +105,41 @@ fn a_blocking_host_call_traps_at_once_with_a_typed_error() {
         })
     );
 }
+
+/// Each step of loading that can fail says which, so that a caller can tell a path to fix
+/// from a component to rebuild.
+#[test]
+fn a_component_that_cannot_load_says_which_step_failed() {
+    let engine = engine::new_engine().expect("engine");
+    let failure = |source: ComponentSource| {
+        let spec = FormatSpec {
+            name: "broken".into(),
+            source,
+            limits: limits(),
+        };
+        match LoadedFormat::load_or_reuse(&engine, &spec, Duration::from_millis(5), 1, None) {
+            Err(crate::runtime::RuntimeError::Load { failure, .. }) => failure,
+            Err(other) => panic!("not a load error: {other}"),
+            Ok(_) => panic!("loaded"),
+        }
+    };
+    use crate::runtime::LoadFailure;
+    assert_eq!(
+        failure(ComponentSource::Builtin("no-such-format".into())),
+        LoadFailure::NoBuiltin
+    );
+    let dir = std::env::temp_dir().join(format!("intake-edge-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    assert_eq!(
+        failure(ComponentSource::File(dir.join("absent.wasm"))),
+        LoadFailure::Unreadable
+    );
+    let garbage = dir.join("garbage.wasm");
+    std::fs::write(&garbage, b"\0asm not really").expect("write");
+    assert_eq!(failure(ComponentSource::File(garbage)), LoadFailure::NotAComponent);
+    // A core module (not a component) that is valid WebAssembly is refused at the same step.
+    let module = dir.join("module.wasm");
+    std::fs::write(&module, b"\0asm\x01\0\0\0").expect("write");
+    assert_eq!(failure(ComponentSource::File(module)), LoadFailure::NotAComponent);
+    let _ = std::fs::remove_dir_all(&dir);
+}
