@@ -48,6 +48,7 @@ mod fields;
 // The native fixture runner reads files: it has no place in a wasm component.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fixtures;
+pub mod line;
 pub mod syslog_line;
 mod time;
 mod writer;

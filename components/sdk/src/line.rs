@@ -1,0 +1,154 @@
+//! Whole lines: what a format reads before its own payload.
+//!
+//! An event reaches a format as the syslog MSG alone (syslog and RELP listeners, which parse the
+//! header into the envelope) or as a whole line from a file or a relay (HTTPS `/plain`,
+//! `/plain/batch`): `<PRI>` or not, an RFC 5424 header, an RFC 3164 one (`Oct 11 22:14:15 host
+//! sshd[42]: ...`), an RFC 3339 time prefix (`2019-10-08T11:29:05+02:00 host unbound[1]: ...`,
+//! rsyslog's file format), or the MSG with leading spaces. [`split`] takes the prefix off and
+//! [`insert_prefix_fields`] turns it into ECS fields where the envelope said nothing.
+//!
+//! ```
+//! use edge_format_sdk::line;
+//!
+//! let l = line::split("2019-10-08T11:29:05+02:00 hostfoo unbound[17265]: [17265:13] info: x");
+//! assert_eq!((l.hostname, l.app_name, l.procid), (Some("hostfoo"), Some("unbound"), Some("17265")));
+//! assert_eq!(l.msg, "[17265:13] info: x");
+//! assert_eq!(line::split("  Accepted password for bob").msg, "Accepted password for bob");
+//! ```
+
+use crate::syslog_line::{self, DateTime, Priority};
+use crate::{format_rfc3339, Event, Fields, Timestamp, Value};
+
+/// What the front of a line said, and the MSG after it. Every `&str` borrows from the line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prefixed<'a> {
+    pub priority: Option<Priority>,
+    pub timestamp: Option<DateTime>,
+    pub hostname: Option<&'a str>,
+    /// The TAG's program name (`sshd` in `sshd[42]:`), or RFC 5424's APP-NAME.
+    pub app_name: Option<&'a str>,
+    /// The TAG's `[pid]`, or RFC 5424's PROCID.
+    pub procid: Option<&'a str>,
+    /// The message after the prefix, without leading spaces (and without one line terminator).
+    pub msg: &'a str,
+}
+
+/// Splits `line` into its syslog or time prefix (if any) and the MSG. Never fails: a line with
+/// no prefix this reads (or one whose prefix is broken) is all MSG, leading spaces removed.
+pub fn split(line: &str) -> Prefixed<'_> {
+    let whole = || Prefixed {
+        msg: trim_message(line),
+        ..Prefixed::default()
+    };
+    match syslog_line::parse(line) {
+        Ok(parsed) => Prefixed {
+            priority: parsed.priority,
+            timestamp: parsed.timestamp,
+            hostname: parsed.hostname,
+            app_name: parsed.app_name,
+            procid: parsed.procid,
+            msg: trim_message(parsed.msg),
+        },
+        Err(_) => whole(),
+    }
+}
+
+fn trim_message(s: &str) -> &str {
+    let s = s.strip_suffix("\r\n").or_else(|| s.strip_suffix('\n')).unwrap_or(s);
+    s.trim_start_matches([' ', '\t', '\u{FEFF}'])
+}
+
+/// Sets, from `prefix`, what the event's envelope did not give: `host.name`, `process.name`,
+/// `process.pid` (a number), `log.syslog.*` for the priority, and `@timestamp` (the prefix's
+/// time, its year inferred from the reception time and its zone UTC when the line has none).
+/// Fields already in `fields` are kept.
+pub fn insert_prefix_fields(fields: &mut Fields, prefix: &Prefixed<'_>, event: &Event) {
+    let header = event.syslog.as_ref();
+    let mut set = |key: &str, value: Value| {
+        fields.entry(key.to_string()).or_insert(value);
+    };
+    let hostname = header.and_then(|h| h.hostname.as_deref()).or(prefix.hostname);
+    if let Some(host) = hostname.filter(|h| !h.is_empty() && *h != "-") {
+        set("host.name", Value::String(host.to_string()));
+    }
+    let app = header.and_then(|h| h.app_name.as_deref()).or(prefix.app_name);
+    if let Some(app) = app.filter(|a| !a.is_empty() && *a != "-") {
+        set("process.name", Value::String(app.to_string()));
+    }
+    let procid = header.and_then(|h| h.procid.as_deref()).or(prefix.procid);
+    if let Some(pid) = procid.and_then(|p| p.parse::<u64>().ok()) {
+        set("process.pid", Value::from(pid));
+    }
+    if header.is_none_or(|h| h.facility.is_none()) {
+        if let Some(priority) = prefix.priority {
+            set("log.syslog.priority", Value::from(priority.value()));
+            set("log.syslog.facility.code", Value::from(priority.facility));
+            set(
+                "log.syslog.facility.name",
+                Value::from(crate::facility_name(priority.facility)),
+            );
+            set("log.syslog.severity.code", Value::from(priority.severity));
+            set(
+                "log.syslog.severity.name",
+                Value::from(crate::severity_name(priority.severity)),
+            );
+        }
+    }
+    if event.client_time.is_none() {
+        if let Some(time) = prefix.timestamp.and_then(|t| t.to_timestamp(event.received_at, 0)) {
+            set(crate::TIMESTAMP, Value::String(format_rfc3339(time)));
+        }
+    }
+}
+
+/// The instant of a prefix's time, as [`insert_prefix_fields`] reads it.
+pub fn prefix_time(prefix: &Prefixed<'_>, event: &Event) -> Option<Timestamp> {
+    prefix.timestamp.and_then(|t| t.to_timestamp(event.received_at, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shape_of_line_gives_the_same_message() {
+        let msg = "Accepted publickey for bob from 10.0.0.1 port 2222 ssh2";
+        for line in [
+            msg.to_string(),
+            format!(" {msg}"),
+            format!("   {msg}\n"),
+            format!("Oct 11 22:14:15 host sshd[4321]: {msg}"),
+            format!("<38>Oct 11 22:14:15 host sshd[4321]: {msg}"),
+            format!("<38>Oct  1 22:14:15 host sshd[4321]: {msg}"),
+            format!("2019-10-08T11:29:05+02:00 host sshd[4321]: {msg}"),
+            format!("<38>2019-10-08T11:29:05.123456+02:00 host sshd[4321]: {msg}"),
+            format!("<38>1 2019-10-08T11:29:05Z host sshd 4321 - - {msg}"),
+            format!("<38>1 2019-10-08T11:29:05Z host sshd 4321 - [a@1 b=\"c\"] \u{FEFF}{msg}"),
+        ] {
+            let prefix = split(&line);
+            assert_eq!(prefix.msg, msg, "{line:?}");
+            if line.len() > msg.len() + 8 {
+                assert_eq!(prefix.hostname, Some("host"), "{line:?}");
+                assert_eq!(
+                    (prefix.app_name, prefix.procid),
+                    (Some("sshd"), Some("4321")),
+                    "{line:?}"
+                );
+                assert!(prefix.timestamp.is_some(), "{line:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_broken_prefix_leaves_the_whole_line() {
+        for line in [
+            "<999>Oct 11 x",
+            "[17265:13] info: x",
+            "CEF:0|a|b|1|2|n|3|",
+            "10.0.0.1 - - [x]",
+        ] {
+            assert_eq!(split(line).msg, line);
+            assert_eq!(split(line).hostname, None);
+        }
+    }
+}
