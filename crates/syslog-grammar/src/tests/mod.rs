@@ -12,6 +12,7 @@ use std::vec::Vec;
 
 mod errors;
 mod fuzz;
+mod priority;
 mod rfc3164;
 mod rfc5424;
 
