@@ -134,7 +134,7 @@ pub struct SyslogLine<'a> {
 
 impl<'a> SyslogLine<'a> {
     /// A line with only a flavor, a priority and a MSG; the parsers fill in the rest.
-    pub fn bare(flavor: Flavor, priority: Option<Priority>, msg: &'a str) -> Self {
+    pub(crate) fn bare(flavor: Flavor, priority: Option<Priority>, msg: &'a str) -> Self {
         SyslogLine {
             flavor,
             priority,
