@@ -16,9 +16,12 @@ pub(crate) fn access(raw: &str) -> Result<Fields, String> {
     access_fields(&line, raw, &mut fields, &mut related);
     if let Some(vhost) = vhost {
         host_fields(vhost, &mut fields, &mut related);
-        // Debian's `vhost_combined` logs `%O`, the bytes sent with the headers.
-        if let Some(bytes) = fields.remove("http.response.body.bytes") {
-            fields.insert("http.response.bytes".into(), bytes);
+        // `vhost_combined` (`%v:%p`, as Debian defines it) logs `%O`, the bytes sent with the
+        // headers; a custom `%v` without the port is taken as `combined` with `%b`.
+        if vhost.contains(':') {
+            if let Some(bytes) = fields.remove("http.response.body.bytes") {
+                fields.insert("http.response.bytes".into(), bytes);
+            }
         }
     }
     extra_fields(&line.extras, &mut fields, &mut related);

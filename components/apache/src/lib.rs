@@ -13,7 +13,7 @@
 //!   of the SDK (`edge_format_sdk::access_log`): `source.*`, `user.name`, `http.*`, `url.*`,
 //!   `user_agent.*` (uap-core), `event.outcome`, `related.*`; `event.type` `["access"]`. The byte
 //!   count is `%b` (`http.response.body.bytes`) as in httpd's own `common`/`combined`, but `%O`
-//!   (`http.response.bytes`, headers included) in `vhost_combined`, as Debian defines it.
+//!   (`http.response.bytes`, headers included) in `vhost_combined` (`%v:%p`), as Debian defines it.
 //!   Invalid requests (`-`, TLS bytes `\x16\x03...`) keep the line in `event.original`; a line
 //!   cut short keeps what it has.
 //! - Error (`error.rs`, 2.4 and 2.2 layouts, with or without the time as sent to syslog):

@@ -1,7 +1,7 @@
 //! nginx error logs: `2026/11/22 22:44:57 [error] 1234#0: *5 message, client: ..., server: ...`.
 
 use edge_format_sdk::access_log::{host_fields, request_fields, web_event_fields};
-use edge_format_sdk::ecs::present;
+use edge_format_sdk::ecs::{parse_ip, present};
 use edge_format_sdk::{address_fields, Fields, Related, Value, MESSAGE, TIMESTAMP};
 
 /// `YYYY/MM/DD HH:MM:SS [`
@@ -124,11 +124,32 @@ pub(crate) fn error_items(mut items: &str, fields: &mut Fields, related: &mut Re
         items = rest;
     }
     if let Some(server) = server.filter(|s| present(s) && *s != "_") {
-        fields.insert("server.domain".into(), Value::String(server.to_owned()));
-        related.add_host(server);
+        server_fields(server, fields, related);
     }
     if let Some(host) = host {
         host_fields(host, fields, related);
+    }
+}
+
+/// The `server:` item: the `server_name` that took the request, or the listening address
+/// (`0.0.0.0:443`) when none did.
+fn server_fields(server: &str, fields: &mut Fields, related: &mut Related) {
+    let (address, port) = match server.rsplit_once(':') {
+        Some((address, port)) if parse_ip(address).is_some() => (address, port.parse::<u16>().ok()),
+        _ => (server, None),
+    };
+    match parse_ip(address) {
+        Some(ip) => {
+            fields.insert("server.ip".into(), Value::String(ip.to_string()));
+            if let Some(port) = port {
+                fields.insert("server.port".into(), Value::from(port));
+            }
+            related.add_ip(ip);
+        }
+        None => {
+            fields.insert("server.domain".into(), Value::String(server.to_owned()));
+            related.add_host(server);
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::error::simple_key;
 use edge_format_sdk::access_log::{
-    host_fields, request_fields, seconds_to_nanos, status_fields, url_fields, web_event_fields,
+    clf_time_to_rfc3339, host_fields, request_fields, seconds_to_nanos, status_fields, url_fields, web_event_fields,
 };
 use edge_format_sdk::ecs::present;
 use edge_format_sdk::serde_json;
@@ -56,7 +56,8 @@ pub(crate) fn json_access_event(raw: &str) -> Result<Fields, String> {
     let mut fields = Fields::new();
     let mut related = Related::new();
     web_event_fields("access", &mut fields);
-    if let Some(time) = get("time_iso8601").or_else(|| get("time_local")) {
+    let time = get("time_iso8601").or_else(|| get("time_local").map(|t| clf_time_to_rfc3339(&t).unwrap_or(t)));
+    if let Some(time) = time {
         fields.insert(TIMESTAMP.into(), Value::String(time));
     }
     if let Some(address) = get("remote_addr") {

@@ -223,6 +223,54 @@ pub fn parse_access_line(line: &str) -> Result<AccessLine<'_>, String> {
     })
 }
 
+/// The month number of an English abbreviation (`Nov` → 11), as Apache and nginx write it.
+pub fn month_number(abbreviation: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| *m == abbreviation)
+        .and_then(|i| u8::try_from(i + 1).ok())
+}
+
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `22/Nov/2026:22:44:57 +0100` (`%t`, `$time_local`) → `2026-11-22T22:44:57+01:00`: the same
+/// instant written in RFC 3339, so that fixtures can check it natively (the host canonicalizes
+/// either). `None` when the text is not that shape.
+pub fn clf_time_to_rfc3339(time: &str) -> Option<String> {
+    let (date_time, zone) = time.split_once(' ')?;
+    let mut parts = date_time.splitn(3, '/');
+    let (day, month, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    let (year, clock) = rest.split_once(':')?;
+    let month = month_number(month)?;
+    let zone_ok = zone.len() == 5 && zone.starts_with(['+', '-']) && digits(&zone[1..], 4);
+    let clock_ok = clock.len() >= 8
+        && clock.as_bytes()[2] == b':'
+        && clock.as_bytes()[5] == b':'
+        && [&clock[..2], &clock[3..5], &clock[6..8]].iter().all(|p| digits(p, 2));
+    if !digits(day, 2) || !digits(year, 4) || !zone_ok || !clock_ok {
+        return None;
+    }
+    // A fraction (`%{msec_frac}t`-like customizations) is kept.
+    let fraction = clock[8..]
+        .strip_prefix('.')
+        .filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if clock.len() > 8 && fraction.is_none() {
+        return None;
+    }
+    let fraction = fraction.map_or(String::new(), |f| format!(".{f}"));
+    Some(format!(
+        "{year}-{month:02}-{day}T{}{fraction}{}:{}",
+        &clock[..8],
+        &zone[..3],
+        &zone[3..]
+    ))
+}
+
 /// A line with a virtual host first (Apache's `vhost_combined`, `%v:%p %h ...`, or an nginx
 /// `log_format` starting with `$host`): the line as [`parse_access_line`] reads it with no
 /// virtual host, else the first word as the host and the rest as the line. A first word that is
@@ -336,7 +384,7 @@ pub fn request_fields(request: &str, fields: &mut Fields, related: &mut Related)
     true
 }
 
-/// `url.original`, and from it `url.path`, `url.query` and `url.fragment`; an absolute URL
+/// `url.original`, and from it `url.path`, `url.extension`, `url.query` and `url.fragment`; an absolute URL
 /// (`http://host:8080/x`, proxies) also gives `url.scheme`, `url.domain` and `url.port`
 /// ([`host_fields`]).
 pub fn url_fields(target: &str, fields: &mut Fields, related: &mut Related) {
@@ -365,6 +413,13 @@ pub fn url_fields(target: &str, fields: &mut Fields, related: &mut Related) {
         None => (rest, None),
     };
     fields.insert("url.path".into(), Value::String(path.to_owned()));
+    // ECS: the last extension of the file name, without the dot (`gz` of `a.tar.gz`).
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some((name, extension)) = file.rsplit_once('.') {
+        if !name.is_empty() && !extension.is_empty() {
+            fields.insert("url.extension".into(), Value::String(extension.to_owned()));
+        }
+    }
     if let Some(query) = query.filter(|q| !q.is_empty()) {
         fields.insert("url.query".into(), Value::String(query.to_owned()));
     }
@@ -431,7 +486,8 @@ pub fn web_event_fields(event_type: &str, fields: &mut Fields) {
 /// `event.*`. Addresses, hosts and the user go to `related`.
 pub fn access_fields(line: &AccessLine<'_>, raw: &str, fields: &mut Fields, related: &mut Related) {
     web_event_fields("access", fields);
-    fields.insert(TIMESTAMP.into(), Value::String(line.time.to_owned()));
+    let time = clf_time_to_rfc3339(line.time).unwrap_or_else(|| line.time.to_owned());
+    fields.insert(TIMESTAMP.into(), Value::String(time));
     address_fields("source", line.client, fields, related);
     if present(line.user) {
         fields.insert("user.name".into(), Value::String(line.user.to_owned()));

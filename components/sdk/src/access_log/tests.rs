@@ -148,6 +148,29 @@ fn quoted_extras_are_addresses_or_hosts() {
 }
 
 #[test]
+fn clf_times_in_rfc3339() {
+    assert_eq!(
+        clf_time_to_rfc3339("22/Nov/2026:22:44:57 +0100").as_deref(),
+        Some("2026-11-22T22:44:57+01:00")
+    );
+    assert_eq!(
+        clf_time_to_rfc3339("01/Jan/2000:00:00:00.123 -0700").as_deref(),
+        Some("2000-01-01T00:00:00.123-07:00")
+    );
+    for not in [
+        "",
+        "22/Nov/2026:22:44:57",
+        "22/Foo/2026:22:44:57 +0100",
+        "2/Nov/2026:22:44:57 +0100",
+        "22/Nov/2026:22:44:5x +0100",
+        "22/Nov/2026:22:44:57 0100",
+        "22/Nov/2026:22:44:57. +0100",
+    ] {
+        assert_eq!(clf_time_to_rfc3339(not), None, "{not}");
+    }
+}
+
+#[test]
 fn seconds_as_nanos() {
     assert_eq!(seconds_to_nanos("0.125"), Some(125_000_000));
     assert_eq!(seconds_to_nanos("12"), Some(12_000_000_000));
@@ -167,10 +190,10 @@ fn maps_requests_and_urls() {
         (ok, Value::Object(fields))
     };
     assert_eq!(
-        run("GET /p/a?q=1&r=2#top HTTP/2.0"),
+        run("GET /p/a.tar.gz?q=1&r=2#top HTTP/2.0"),
         (
             true,
-            json!({"http.request.method": "GET", "url.original": "/p/a?q=1&r=2#top", "url.path": "/p/a",
+            json!({"http.request.method": "GET", "url.original": "/p/a.tar.gz?q=1&r=2#top", "url.path": "/p/a.tar.gz", "url.extension": "gz",
                    "url.query": "q=1&r=2", "url.fragment": "top", "http.version": "2.0"})
         )
     );
