@@ -4,8 +4,9 @@
 //! prefix (`edge_format_sdk::line`): the prefix gives `host.name`, `process.name`/`pid` and the
 //! time where the envelope and the log say nothing.
 //!
-//! - `@timestamp` is the log's own time as written (`22/Nov/2026:22:44:57 +0100`,
-//!   `Sun Nov 22 22:44:57.123456 2026`); the host canonicalizes it (a time without a zone is UTC).
+//! - `@timestamp` is the log's own time: an access line's in RFC 3339
+//!   (`22/Nov/2026:22:44:57 +0100` → `2026-11-22T22:44:57+01:00`), an error line's as written
+//!   (`Sun Nov 22 22:44:57.123456 2026`); the host canonicalizes it (a time without a zone is UTC).
 //! - Access (`access.rs`): `common`, `combined`, `vhost_combined` (`%v:%p` first, or `%v`), and
 //!   what people append after the user agent: `%D` (µs) or `%T` (s) or `%T/%D` →
 //!   `event.duration`, `%I %O` → `http.request.bytes`/`http.response.bytes`, a quoted

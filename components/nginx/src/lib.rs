@@ -6,8 +6,9 @@
 //! prefix (`edge_format_sdk::line`): the prefix gives `host.name`, `process.name`/`pid` and the
 //! time where the envelope and the log say nothing.
 //!
-//! - `@timestamp` is the log's own time as written (`22/Nov/2026:22:44:57 +0100`,
-//!   `2026-11-22T22:44:57+01:00`, `2026/11/22 22:44:57`); the host canonicalizes it.
+//! - `@timestamp` is the log's own time: `$time_local` in RFC 3339 (`22/Nov/2026:22:44:57 +0100`
+//!   → `2026-11-22T22:44:57+01:00`), `$time_iso8601` and the error log's `2026/11/22 22:44:57`
+//!   as written; the host canonicalizes it (a time without a zone is UTC).
 //! - Access (`access.rs`, `json.rs`): `source.*`, `user.name`, `http.request.method`, `url.*`,
 //!   `http.version`, `http.response.status_code`, `http.response.body.bytes`
 //!   (`$body_bytes_sent`), `http.response.bytes` (`$bytes_sent`), `http.request.bytes`
