@@ -24,12 +24,18 @@
 //!   `nginx.error.connection_id`, `message`, and from the trailing `client:`, `server:`,
 //!   `request:`, `host:`, `referrer:` and `upstream:` items the same ECS fields as access logs;
 //!   `event.type` `["error"]` for `warn` and worse, `["info"]` below.
+//! - Stream (`stream.rs`, the `basic` format of `ngx_stream_log_module`, `$remote_addr
+//!   [$time_local] $protocol $status $bytes_sent $bytes_received $session_time`): `source.*`,
+//!   `network.transport`, `source.bytes`/`destination.bytes`/`network.bytes`, `event.duration`,
+//!   `nginx.stream.status`, `event.outcome`; `event.category` `["network"]`, `event.type`
+//!   `["connection"]`.
 //! - `-` and empty values mean absent. Numbers are JSON numbers. Unknown keys of a JSON access
 //!   log are kept as `nginx.access.<key>`.
 
 mod access;
 mod error;
 mod json;
+mod stream;
 
 use edge_format_sdk::{describe, insert_envelope, insert_metadata, line, Description, Event, Fields, Format};
 
@@ -56,6 +62,8 @@ impl Format for Nginx {
                 json::json_access_event(msg)?
             } else if error::is_error_line(msg) {
                 error::error_event(msg)?
+            } else if let Some(fields) = stream::stream_event(msg) {
+                fields
             } else {
                 access::access(msg)?
             };

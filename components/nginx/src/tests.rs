@@ -66,3 +66,17 @@ fn describes_itself() {
     let fields = Nginx::normalize_one(event(&d.sample)).expect("valid test input");
     assert_eq!(fields["http.response.status_code"], 200);
 }
+
+#[test]
+fn stream_lines_are_told_from_access_lines() {
+    use crate::stream::stream_event;
+    assert!(stream_event("192.0.2.1 [22/Nov/2026:22:46:00 +0100] TCP 200 1 2 0.1").is_some());
+    for not in [
+        r#"192.0.2.1 - - [22/Nov/2026:22:46:00 +0100] "GET / HTTP/1.1" 200 1"#,
+        "192.0.2.1 [22/Nov/2026:22:46:00 +0100] SCTP 200 1 2 0.1",
+        "192.0.2.1 [22/Nov/2026:22:46:00 +0100] TCP 999 1 2 0.1",
+        "192.0.2.1 [22/Nov/2026:22:46:00 +0100] TCP 200 1",
+    ] {
+        assert!(stream_event(not).is_none(), "{not}");
+    }
+}
