@@ -120,6 +120,7 @@ pub(crate) fn error_event(raw: &str) -> Result<Fields, String> {
             fields.insert("error.code".into(), Value::String(code.to_owned()));
         }
     }
+    crate::modsecurity::modsecurity_fields(message, &mut fields, &mut related);
     fields.insert(MESSAGE.into(), Value::String(message.to_owned()));
     related.insert_into(&mut fields);
     Ok(fields)

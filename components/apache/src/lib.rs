@@ -22,10 +22,13 @@
 //!   `source.address`/`source.ip`/`source.port` (`[client ...]`), `error.code` (`AH00126`),
 //!   `apache.error.os_error` (`(13)Permission denied`), `http.request.referrer` (a trailing
 //!   `, referer: ...`), `message`, `related.*`; `event.type` `["error"]` for `warn` and worse,
-//!   `["info"]` below.
+//!   `["info"]` below. ModSecurity messages (`modsecurity.rs`) add `rule.id`,
+//!   `rule.description`, `rule.ruleset`, `http.request.id`, `url.domain`/`path` and
+//!   `apache.error.modsecurity.*`.
 
 mod access;
 mod error;
+mod modsecurity;
 
 use edge_format_sdk::{describe, insert_envelope, insert_metadata, line, Description, Event, Fields, Format};
 
