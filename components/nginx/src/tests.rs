@@ -80,3 +80,23 @@ fn stream_lines_are_told_from_access_lines() {
         assert!(stream_event(not).is_none(), "{not}");
     }
 }
+
+#[test]
+fn whole_lines_of_every_shape_give_the_access_fields() {
+    let access = r#"203.0.113.20 - - [22/Nov/2026:22:45:01 +0100] "GET /a.txt HTTP/1.1" 200 67 "-" "curl/8.5.0""#;
+    for line in [
+        access.to_owned(),
+        format!("   {access}"),
+        format!("<190>Nov 22 22:45:01 lb-1 nginx: {access}"),
+        format!("Nov 22 22:45:01 lb-1 nginx[12]: {access}"),
+        format!("<190>Nov 22 22:45:01 nginx: {access}"),
+        format!("2026-11-22T22:45:01.5+01:00 lb-1 nginx: {access}"),
+        format!("<190>1 2026-11-22T22:45:01+01:00 lb-1 nginx 12 - - {access}"),
+    ] {
+        let fields = Nginx::normalize_one(edge_format_sdk::fixtures::https_event(&line, 1_795_474_800))
+            .unwrap_or_else(|e| panic!("{line:?}: {e}"));
+        assert_eq!(fields["source.ip"], "203.0.113.20", "{line:?}");
+        assert_eq!(fields["url.path"], "/a.txt", "{line:?}");
+        assert_eq!(fields[TIMESTAMP], "2026-11-22T22:45:01+01:00", "{line:?}");
+    }
+}
