@@ -157,10 +157,10 @@ pub fn address_port(s: &str) -> Option<(&str, Option<u16>, &str)> {
         let port = after[..digits].parse().ok()?;
         return (!word.is_empty()).then_some((word, Some(port), &after[digits..]));
     }
-    // No port: `1.2.3.4`, `1.2.3.4 [preauth]`, `1.2.3.4: 11: Bye` (an IPv6 address has colons,
-    // so a trailing `:` is cut only after an IPv4 address or a host name).
+    // No port: `1.2.3.4`, `1.2.3.4 [preauth]`, `1.2.3.4: 11: Bye`, `2001:db8::1: 11: Bye` (an
+    // IPv6 address may end with `::`, so its trailing `:` is cut only when an address remains).
     let word_trimmed = match word.strip_suffix(':') {
-        Some(w) if !w.contains(':') => w,
+        Some(w) if !w.contains(':') || edge_format_sdk::ecs::parse_ip(w).is_some() => w,
         _ => word,
     };
     let rest = &s[word_trimmed.len()..];

@@ -152,6 +152,20 @@ fn categorization() {
 }
 
 #[test]
+fn old_sshd_without_ports() {
+    let v = ok("Received disconnect from 2001:db8::1: 11: Bye Bye [preauth]");
+    assert_eq!(v["source.ip"], "2001:db8::1");
+    assert_eq!(v["openssh.disconnect.code"], 11);
+    assert_eq!(v["event.reason"], "Bye Bye");
+    let v = ok("Received disconnect from 203.0.113.4: 3: com.jcraft.jsch.JSchException: Auth fail [preauth]");
+    assert_eq!(v["source.ip"], "203.0.113.4");
+    assert_eq!(v["event.outcome"], "failure");
+    let v = ok("Connection closed by 203.0.113.4 [preauth]");
+    assert_eq!(v["source.ip"], "203.0.113.4");
+    assert!(v.get("source.port").is_none());
+}
+
+#[test]
 fn protocol_failures() {
     let v = ok("Unable to negotiate with 192.0.2.9 port 50123: no matching key exchange method found. Their offer: diffie-hellman-group1-sha1 [preauth]");
     assert_eq!(v["event.reason"], "no matching key exchange method found");
