@@ -1,7 +1,7 @@
 //! What a recognised message says, how it is written into ECS fields, and the small readers
 //! (`<address> port <n>`, `[user <name> ]<address> port <n>`) the message parsers share.
 
-use edge_format_sdk::ecs::{address_fields, Related};
+use edge_format_sdk::ecs::parse_ip;
 use edge_format_sdk::{Fields, Value};
 
 pub const AUTHENTICATION: &[&str] = &["authentication"];
@@ -100,32 +100,73 @@ impl<'a> Parsed<'a> {
         if let Some(reason) = self.reason {
             fields.insert("event.reason".into(), Value::from(reason));
         }
-        let mut related = Related::new();
+        // `related.*` written directly: at most two addresses and one user, so the SDK's
+        // `Related` sets (and `address_fields`' formatted keys) would only add allocations.
         if let Some(user) = self.user {
             fields.insert("user.name".into(), Value::from(user));
             if self.address.is_some() {
                 fields.insert("source.user.name".into(), Value::from(user));
             }
-            related.add_user(user);
+            fields.insert("related.user".into(), Value::Array(vec![Value::from(user)]));
         }
         if let Some(uid) = self.uid {
             fields.insert("user.id".into(), Value::from(uid));
         }
-        if let Some(address) = self.address {
-            address_fields("source", address, fields, &mut related);
+        let mut ips = Vec::new();
+        let mut hosts = Vec::new();
+        if let Some(address) = self.address.filter(|a| *a != "-") {
+            insert_address(fields, Side::Source, address, &mut ips, &mut hosts);
         }
         if let Some(port) = self.port {
             fields.insert("source.port".into(), Value::from(port));
         }
         if let Some((address, port)) = self.local {
-            address_fields("destination", address, fields, &mut related);
+            insert_address(fields, Side::Destination, address, &mut ips, &mut hosts);
             if let Some(port) = port {
                 fields.insert("destination.port".into(), Value::from(port));
             }
         }
-        related.insert_into(fields);
+        for (key, mut values) in [("related.ip", ips), ("related.hosts", hosts)] {
+            if !values.is_empty() {
+                values.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+                values.dedup();
+                fields.insert(key.into(), Value::Array(values));
+            }
+        }
         for (key, value) in self.extra {
             fields.insert(key.into(), value);
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Source,
+    Destination,
+}
+
+/// `{side}.address` and `{side}.ip` or `{side}.domain`, as the SDK's `address_fields` writes
+/// them, with constant keys; the IP or host name goes to `ips`/`hosts`.
+fn insert_address(fields: &mut Fields, side: Side, address: &str, ips: &mut Vec<Value>, hosts: &mut Vec<Value>) {
+    let (address_key, ip_key, domain_key) = match side {
+        Side::Source => ("source.address", "source.ip", "source.domain"),
+        Side::Destination => ("destination.address", "destination.ip", "destination.domain"),
+    };
+    fields.insert(address_key.into(), Value::from(address));
+    match parse_ip(address) {
+        Some(ip) => {
+            // Rust reads only canonical dotted quads: the text is the address as ECS writes it.
+            let ip = if ip.is_ipv4() && address.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+                address.to_string()
+            } else {
+                ip.to_string()
+            };
+            fields.insert(ip_key.into(), Value::String(ip.clone()));
+            ips.push(Value::String(ip));
+        }
+        None => {
+            fields.insert(domain_key.into(), Value::from(address));
+            hosts.push(Value::String(address.trim_end_matches('.').to_ascii_lowercase()));
         }
     }
 }

@@ -26,7 +26,7 @@
 //!
 //! | text | fields | event.category / type | event.action |
 //! |---|---|---|---|
-//! | query (`log-queries`: `ip name type class`) | `source.ip`/`address`, `client.ip`, `dns.question.name` (no trailing dot; `.` for the root), `.type`, `.class`, `.registered_domain`, `.subdomain`, `.top_level_domain` (public suffix list), `dns.type` = `query`, `network.protocol` = `dns`, `related.ip`/`hosts` | network / protocol | dns_query |
+//! | query (`log-queries`: `ip name type class`) | `source.ip`/`address`, `client.ip`, `dns.question.name` (no trailing dot; `.` for the root), `.type`, `.class`, `.registered_domain`, `.subdomain`, `.top_level_domain` (public suffix list), `dns.type` = `query`, `related.ip`/`hosts` | network / protocol | dns_query |
 //! | reply (`log-replies`: the same then `rcode seconds cached size[ on <transport> <ip> <port>]`) | the same with `dns.type` = `answer`, `dns.response_code`, `event.outcome` (`success` for NOERROR), `event.duration` (ns), `unbound.reply.cached` (bool), `unbound.reply.size` (bytes); with `log-destaddr`: `destination.ip`/`port`, `network.transport`, `unbound.reply.transport` (`udp`, `tcp`, `dot`, `doh`); FORMERR (`ip - - - FORMERR - - -`) has no question | network / protocol | dns_reply |
 //! | `resolving`, `response for`, `generate keytag query` `<name. TYPE CLASS>` | `dns.question.*` | network / protocol | dns_resolving / dns_response / dns_keytag_query |
 //! | `validation failure <name. TYPE CLASS>: <why>`, `SERVFAIL <...>: <why>` (`log-servfail`, any level) | `dns.question.*`, `event.reason`, `event.outcome` = failure, `dns.response_code` | network / protocol | dns_validation_failure / dns_servfail |

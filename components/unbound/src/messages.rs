@@ -2,7 +2,7 @@
 //! resolver's own messages that name a question (`resolving`, `response for`, `validation
 //! failure <...>`, `SERVFAIL <...>`), the daemon's start and stop, and statistics.
 
-use edge_format_sdk::ecs::{domain_fields, parse_ip, Related};
+use edge_format_sdk::ecs::{domain_fields, parse_ip};
 use edge_format_sdk::{Fields, Value};
 
 use crate::stats;
@@ -24,6 +24,16 @@ pub fn duration_ns(s: &str) -> Option<u64> {
     secs.parse::<u64>().ok()?.checked_mul(1_000_000_000)?.checked_add(nanos)
 }
 
+/// `ip` as text: the logged text itself for an IPv4 address (Rust reads only the canonical
+/// dotted quad), saving a formatting per event; IPv6 is re-formatted (case, `::`).
+fn canonical_ip(text: &str, ip: std::net::IpAddr) -> String {
+    if ip.is_ipv4() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        text.to_string()
+    } else {
+        ip.to_string()
+    }
+}
+
 fn is_class(s: &str) -> bool {
     matches!(s, "IN" | "CH" | "HS" | "CS" | "NONE" | "ANY") || s.strip_prefix("CLASS").is_some_and(all_digits)
 }
@@ -42,8 +52,9 @@ fn question(name: &str, qtype: &str, qclass: &str) -> Option<()> {
 }
 
 /// Writes `dns.question.*` (the name without its trailing dot, `.` for the root; its public
-/// suffix split) and `related.hosts`.
-fn insert_question(fields: &mut Fields, related: &mut Related, name: &str, qtype: &str, qclass: &str) {
+/// suffix split) and `related.hosts`. The one-element `related.*` arrays are written directly:
+/// the SDK's `Related` sets cost more than they save here (this runs per query).
+fn insert_question(fields: &mut Fields, name: &str, qtype: &str, qclass: &str) {
     let name = match name.trim_end_matches('.') {
         "" => ".",
         trimmed => trimmed,
@@ -51,9 +62,14 @@ fn insert_question(fields: &mut Fields, related: &mut Related, name: &str, qtype
     fields.insert("dns.question.name".into(), Value::from(name));
     fields.insert("dns.question.type".into(), Value::from(qtype));
     fields.insert("dns.question.class".into(), Value::from(qclass));
-    domain_fields("dns.question", name, fields);
     if name != "." {
-        related.add_host(name);
+        domain_fields("dns.question", name, fields);
+        let host = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase()
+        } else {
+            name.to_string()
+        };
+        fields.insert("related.hosts".into(), Value::Array(vec![Value::String(host)]));
     }
 }
 
@@ -114,16 +130,14 @@ fn query_or_reply(fields: &mut Fields, text: &str) -> bool {
     } else {
         None
     };
-    let mut related = Related::new();
-    let ip = client.to_string();
+    let ip = canonical_ip(tokens[0], client);
     set(fields, "source.ip", ip.as_str());
     set(fields, "source.address", tokens[0]);
-    set(fields, "client.ip", ip);
-    related.add_ip(client);
+    set(fields, "client.ip", ip.as_str());
+    let mut related_ips = vec![Value::String(ip)];
     if !formerr {
-        insert_question(fields, &mut related, name, qtype, qclass);
+        insert_question(fields, name, qtype, qclass);
     }
-    set(fields, "network.protocol", "dns");
     match reply_fields {
         None => {
             categorize(fields, "dns_query", "network", "protocol");
@@ -157,14 +171,18 @@ fn query_or_reply(fields: &mut Fields, text: &str) -> bool {
         }
         set(fields, "unbound.reply.transport", transport);
         if let Some(ip) = parse_ip(local) {
-            set(fields, "destination.ip", ip.to_string());
-            related.add_ip(ip);
+            let ip = Value::String(ip.to_string());
+            set(fields, "destination.ip", ip.clone());
+            if !related_ips.contains(&ip) {
+                related_ips.push(ip);
+                related_ips.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+            }
         }
         if let Ok(port) = port.parse::<u16>() {
             set(fields, "destination.port", port);
         }
     }
-    related.insert_into(fields);
+    fields.insert("related.ip".into(), Value::Array(related_ips));
     true
 }
 
@@ -195,9 +213,7 @@ fn resolver(fields: &mut Fields, text: &str) -> bool {
             if question(name, qtype, qclass).is_none() {
                 return false;
             }
-            let mut related = Related::new();
-            insert_question(fields, &mut related, name, qtype, qclass);
-            related.insert_into(fields);
+            insert_question(fields, name, qtype, qclass);
             categorize(fields, action, "network", "protocol");
             return true;
         }
@@ -220,9 +236,7 @@ fn resolver(fields: &mut Fields, text: &str) -> bool {
     let Some((name, qtype, qclass, why)) = bracketed_question(bracketed) else {
         return false;
     };
-    let mut related = Related::new();
-    insert_question(fields, &mut related, name, qtype, qclass);
-    related.insert_into(fields);
+    insert_question(fields, name, qtype, qclass);
     categorize(fields, action, "network", "protocol");
     set(fields, "event.outcome", "failure");
     if let Some(rcode) = rcode {
@@ -244,7 +258,9 @@ fn reply_from(fields: &mut Fields, rest: &str) -> bool {
     let Some(ip) = parse_ip(ip) else {
         return false;
     };
-    set(fields, "server.ip", ip.to_string());
+    let ip = ip.to_string();
+    set(fields, "server.ip", ip.as_str());
+    fields.insert("related.ip".into(), Value::Array(vec![Value::String(ip)]));
     if let Ok(port) = port.trim().parse::<u16>() {
         set(fields, "server.port", port);
     }
@@ -253,9 +269,6 @@ fn reply_from(fields: &mut Fields, rest: &str) -> bool {
         trimmed => trimmed,
     };
     set(fields, "unbound.zone", zone);
-    let mut related = Related::new();
-    related.add_ip(ip);
-    related.insert_into(fields);
     categorize(fields, "dns_reply_from", "network", "protocol");
     true
 }

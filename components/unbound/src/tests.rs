@@ -37,7 +37,6 @@ fn query_line() {
             "dns.question.subdomain": "www",
             "dns.question.top_level_domain": "co.uk",
             "related.hosts": ["www.example.co.uk"],
-            "network.protocol": "dns",
             "dns.type": "query",
         })
     );
