@@ -118,37 +118,47 @@ pub fn address_fields(prefix: &str, address: &str, fields: &mut Fields, related:
 /// `printer.internal`) and public suffixes themselves (`co.uk`). The name is lower-cased and a
 /// trailing dot is dropped.
 pub fn domain_fields(prefix: &str, domain: &str, fields: &mut Fields) {
-    let name = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    if name.is_empty() || parse_ip(&name).is_some() {
-        return;
-    }
-    let Some(suffix) = psl::suffix(name.as_bytes()) else {
-        return;
+    // Per event (every DNS query, every URL): one list lookup, and a lower-case copy only when
+    // the name has upper case.
+    let trimmed = domain.trim().trim_end_matches('.');
+    let lowered;
+    let name = if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        lowered = trimmed.to_ascii_lowercase();
+        lowered.as_str()
+    } else {
+        trimmed
     };
-    if !suffix.is_known() {
+    if name.is_empty() || parse_ip(name).is_some() {
         return;
     }
     let Some(registered) = psl::domain(name.as_bytes()) else {
         return;
     };
+    let suffix = registered.suffix();
+    if !suffix.is_known() {
+        return;
+    }
     let (Ok(suffix), Ok(registered)) = (
         std::str::from_utf8(suffix.as_bytes()),
         std::str::from_utf8(registered.as_bytes()),
     ) else {
         return;
     };
+    let key = |field: &str| {
+        let mut key = String::with_capacity(prefix.len() + field.len());
+        key.push_str(prefix);
+        key.push_str(field);
+        key
+    };
     let subdomain = name
         .strip_suffix(registered)
         .and_then(|s| s.strip_suffix('.'))
         .filter(|s| !s.is_empty());
     if let Some(subdomain) = subdomain {
-        fields.insert(format!("{prefix}.subdomain"), Value::String(subdomain.to_owned()));
+        fields.insert(key(".subdomain"), Value::String(subdomain.to_owned()));
     }
-    fields.insert(
-        format!("{prefix}.registered_domain"),
-        Value::String(registered.to_owned()),
-    );
-    fields.insert(format!("{prefix}.top_level_domain"), Value::String(suffix.to_owned()));
+    fields.insert(key(".registered_domain"), Value::String(registered.to_owned()));
+    fields.insert(key(".top_level_domain"), Value::String(suffix.to_owned()));
 }
 
 /// `user_agent.original` (unless empty or `-`), then what the uap-core rules read in it
