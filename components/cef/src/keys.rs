@@ -1,0 +1,181 @@
+//! The CEF extension dictionary: short key names and their full names ("Implementing ArcSight
+//! CEF", revision 25, and the ArcSight-defined keys), and the custom fields that take a label.
+
+/// The full name of an extension key: `src` → `sourceAddress`. Full names and keys the dictionary
+/// does not know (vendor keys such as `FTNTFGTlogid`) come back as they are.
+pub(crate) fn full_name(key: &str) -> &str {
+    match key {
+        "act" => "deviceAction",
+        "agt" => "agentAddress",
+        "ahost" => "agentHostName",
+        "aid" => "agentId",
+        "amac" => "agentMacAddress",
+        "app" => "applicationProtocol",
+        "art" => "agentReceiptTime",
+        "at" => "agentType",
+        "atz" => "agentTimeZone",
+        "av" => "agentVersion",
+        "c6a1" => "deviceCustomIPv6Address1",
+        "c6a1Label" => "deviceCustomIPv6Address1Label",
+        "c6a2" => "deviceCustomIPv6Address2",
+        "c6a2Label" => "deviceCustomIPv6Address2Label",
+        "c6a3" => "deviceCustomIPv6Address3",
+        "c6a3Label" => "deviceCustomIPv6Address3Label",
+        "c6a4" => "deviceCustomIPv6Address4",
+        "c6a4Label" | "C6a4Label" => "deviceCustomIPv6Address4Label",
+        "cat" => "deviceEventCategory",
+        "catdt" => "categoryDeviceType",
+        "cfp1" => "deviceCustomFloatingPoint1",
+        "cfp1Label" => "deviceCustomFloatingPoint1Label",
+        "cfp2" => "deviceCustomFloatingPoint2",
+        "cfp2Label" => "deviceCustomFloatingPoint2Label",
+        "cfp3" => "deviceCustomFloatingPoint3",
+        "cfp3Label" => "deviceCustomFloatingPoint3Label",
+        "cfp4" => "deviceCustomFloatingPoint4",
+        "cfp4Label" => "deviceCustomFloatingPoint4Label",
+        "cn1" => "deviceCustomNumber1",
+        "cn1Label" => "deviceCustomNumber1Label",
+        "cn2" => "deviceCustomNumber2",
+        "cn2Label" => "deviceCustomNumber2Label",
+        "cn3" => "deviceCustomNumber3",
+        "cn3Label" => "deviceCustomNumber3Label",
+        "cnt" => "baseEventCount",
+        "cs1" => "deviceCustomString1",
+        "cs1Label" => "deviceCustomString1Label",
+        "cs2" => "deviceCustomString2",
+        "cs2Label" => "deviceCustomString2Label",
+        "cs3" => "deviceCustomString3",
+        "cs3Label" => "deviceCustomString3Label",
+        "cs4" => "deviceCustomString4",
+        "cs4Label" => "deviceCustomString4Label",
+        "cs5" => "deviceCustomString5",
+        "cs5Label" => "deviceCustomString5Label",
+        "cs6" => "deviceCustomString6",
+        "cs6Label" => "deviceCustomString6Label",
+        "dhost" => "destinationHostName",
+        "dlat" => "destinationGeoLatitude",
+        "dlong" => "destinationGeoLongitude",
+        "dmac" => "destinationMacAddress",
+        "dntdom" => "destinationNtDomain",
+        "dpid" => "destinationProcessId",
+        "dpriv" => "destinationUserPrivileges",
+        "dproc" => "destinationProcessName",
+        "dpt" => "destinationPort",
+        "dst" => "destinationAddress",
+        "dtz" => "deviceTimeZone",
+        "duid" => "destinationUserId",
+        "duser" => "destinationUserName",
+        "dvc" => "deviceAddress",
+        "dvchost" => "deviceHostName",
+        "dvcmac" => "deviceMacAddress",
+        "dvcpid" => "deviceProcessId",
+        "end" => "endTime",
+        "flexNumber1" => "deviceFlexNumber1",
+        "flexNumber1Label" => "deviceFlexNumber1Label",
+        "flexNumber2" => "deviceFlexNumber2",
+        "flexNumber2Label" => "deviceFlexNumber2Label",
+        "fname" => "filename",
+        "fsize" => "fileSize",
+        "in" => "bytesIn",
+        "msg" => "message",
+        "out" => "bytesOut",
+        "outcome" => "eventOutcome",
+        "proto" => "transportProtocol",
+        "request" => "requestUrl",
+        "rt" => "deviceReceiptTime",
+        "shost" => "sourceHostName",
+        "slat" => "sourceGeoLatitude",
+        "slong" => "sourceGeoLongitude",
+        "smac" => "sourceMacAddress",
+        "sntdom" => "sourceNtDomain",
+        "spid" => "sourceProcessId",
+        "spriv" => "sourceUserPrivileges",
+        "sproc" => "sourceProcessName",
+        "spt" => "sourcePort",
+        "src" => "sourceAddress",
+        "start" => "startTime",
+        "suid" => "sourceUserId",
+        "suser" => "sourceUserName",
+        // Some senders capitalize these two.
+        "DeviceOutboundInterface" => "deviceOutboundInterface",
+        "DevicePayloadId" => "devicePayloadId",
+        other => other,
+    }
+}
+
+/// How a custom field's value reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CustomKind {
+    Text,
+    Integer,
+    Float,
+    Time,
+}
+
+/// The custom fields that take a label (`cs1Label=Policy cs1=Block`), by full name: the value's
+/// key, the label's key and how the value reads.
+pub(crate) const CUSTOM_FIELDS: [(&str, &str, CustomKind); 24] = [
+    ("deviceCustomString1", "deviceCustomString1Label", CustomKind::Text),
+    ("deviceCustomString2", "deviceCustomString2Label", CustomKind::Text),
+    ("deviceCustomString3", "deviceCustomString3Label", CustomKind::Text),
+    ("deviceCustomString4", "deviceCustomString4Label", CustomKind::Text),
+    ("deviceCustomString5", "deviceCustomString5Label", CustomKind::Text),
+    ("deviceCustomString6", "deviceCustomString6Label", CustomKind::Text),
+    ("deviceCustomNumber1", "deviceCustomNumber1Label", CustomKind::Integer),
+    ("deviceCustomNumber2", "deviceCustomNumber2Label", CustomKind::Integer),
+    ("deviceCustomNumber3", "deviceCustomNumber3Label", CustomKind::Integer),
+    (
+        "deviceCustomFloatingPoint1",
+        "deviceCustomFloatingPoint1Label",
+        CustomKind::Float,
+    ),
+    (
+        "deviceCustomFloatingPoint2",
+        "deviceCustomFloatingPoint2Label",
+        CustomKind::Float,
+    ),
+    (
+        "deviceCustomFloatingPoint3",
+        "deviceCustomFloatingPoint3Label",
+        CustomKind::Float,
+    ),
+    (
+        "deviceCustomFloatingPoint4",
+        "deviceCustomFloatingPoint4Label",
+        CustomKind::Float,
+    ),
+    (
+        "deviceCustomIPv6Address1",
+        "deviceCustomIPv6Address1Label",
+        CustomKind::Text,
+    ),
+    (
+        "deviceCustomIPv6Address2",
+        "deviceCustomIPv6Address2Label",
+        CustomKind::Text,
+    ),
+    (
+        "deviceCustomIPv6Address3",
+        "deviceCustomIPv6Address3Label",
+        CustomKind::Text,
+    ),
+    (
+        "deviceCustomIPv6Address4",
+        "deviceCustomIPv6Address4Label",
+        CustomKind::Text,
+    ),
+    ("deviceFlexNumber1", "deviceFlexNumber1Label", CustomKind::Integer),
+    ("deviceFlexNumber2", "deviceFlexNumber2Label", CustomKind::Integer),
+    ("flexString1", "flexString1Label", CustomKind::Text),
+    ("flexString2", "flexString2Label", CustomKind::Text),
+    ("flexDate1", "flexDate1Label", CustomKind::Time),
+    ("deviceCustomDate1", "deviceCustomDate1Label", CustomKind::Time),
+    ("deviceCustomDate2", "deviceCustomDate2Label", CustomKind::Time),
+];
+
+/// A label as a key of `cef.labels`: trimmed, with `.` as `_` (the host nests dotted keys, and a
+/// label `a` beside a label `a.b` would be a conflict that rejects the event). Empty: none.
+pub(crate) fn label_key(label: &str) -> Option<String> {
+    let label = label.trim();
+    (!label.is_empty()).then(|| label.replace('.', "_"))
+}

@@ -1,0 +1,281 @@
+use super::*;
+use crate::parse::HEADER_SHAPE;
+use crate::time::{canonical_time, days_from_civil, parse_time, year_of};
+use edge_format_sdk::json;
+
+fn event(raw: &str) -> Event {
+    edge_format_sdk::fixtures::https_event(raw, 1_714_564_800)
+}
+
+fn ok(raw: &str) -> Value {
+    Value::Object(Cef::normalize_one(event(raw)).expect("normalized"))
+}
+
+fn pairs(extension: &str) -> Vec<(String, String)> {
+    parse_extension(extension)
+        .expect("parsed")
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
+}
+
+fn p(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+#[test]
+fn extension_values_run_to_the_next_key() {
+    assert_eq!(
+        pairs("msg=User alice logged in  src=192.0.2.1 cs1Label=Rule Name cs1=Allow all   "),
+        p(&[
+            ("message", "User alice logged in"),
+            ("sourceAddress", "192.0.2.1"),
+            ("deviceCustomString1Label", "Rule Name"),
+            ("deviceCustomString1", "Allow all")
+        ])
+    );
+    // `=` inside a value (not preceded by ` key`) stays in the value.
+    assert_eq!(
+        pairs("request=https://example.com/a?b=1&c=2 ad.Key[0]=x-y"),
+        p(&[("requestUrl", "https://example.com/a?b=1&c=2"), ("ad.Key[0]", "x-y")])
+    );
+    assert_eq!(pairs(""), p(&[]));
+    assert_eq!(pairs("   "), p(&[]));
+}
+
+#[test]
+fn extension_escapes() {
+    assert_eq!(
+        pairs(r"msg=a\=b c\\d e\nf\rg h\|i \t x=1"),
+        p(&[("message", "a=b c\\d e\nf\rg h|i \\t"), ("x", "1")])
+    );
+    // An escaped `=` never starts a key.
+    assert_eq!(
+        pairs(r"msg=role\=admin user\=bob"),
+        p(&[("message", "role=admin user=bob")])
+    );
+}
+
+#[test]
+fn empty_values_and_trailing_backslashes() {
+    assert_eq!(
+        pairs("cs3= cs3Label=Rule ID act="),
+        p(&[
+            ("deviceCustomString3", ""),
+            ("deviceCustomString3Label", "Rule ID"),
+            ("deviceAction", "")
+        ])
+    );
+    assert_eq!(
+        pairs(r"filePath=C:\Temp\\ fname=a.exe"),
+        p(&[("filePath", r"C:\Temp\"), ("filename", "a.exe")])
+    );
+    // A lone trailing backslash is kept as it is, also at the very end.
+    assert_eq!(
+        pairs(r"filePath=C:\Temp\ dir=D:\"),
+        p(&[("filePath", r"C:\Temp\"), ("dir", r"D:\")])
+    );
+}
+
+#[test]
+fn extension_must_start_with_a_key() {
+    assert!(parse_extension("hello world").is_err());
+    assert!(parse_extension("hello src=1").is_err());
+    assert!(parse_extension("=x").is_err());
+    assert!(parse_extension(r"\=x a=b").is_err());
+}
+
+#[test]
+fn header_escapes_and_shapes() {
+    let (h, ext) = parse_header(r"0|Acme\|Corp|Log\\Audit|1.0|100|a\b|5|x=1").expect("header");
+    assert_eq!(h.vendor, "Acme|Corp");
+    assert_eq!(h.product, r"Log\Audit");
+    assert_eq!(h.name, r"a\b");
+    assert_eq!(ext, "x=1");
+    let (h, ext) = parse_header("1|V|P|1|100|Heartbeat|0").expect("no extension pipe");
+    assert_eq!((h.version.as_str(), h.severity.as_str(), ext), ("1", "0", ""));
+    assert_eq!(
+        parse_header("0|V|P|1.0|100").map(|_| ()),
+        Err(format!("truncated CEF header: 5 of 7 fields ({HEADER_SHAPE})"))
+    );
+    assert!(parse_header("0x|V|P|1|2|n|3|").is_err());
+}
+
+#[test]
+fn severities() {
+    for (s, n) in [
+        ("0", Some(0)),
+        ("10", Some(10)),
+        ("7", Some(7)),
+        ("11", None),
+        ("-1", None),
+    ] {
+        assert_eq!(severity_number(s), n, "{s}");
+    }
+    for (s, n) in [("Low", 0), ("medium", 4), ("HIGH", 7), ("Very-High", 9)] {
+        assert_eq!(severity_number(s), Some(n), "{s}");
+    }
+    assert_eq!(severity_number("Unknown"), None);
+    assert_eq!(severity_number(""), None);
+}
+
+#[test]
+fn times() {
+    let now = 1_714_564_800; // 2024-05-01T12:00:00Z
+    let t = |v: &str| parse_time(v, now, None).map(canonical_time);
+    assert_eq!(t("1714564800000").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(t("1714564800250").as_deref(), Some("2024-05-01T12:00:00.250000Z"));
+    assert_eq!(t("May 01 2024 12:00:00").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(
+        t("May  1 2024 14:00:00.5 CEST").as_deref(),
+        Some("2024-05-01T12:00:00.500000Z")
+    );
+    assert_eq!(
+        t("May 1 2024 07:00:00 GMT-05:00").as_deref(),
+        Some("2024-05-01T12:00:00Z")
+    );
+    assert_eq!(t("may 01 2024 13:00:00 +0100").as_deref(), Some("2024-05-01T12:00:00Z"));
+    // No year: this year, unless that is more than a day ahead.
+    assert_eq!(t("Apr 30 23:59:59").as_deref(), Some("2024-04-30T23:59:59Z"));
+    assert_eq!(t("May 02 11:00:00").as_deref(), Some("2024-05-02T11:00:00Z"));
+    assert_eq!(t("Dec 31 23:00:00").as_deref(), Some("2023-12-31T23:00:00Z"));
+    assert_eq!(t("Feb 29 12:00:00").as_deref(), Some("2024-02-29T12:00:00Z"));
+    for bad in [
+        "",
+        "yesterday",
+        "Feb 30 2024 12:00:00",
+        "May 01 2024 24:00:00",
+        "May 01 2024 12:00",
+        "May 01 2024 12:00:00 XYZ",
+        "May 01 2024 12:00:00 UTC extra",
+        "99999999999999999999",
+        "1e12",
+        "2024-13-01T12:00:00Z",
+        "2024-05-01T12:00:00 Mars/Olympus",
+        "May 01 2024 12:00:00 +aé1",
+    ] {
+        assert_eq!(t(bad), None, "{bad}");
+    }
+    // What senders write besides the spec's forms.
+    assert_eq!(t("1714564800").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(t("1714564800123456").as_deref(), Some("2024-05-01T12:00:00.123456Z"));
+    assert_eq!(
+        t("2024-05-01T12:00:00.1234567Z").as_deref(),
+        Some("2024-05-01T12:00:00.123456700Z")
+    );
+    assert_eq!(t("2024-05-01 14:00:00+02:00").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(t("2024/05/01 12:00:00").as_deref(), Some("2024-05-01T12:00:00Z"));
+    // `dtz` applies only to times that name no zone.
+    let paris = Zone::parse("Europe/Paris");
+    let tz = |v: &str| parse_time(v, now, paris.as_ref()).map(canonical_time);
+    assert_eq!(tz("May 01 2024 14:00:00").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(tz("Jan 01 2024 13:00:00").as_deref(), Some("2024-01-01T12:00:00Z"));
+    assert_eq!(tz("May 01 2024 12:00:00 UTC").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(tz("2024-05-01T14:00:00").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(tz("1714564800000").as_deref(), Some("2024-05-01T12:00:00Z"));
+    assert_eq!(year_of(1_795_474_800), 2026);
+    assert_eq!(year_of(-1), 1969);
+    assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+}
+
+#[test]
+fn maps_a_firewall_line() {
+    let v = ok(
+        "<134>May  1 12:00:00 fw1 CEF:0|Vendor|FW|1.0|100|Allowed|Medium|src=192.0.2.10 spt=51514 \
+                dst=2001:DB8::80 dpt=443 proto=6 smac=00:50:56:a1:56:78 suser=alice shost=ws1.example.com \
+                rt=1714564800000 outcome=Success in=100 out=200 dvc=198.51.100.1 dvchost=FW1",
+    );
+    assert_eq!(v["source.ip"], "192.0.2.10");
+    assert_eq!(v["source.address"], "192.0.2.10");
+    assert_eq!(v["source.domain"], "ws1.example.com");
+    assert_eq!(v["source.registered_domain"], "example.com");
+    assert_eq!(v["source.port"], 51514);
+    assert_eq!(v["source.mac"], "00-50-56-A1-56-78");
+    assert_eq!(v["destination.ip"], "2001:db8::80");
+    assert_eq!(v["destination.address"], "2001:DB8::80");
+    assert_eq!(v["network.transport"], "tcp");
+    assert_eq!(v["network.iana_number"], "6");
+    assert_eq!(v["event.severity"], 4);
+    assert_eq!(v["event.outcome"], "success");
+    assert_eq!(v["@timestamp"], "2024-05-01T12:00:00Z");
+    assert_eq!(v["source.bytes"], 100);
+    assert_eq!(v["observer.ip"], json!(["198.51.100.1"]));
+    assert_eq!(v["message"], "Allowed");
+    assert_eq!(v["related.ip"], json!(["192.0.2.10", "198.51.100.1", "2001:db8::80"]));
+    assert_eq!(v["related.hosts"], json!(["fw1", "ws1.example.com"]));
+    assert_eq!(v["cef.extensions.deviceHostName"], "FW1");
+    assert_eq!(v["host.name"], "fw1");
+}
+
+#[test]
+fn bad_values_stay_in_extensions_only() {
+    let v = ok("CEF:0|V|P|1|100|n|Critical|src=999.1.1.1 spt=70000 rt=soon fsize=-1 smac=xx outcome=blocked");
+    for absent in [
+        "source.ip",
+        "source.address",
+        "source.port",
+        "@timestamp",
+        "file.size",
+        "source.mac",
+    ] {
+        assert!(v.get(absent).is_none(), "{absent}");
+    }
+    assert!(v.get("event.severity").is_none());
+    assert!(v.get("event.outcome").is_none());
+    assert_eq!(v["cef.severity"], "Critical");
+    assert_eq!(v["cef.extensions.sourceAddress"], "999.1.1.1");
+    assert_eq!(v["cef.extensions.sourcePort"], "70000");
+    // A host name that is an IP address is no domain.
+    let v = ok("CEF:0|V|P|1|100|n|1|shost=192.0.2.7 dhost=db1");
+    assert!(v.get("source.domain").is_none() && v.get("source.address").is_none());
+    assert_eq!(v["destination.domain"], "db1");
+    assert_eq!(v["destination.address"], "db1");
+}
+
+#[test]
+fn repeated_keys_and_full_names() {
+    // The last non-empty value of a key wins, whichever name it came under.
+    let v = ok(
+        "CEF:0|V|P|1|100|n|1|sourceAddress=192.0.2.1 src=192.0.2.2 src=192.0.2.3 src= \
+                destinationAddress=2001:db8::9 duser=a duser=b",
+    );
+    assert_eq!(v["source.ip"], "192.0.2.3");
+    assert_eq!(v["cef.extensions.sourceAddress"], "192.0.2.3");
+    assert_eq!(v["destination.ip"], "2001:db8::9");
+    assert_eq!(v["destination.user.name"], "b");
+    assert_eq!(v["related.user"], json!(["b"]));
+}
+
+#[test]
+fn rejections() {
+    let err = |raw: &str| Cef::normalize_one(event(raw)).expect_err("rejected");
+    assert_eq!(err(" \r\n"), "empty event");
+    assert!(err("Sep 19 08:26:10 host sshd[1]: CEF: no").starts_with("not a CEF event"));
+    assert!(err("CEF:0|V|P|1").starts_with("truncated CEF header: 4 of 7"));
+    assert!(err("CEF:0|V|P|1|2|n|3|garbage here").starts_with("CEF extension is not key=value"));
+}
+
+/// Every prefix and a few mutations of a busy line normalize or reject without panicking.
+#[test]
+fn never_panics_on_truncations() {
+    let line = r"<13>CEF:0|A\|B|P\\Q|1|2|n é|High|msg=é\=x \\ rt=May 01 2024 12:00:00 GMT+01:00 src=2001:db8::1 spt=1 dvc=192.0.2.1 request=http://[2001:db8::1]:8080/a?b=c requestClientApplication=Mozilla/5.0 x=\";
+    for end in 0..=line.len() {
+        if let Some(prefix) = line.get(..end) {
+            let _ = Cef::normalize_one(event(prefix));
+            let _ = Cef::normalize_one(event(&prefix.replace(' ', "=")));
+            let _ = Cef::normalize_one(event(&prefix.replace('=', "\\")));
+        }
+    }
+}
+
+#[test]
+fn describes_itself() {
+    let d = Cef::describe();
+    assert_eq!(d.name, "cef");
+    assert_eq!(d.categories, ["security", "network"]);
+    let v = ok(&d.sample);
+    assert_eq!(v["observer.vendor"], "Palo Alto Networks");
+    assert_eq!(v["@timestamp"], "2026-09-19T08:26:10Z");
+}
+
+edge_format_sdk::fixtures_test!(Cef);
