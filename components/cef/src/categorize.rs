@@ -57,7 +57,18 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
     }
     if contains_word(
         &described,
-        &["logon", "login", "log in", "sign-in", "sign in", "authentication"],
+        &[
+            "logon",
+            "login",
+            "log in",
+            "log on",
+            "logged in",
+            "logged on",
+            "sign-in",
+            "sign in",
+            "signed in",
+            "authentication",
+        ],
     ) {
         category.push("authentication");
         types.push("start");

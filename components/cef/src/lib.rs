@@ -98,8 +98,16 @@ impl Format for Cef {
         let (header, extension) = parse_header(&raw[version_at..])?;
         let ext = Extensions::new(parse_extension(extension)?);
         // Only the text before `CEF:` is a prefix: its parser never reads into the event.
+        let padded;
         let prefix = if start > 0 {
-            line::split(&raw[..start])
+            let text = &raw[..start];
+            match short_rfc5424(text) {
+                Some(missing) => {
+                    padded = format!("{text}{}", "- ".repeat(missing));
+                    line::split(&padded)
+                }
+                None => line::split(text),
+            }
         } else {
             line::Prefixed::default()
         };
@@ -119,6 +127,12 @@ impl Format for Cef {
             zone: ext.get("deviceTimeZone").and_then(Zone::parse),
         }
         .map_all();
+        if event.client_time.is_none() && !fields.contains_key(TIMESTAMP) {
+            // Written here in the canonical form (the SDK writes milliseconds).
+            if let Some(time) = line::prefix_time(&prefix, &event) {
+                fields.insert(TIMESTAMP.into(), Value::String(time::canonical_time(time)));
+            }
+        }
         // Also without a prefix: `host.name` and `process.*` then come from the envelope.
         line::insert_prefix_fields(&mut fields, &prefix, &event);
         if event.client_time.is_none() && !fields.contains_key(TIMESTAMP) {
@@ -135,6 +149,15 @@ impl Format for Cef {
         insert_metadata(&mut fields, std::mem::take(&mut event.metadata));
         Ok(fields)
     }
+}
+
+/// How many of the six RFC 5424 header fields after VERSION (TIMESTAMP HOSTNAME APP-NAME PROCID
+/// MSGID STRUCTURED-DATA) a `<PRI>1 ...` prefix lacks, when it lacks some: senders such as
+/// CyberArk stop after HOSTNAME (`<5>1 2020-01-24T22:53:03Z VAULT CEF:0|...`).
+fn short_rfc5424(prefix: &str) -> Option<usize> {
+    let after_pri = prefix.strip_prefix('<')?.split_once('>')?.1;
+    let fields = after_pri.strip_prefix("1 ")?.split_ascii_whitespace().count();
+    (1..6).contains(&fields).then(|| 6 - fields)
 }
 
 /// The header's fields: `cef.*` as given, `observer.*`, `event.code`/`rule.id`, `rule.name`,

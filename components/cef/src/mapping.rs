@@ -144,11 +144,14 @@ impl<'a> Mapper<'a> {
     /// `{side}.ip`, `.domain` (+ public suffix split), `.address`, `.port`, `.mac`, `.user.*`,
     /// `.nat.*`, `.bytes` and `.geo.location` of `source` or `destination`.
     fn endpoint(&mut self, side: &str, n: &EndpointNames) {
+        // A host name that is an IP address (CyberArk's `shost=10.0.0.10`) stands in for a
+        // missing address, as does a labelled custom IPv6 address.
         let ip = self
             .ext
             .get(n.address)
             .and_then(parse_ip)
-            .or_else(|| self.labelled_ip(side));
+            .or_else(|| self.labelled_ip(side))
+            .or_else(|| self.ext.get(n.host).and_then(parse_ip));
         if let Some(ip) = ip {
             self.put(&format!("{side}.ip"), ip.to_string());
             self.related.add_ip(ip);

@@ -95,7 +95,8 @@ pub(crate) fn excerpt(s: &str) -> String {
 }
 
 fn is_key_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']' | b'-')
+    // `,` as in `ad.Error_,Code=` of Windows events relayed by ArcSight connectors.
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'[' | b']' | b'-' | b',')
 }
 
 /// Splits a CEF extension into `(key, unescaped value)` pairs, in order: a key starts the
@@ -124,10 +125,19 @@ pub(crate) fn parse_extension(extension: &str) -> Result<Vec<(&str, String)>, St
     for (n, &(start, eq)) in keys.iter().enumerate() {
         // The next key is preceded by a space (not part of this value).
         let end = keys.get(n + 1).map_or(b.len(), |&(next, _)| next - 1);
-        let value = ext.get(eq + 1..end).unwrap_or_default().trim_end();
-        pairs.push((full_name(&ext[start..eq]), unescape_value(value)));
+        let value = ext.get(eq + 1..end).unwrap_or_default().trim();
+        pairs.push((full_name(&ext[start..eq]), unescape_value(unquote(value))));
     }
     Ok(pairs)
+}
+
+/// A value wrapped whole in double quotes without one inside (CyberArk's `act="Logon"`), without
+/// them: CEF has no quoting, so such quotes are the sender's syntax, not the value.
+fn unquote(value: &str) -> &str {
+    match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+        Some(inner) if !inner.contains('"') => inner,
+        _ => value,
+    }
 }
 
 /// `\=` `\\` `\|` `\n` `\r` of an extension value; any other backslash is kept as it is.

@@ -225,9 +225,13 @@ fn bad_values_stay_in_extensions_only() {
     assert_eq!(v["cef.severity"], "Critical");
     assert_eq!(v["cef.extensions.sourceAddress"], "999.1.1.1");
     assert_eq!(v["cef.extensions.sourcePort"], "70000");
-    // A host name that is an IP address is no domain.
+    // A host name that is an IP address is no domain; it stands in for a missing address.
     let v = ok("CEF:0|V|P|1|100|n|1|shost=192.0.2.7 dhost=db1");
-    assert!(v.get("source.domain").is_none() && v.get("source.address").is_none());
+    assert!(v.get("source.domain").is_none());
+    assert_eq!(
+        (&v["source.ip"], &v["source.address"]),
+        (&json!("192.0.2.7"), &json!("192.0.2.7"))
+    );
     assert_eq!(v["destination.domain"], "db1");
     assert_eq!(v["destination.address"], "db1");
 }
@@ -279,3 +283,184 @@ fn describes_itself() {
 }
 
 edge_format_sdk::fixtures_test!(Cef);
+
+/// The prefix fields of `line`, through the whole format.
+fn prefix_of(line: &str) -> (Value, Value, Value, Value, Value) {
+    let v = ok(line);
+    let get = |k: &str| v.get(k).cloned().unwrap_or(Value::Null);
+    (
+        get("host.name"),
+        get("process.name"),
+        get("process.pid"),
+        get("@timestamp"),
+        get("log.syslog.priority"),
+    )
+}
+
+#[test]
+fn every_line_shape_gives_the_same_event() {
+    let cef = "CEF:0|Vendor|FW|1.0|100|Allowed|5|src=192.0.2.10 dst=192.0.2.20 spt=1 dpt=2";
+    let expected = ok(cef);
+    let null = Value::Null;
+    for (line, host, app, pid, time, pri) in [
+        (
+            format!("<134>Oct 11 22:14:15 fw1 {cef}"),
+            json!("fw1"),
+            &null,
+            &null,
+            json!("2023-10-11T22:14:15Z"),
+            json!(134),
+        ),
+        (
+            format!("Oct 11 22:14:15 fw1 {cef}"),
+            json!("fw1"),
+            &null,
+            &null,
+            json!("2023-10-11T22:14:15Z"),
+            null.clone(),
+        ),
+        (
+            format!("<134>Oct 11 22:14:15 fw1 {}", cef.replace("CEF:0", "CEF: 0")),
+            json!("fw1"),
+            &null,
+            &null,
+            json!("2023-10-11T22:14:15Z"),
+            json!(134),
+        ),
+        (
+            format!("Oct 11 22:14:15 fw1 product[77]: {cef}"),
+            json!("fw1"),
+            &json!("product"),
+            &json!(77),
+            json!("2023-10-11T22:14:15Z"),
+            null.clone(),
+        ),
+        (
+            format!("<134>Oct 11 22:14:15 {cef}"),
+            null.clone(),
+            &null,
+            &null,
+            json!("2023-10-11T22:14:15Z"),
+            json!(134),
+        ),
+        (
+            format!("2023-10-11T22:14:15+02:00 fw1 {cef}"),
+            json!("fw1"),
+            &null,
+            &null,
+            json!("2023-10-11T20:14:15Z"),
+            null.clone(),
+        ),
+        (
+            format!("<14>1 2023-10-11T22:14:15Z fw1 app 42 - - {cef}"),
+            json!("fw1"),
+            &json!("app"),
+            &json!(42),
+            json!("2023-10-11T22:14:15Z"),
+            json!(14),
+        ),
+        (
+            format!("   {cef}\r\n"),
+            null.clone(),
+            &null,
+            &null,
+            null.clone(),
+            null.clone(),
+        ),
+    ] {
+        let v = ok(&line);
+        assert_eq!(prefix_of(&line), (host, app.clone(), pid.clone(), time, pri), "{line}");
+        for key in [
+            "source.ip",
+            "destination.port",
+            "rule.id",
+            "message",
+            "event.severity",
+            "cef.extensions.sourceAddress",
+        ] {
+            assert_eq!(v[key], expected[key], "{key} of {line}");
+        }
+    }
+}
+
+#[test]
+fn rt_wins_over_the_prefix_time_and_start_stands_in() {
+    let v = ok("<134>Oct 11 22:14:15 fw1 CEF:0|V|P|1|1|n|1|rt=1714564800000");
+    assert_eq!(v["@timestamp"], "2024-05-01T12:00:00Z");
+    let v = ok("CEF:0|V|P|1|1|n|1|start=Apr 30 2024 10:00:00 end=Apr 30 2024 10:00:01.5");
+    assert_eq!(v["@timestamp"], "2024-04-30T10:00:00Z");
+    assert_eq!(v["event.duration"], 1_500_000_000_i64);
+}
+
+#[test]
+fn labels_and_custom_fields() {
+    let v = ok(
+        "CEF:0|V|P|1|1|n|1|cs1Label=Policy cs1=Block cn1Label=Session ID cn1=42 cfp1Label=score cfp1=0.75 \
+                flexDate1Label=first.seen flexDate1=1714564800000 cs2=unlabelled c6a2Label=Source IPv6 Address \
+                c6a2=2001:db8::7 cs3Label= cs3=x",
+    );
+    assert_eq!(v["cef.labels.Policy"], "Block");
+    assert_eq!(v["cef.labels.Session ID"], 42);
+    assert_eq!(v["cef.labels.score"], 0.75);
+    assert_eq!(v["cef.labels.first_seen"], "2024-05-01T12:00:00Z");
+    assert_eq!(v["cef.labels.Source IPv6 Address"], "2001:db8::7");
+    assert_eq!(v["cef.extensions.deviceCustomString1"], "Block");
+    assert_eq!(v["cef.extensions.deviceCustomString1Label"], "Policy");
+    assert_eq!(v["cef.extensions.deviceCustomString2"], "unlabelled");
+    // An IPv6 address labelled as the source stands in for a missing `src`.
+    assert_eq!(v["source.ip"], "2001:db8::7");
+    let labels = v
+        .as_object()
+        .map_or(0, |o| o.keys().filter(|k| k.starts_with("cef.labels.")).count());
+    assert_eq!(labels, 5);
+}
+
+#[test]
+fn categorization() {
+    let cat = |raw: &str| {
+        let v = ok(raw);
+        (
+            v["event.kind"].clone(),
+            v["event.category"].clone(),
+            v["event.type"].clone(),
+        )
+    };
+    assert_eq!(
+        cat("CEF:0|Check Point|VPN-1 & FireWall-1|R81|Log|Drop|5|act=Drop src=192.0.2.1 dst=192.0.2.2"),
+        (json!("event"), json!(["network"]), json!(["connection", "denied"]))
+    );
+    assert_eq!(
+        cat("CEF:0|Trend Micro|Deep Security Agent|20|1001111|Test Intrusion Prevention Rule|3|act=IDS:Reset src=192.0.2.1"),
+        (json!("alert"), json!(["intrusion_detection", "network"]), json!(["connection"]))
+    );
+    assert_eq!(
+        cat("CEF:0|Trend Micro|Deep Security Manager|20|600|User Signed In|3|suser=admin"),
+        (json!("event"), json!(["authentication"]), json!(["start"]))
+    );
+    assert_eq!(cat("CEF:0|Acme|Sensor|1|hb|Heartbeat|0|").0, json!("event"));
+    assert_eq!(cat("CEF:0|Acme|Sensor|1|hb|Heartbeat|0|").1, Value::Null);
+    // Short product words match whole words only.
+    assert_eq!(cat("CEF:0|Philips|Guids Manager|1|1|n|0|").0, json!("event"));
+}
+
+#[test]
+fn quoted_values_and_host_addresses() {
+    let v = ok(
+        r#"Mar 21 14:05:00 VAULT1 CEF:0|Cyber-Ark|Vault|12.1|22|CPM Verify Password|5|act="CPM Verify Password" suser=PasswordManager shost=10.0.0.10 dhost= cs2Label="Safe Name" cs2="re-dact-ted" msg="#,
+    );
+    assert_eq!(v["event.action"], "CPM Verify Password");
+    assert_eq!(v["cef.labels.Safe Name"], "re-dact-ted");
+    assert_eq!(v["source.ip"], "10.0.0.10");
+    assert!(v.get("source.domain").is_none());
+    assert_eq!(v["message"], "CPM Verify Password");
+    assert_eq!(v["host.name"], "VAULT1");
+}
+
+#[test]
+fn a_short_rfc5424_header() {
+    // CyberArk's RFC 5424 header stops after HOSTNAME.
+    let v = ok("<5>1 2020-01-24T22:53:03Z VAULT CEF:0|Cyber-Ark|Vault|10.9.0000|22|CPM Verify Password|5|suser=PasswordManager");
+    assert_eq!(v["host.name"], "VAULT");
+    assert_eq!(v["@timestamp"], "2020-01-24T22:53:03Z");
+    assert_eq!(v["log.syslog.priority"], 5);
+}
