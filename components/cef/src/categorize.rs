@@ -43,6 +43,7 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
 
     let product = format!("{} {}", header.vendor, header.product);
     if has_token(&product, &["ips", "ids", "ata", "tippingpoint", "snort", "suricata"])
+        || has_token(&header.class_id, &["ips", "ids"])
         || contains_word(&product, &["intrusion", "advanced threat"])
         || contains_word(&described, &["intrusion", "exploit", "attack"])
     {

@@ -102,9 +102,16 @@ impl Format for Cef {
         let prefix = if start > 0 {
             let text = &raw[..start];
             match short_rfc5424(text) {
-                Some(missing) => {
-                    padded = format!("{text}{}", "- ".repeat(missing));
-                    line::split(&padded)
+                Some((add_pri, missing)) => {
+                    // Completed so that the SDK's parser reads it; a PRI added here is not the
+                    // sender's and is dropped again.
+                    let pri = if add_pri { "<13>" } else { "" };
+                    padded = format!("{pri}{text}{}", "- ".repeat(missing));
+                    let mut prefix = line::split(&padded);
+                    if add_pri {
+                        prefix.priority = None;
+                    }
+                    prefix
                 }
                 None => line::split(text),
             }
@@ -151,13 +158,23 @@ impl Format for Cef {
     }
 }
 
-/// How many of the six RFC 5424 header fields after VERSION (TIMESTAMP HOSTNAME APP-NAME PROCID
-/// MSGID STRUCTURED-DATA) a `<PRI>1 ...` prefix lacks, when it lacks some: senders such as
-/// CyberArk stop after HOSTNAME (`<5>1 2020-01-24T22:53:03Z VAULT CEF:0|...`).
-fn short_rfc5424(prefix: &str) -> Option<usize> {
-    let after_pri = prefix.strip_prefix('<')?.split_once('>')?.1;
-    let fields = after_pri.strip_prefix("1 ")?.split_ascii_whitespace().count();
-    (1..6).contains(&fields).then(|| 6 - fields)
+/// How to complete an RFC 5424 prefix that the SDK's parser does not read as it is: whether it
+/// lacks the PRI (Microsoft ATA's documented `1 2018-12-12T16:53:22.9+00:00 CENTER ATA 4688 Id
+/// CEF:0|...`), and how many of the six header fields after VERSION (TIMESTAMP HOSTNAME APP-NAME
+/// PROCID MSGID STRUCTURED-DATA) it lacks (CyberArk's `<5>1 2020-01-24T22:53:03Z VAULT
+/// CEF:0|...` stops after HOSTNAME). `None` for any other prefix.
+fn short_rfc5424(prefix: &str) -> Option<(bool, usize)> {
+    let (add_pri, after_pri) = match prefix.strip_prefix('<') {
+        Some(rest) => (false, rest.split_once('>')?.1),
+        None => (true, prefix),
+    };
+    let header = after_pri.strip_prefix("1 ")?;
+    if !header.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let fields = header.split_ascii_whitespace().count();
+    let missing = 6usize.saturating_sub(fields);
+    (add_pri || missing > 0).then_some((add_pri, missing))
 }
 
 /// The header's fields: `cef.*` as given, `observer.*`, `event.code`/`rule.id`, `rule.name`,

@@ -140,7 +140,8 @@ fn unquote(value: &str) -> &str {
     }
 }
 
-/// `\=` `\\` `\|` `\n` `\r` of an extension value; any other backslash is kept as it is.
+/// `\=` `\\` `\|` `\n` `\r` `\:` of an extension value; any other backslash is kept as it is
+/// (Windows paths are often sent unescaped).
 pub(crate) fn unescape_value(value: &str) -> String {
     if !value.contains('\\') {
         return value.to_owned();
@@ -158,6 +159,8 @@ pub(crate) fn unescape_value(value: &str) -> String {
             Some('|') => '|',
             Some('n') => '\n',
             Some('r') => '\r',
+            // `https\://` as Microsoft ATA writes URLs; a Windows path never has `\:`.
+            Some(':') => ':',
             _ => {
                 out.push('\\');
                 continue;

@@ -464,3 +464,17 @@ fn a_short_rfc5424_header() {
     assert_eq!(v["@timestamp"], "2020-01-24T22:53:03Z");
     assert_eq!(v["log.syslog.priority"], 5);
 }
+
+#[test]
+fn an_rfc5424_prefix_without_pri() {
+    let v = ok("1 2018-12-12T16:53:22.925757+00:00 CENTER ATA 4688 AbnormalSensitiveGroupMembership CEF:0|Microsoft|ATA|1.9.0.0|AbnormalSensitiveGroupMembershipChangeSuspiciousActivity|Abnormal modification of sensitive groups|5|start=2018-12-12T18:52:58.0000000Z app=GroupMembershipChangeEvent suser=krbtgt cs1Label=url cs1=https\\://192.0.2.220/suspiciousActivity/5c113d028ca1ec1250ca0491");
+    assert_eq!(v["host.name"], "CENTER");
+    assert_eq!((&v["process.name"], &v["process.pid"]), (&json!("ATA"), &json!(4688)));
+    assert!(v.get("log.syslog.priority").is_none());
+    assert_eq!(v["@timestamp"], "2018-12-12T16:53:22.925757Z");
+    assert_eq!(v["event.start"], "2018-12-12T18:52:58Z");
+    assert_eq!(
+        v["cef.labels.url"],
+        "https://192.0.2.220/suspiciousActivity/5c113d028ca1ec1250ca0491"
+    );
+}
