@@ -42,35 +42,53 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
     let described = format!("{} {}", header.class_id, header.name);
 
     let product = format!("{} {}", header.vendor, header.product);
+    // ArcSight connectors' own categorization, when the sender relays it.
+    let device_class = [ext.get("categoryDeviceType"), ext.get("categoryDeviceGroup")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let behavior = ext.get("categoryBehavior").unwrap_or_default();
+
     if has_token(&product, &["ips", "ids", "ata", "tippingpoint", "snort", "suricata"])
-        || has_token(&header.class_id, &["ips", "ids"])
+        || described
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|t| matches!(t, "IPS" | "IDS" | "ips" | "ids"))
+        || has_token(&device_class, &["ids", "ips"])
+        || contains_word(&device_class, &["intrusion"])
         || contains_word(&product, &["intrusion", "advanced threat"])
-        || contains_word(&described, &["intrusion", "exploit", "attack"])
+        || contains_word(
+            &described,
+            &["intrusion", "exploit", "attack", "vulnerability", "spyware"],
+        )
     {
         category.push("intrusion_detection");
         kind = "alert";
     }
     if contains_word(&product, &["antivirus", "anti-virus", "anti-malware"])
+        || contains_word(&device_class, &["antivirus", "anti-virus"])
         || contains_word(&described, &["virus", "malware", "trojan", "ransomware"])
     {
         category.push("malware");
         kind = "alert";
     }
-    if contains_word(
-        &described,
-        &[
-            "logon",
-            "login",
-            "log in",
-            "log on",
-            "logged in",
-            "logged on",
-            "sign-in",
-            "sign in",
-            "signed in",
-            "authentication",
-        ],
-    ) {
+    if behavior.starts_with("/Authentication")
+        || contains_word(
+            &described,
+            &[
+                "logon",
+                "login",
+                "log in",
+                "log on",
+                "logged in",
+                "logged on",
+                "sign-in",
+                "sign in",
+                "signed in",
+                "authentication",
+            ],
+        )
+    {
         category.push("authentication");
         types.push("start");
     } else if contains_word(&described, &["logoff", "logout", "log out", "sign-out", "sign out"]) {
@@ -81,9 +99,11 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
         category.push("web");
         types.push("access");
     }
-    let endpoints = ["sourceAddress", "destinationAddress", "sourcePort", "destinationPort"]
+    // A connection needs its far end: a client address alone (a login's source) is not one.
+    let endpoints = ["destinationAddress", "destinationPort", "transportProtocol"]
         .iter()
-        .any(|k| ext.get(k).is_some());
+        .any(|k| ext.get(k).is_some())
+        || contains_word(&device_class, &["firewall", "vpn", "router"]);
     if endpoints {
         category.push("network");
         types.push("connection");

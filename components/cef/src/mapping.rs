@@ -3,7 +3,7 @@
 
 use std::net::IpAddr;
 
-use edge_format_sdk::access_log::url_fields;
+use edge_format_sdk::access_log::{host_fields, url_fields};
 use edge_format_sdk::ecs::parse_ip;
 use edge_format_sdk::{domain_fields, user_agent_fields, Fields, Related, Value, TIMESTAMP};
 
@@ -81,6 +81,21 @@ fn hash_algorithm(hash: &str) -> Option<&'static str> {
         128 => Some("sha512"),
         _ => None,
     }
+}
+
+/// A URL without a scheme that starts with a host name (`www.example.org/a?b`, `example.com`):
+/// the host (with its port) and the rest (from the `/`, or empty).
+fn schemeless(url: &str) -> Option<(&str, &str)> {
+    if url.contains("://") {
+        return None;
+    }
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    let host = &url[..end];
+    let looks_like_host = host.contains('.')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']' | b'_'));
+    looks_like_host.then(|| (host, &url[end..]))
 }
 
 /// The last component of a Windows or POSIX path.
@@ -199,13 +214,14 @@ impl<'a> Mapper<'a> {
         }
     }
 
-    /// `process.*` from the first of the source, device and destination processes that is
-    /// sent: the process the event is about (ECS has no `source.process`).
+    /// `process.*` from the source process, else the device's: the process the event is about
+    /// (ECS has no `source.process`). The destination process is left in `cef.extensions`:
+    /// senders fill it with anything from a target service to a client type (Imperva's
+    /// `dproc=Browser`).
     fn process(&mut self) {
         let families = [
             ("sourceProcessName", "sourceProcessId"),
             ("deviceProcessName", "deviceProcessId"),
-            ("destinationProcessName", "destinationProcessId"),
         ];
         let ext: &'a Extensions<'a> = self.ext;
         let chosen = families
@@ -278,7 +294,11 @@ impl<'a> Mapper<'a> {
         if self.string("event.id", "externalId").is_none() {
             self.string("event.id", "eventId");
         }
-        if let Some(outcome) = self.ext.get("eventOutcome").and_then(outcome) {
+        // ArcSight connectors' `categoryOutcome` (`/Success`, `/Failure`) when `outcome` says none.
+        let outcome = ["eventOutcome", "categoryOutcome"]
+            .iter()
+            .find_map(|k| self.ext.get(k).and_then(outcome));
+        if let Some(outcome) = outcome {
             self.put("event.outcome", outcome);
         }
         self.time(TIMESTAMP, "deviceReceiptTime");
@@ -299,7 +319,17 @@ impl<'a> Mapper<'a> {
 
     fn web(&mut self) {
         if let Some(url) = self.ext.get("requestUrl") {
-            url_fields(url, self.fields, &mut self.related);
+            match schemeless(url) {
+                // PAN-OS and Imperva send `www.example.org/a?b`: the host is still the host.
+                Some((host, rest)) => {
+                    if rest.starts_with('/') {
+                        url_fields(rest, self.fields, &mut self.related);
+                    }
+                    host_fields(host, self.fields, &mut self.related);
+                    self.put("url.original", url);
+                }
+                None => url_fields(url, self.fields, &mut self.related),
+            }
         }
         self.string("http.request.method", "requestMethod");
         if let Some(referrer) = self.ext.get("requestContext").filter(|r| r.starts_with("http")) {

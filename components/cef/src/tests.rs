@@ -431,7 +431,7 @@ fn categorization() {
     );
     assert_eq!(
         cat("CEF:0|Trend Micro|Deep Security Agent|20|1001111|Test Intrusion Prevention Rule|3|act=IDS:Reset src=192.0.2.1"),
-        (json!("alert"), json!(["intrusion_detection", "network"]), json!(["connection"]))
+        (json!("alert"), json!(["intrusion_detection"]), json!(["info"]))
     );
     assert_eq!(
         cat("CEF:0|Trend Micro|Deep Security Manager|20|600|User Signed In|3|suser=admin"),
