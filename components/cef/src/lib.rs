@@ -5,8 +5,9 @@
 //! - Lines: the syslog MSG (header in the envelope), or a whole line: the event starts at the
 //!   first `CEF:<version>` (`CEF: 0|` too), and what comes before it is read by
 //!   `edge_format_sdk::line` (RFC 3164 or RFC 5424 with or without PRI, an ISO time prefix, a
-//!   vendor tag such as `product[1]:`): `host.name`, `process.name`/`pid`, `log.syslog.*` and the
-//!   time where the envelope said nothing.
+//!   vendor tag such as `product[1]:`; an RFC 5424 header cut after HOSTNAME or without PRI is
+//!   completed first): `host.name`, `process.name`/`pid`, `log.syslog.*` and the time where the
+//!   envelope said nothing (with no prefix, `host.name` and `process.*` from the envelope).
 //! - Header: `\|` and `\\` unescaped; `cef.version`, `cef.device.vendor`/`product`/`version`/
 //!   `event_class_id`, `cef.name`, `cef.severity` as given; `observer.vendor`/`product`/
 //!   `version`; the class id as `event.code` and `rule.id`, the Name as `rule.name`; `message`
@@ -14,11 +15,12 @@
 //!   `High`/`Very-High` at the bottom of their range (0/4/7/9, as Elastic); `Unknown` none. Empty
 //!   header fields are left out. A trailing `|` before an empty extension may be missing.
 //! - Extension: `key=value` separated by spaces; a value runs to the next ` key=` (keys are
-//!   `[A-Za-z0-9_.[]-]+`), trailing spaces trimmed, `\=` `\\` `\n` `\r` `\|` unescaped (any other
-//!   backslash is kept). Every non-empty value is kept as a string under
+//!   `[A-Za-z0-9_.,[]-]+`), spaces around it trimmed, a value quoted whole (`act="Logon"`)
+//!   unquoted, `\=` `\\` `\n` `\r` `\|` `\:` unescaped (any other backslash is kept). Every
+//!   non-empty value is kept as a string under
 //!   `cef.extensions.<full name>` (`src` → `cef.extensions.sourceAddress`; vendor keys as sent);
-//!   the last non-empty value of a key wins, whichever name it came under. A cut-off last value is
-//!   kept as it is.
+//!   the last non-empty value of a key wins, whichever name it came under. Placeholders (`-`,
+//!   `N/A`) are kept there but never mapped. A cut-off last value is kept as it is.
 //! - Custom fields: a labelled value (`cs1Label=Policy cs1=Block`: cs1–6, cn1–3, cfp1–4,
 //!   c6a1–4, flexString1–2, flexNumber1–2, flexDate1, deviceCustomDate1–2) is also under its
 //!   label, `cef.labels.Policy` (`.` in a label becomes `_`), numbers and dates typed.
@@ -30,29 +32,38 @@
 //! |---|---|
 //! | `src` `dst` (else a `c6a*` labelled source/destination) | `source.ip`, `destination.ip` (+ `.address`) |
 //! | `spt` `dpt`, `smac` `dmac` | `source.port`, `destination.port`, `.mac` (`AA-BB-..`) |
-//! | `shost` `dhost` | `.domain` (not an IP; public suffix split; `.address` without an IP) |
+//! | `shost` `dhost` | `.domain` (public suffix split; `.address` without an IP); an IP there stands in for a missing `src`/`dst` |
 //! | `suser` `suid` `sntdom` `spriv` (same with `d`) | `source.user.name`, `.id`, `.domain`, `.group.name`; `user.*` from the source user, else the destination user |
 //! | `sourceTranslatedAddress`/`Port` (same for destination) | `source.nat.ip`/`port` |
 //! | `in` `out` | `source.bytes`, `destination.bytes`, and their sum `network.bytes` |
 //! | `slat` `slong` `dlat` `dlong` | `source.geo.location`, `destination.geo.location` |
-//! | `sproc` `spid`, else `deviceProcessName` `dvcpid`, else `dproc` `dpid` | `process.name` (`process.executable` for a path), `process.pid` |
+//! | `sproc` `spid`, else `deviceProcessName` `dvcpid` | `process.name` (`process.executable` for a path), `process.pid` |
 //! | `dvc` `dvchost` `dvcmac` `deviceExternalId` | `observer.ip` (array), `observer.hostname`, `observer.mac` (array), `observer.name` |
 //! | `deviceInboundInterface` `deviceOutboundInterface` | `observer.ingress.interface.name`, `observer.egress.interface.name` |
 //! | `ahost` `aid` `at` `av` | `agent.name`, `agent.id`, `agent.type`, `agent.version` |
 //! | `proto` | `network.transport` (lowercase; an IANA number also `network.iana_number`) |
 //! | `app` | `network.protocol` and `network.application` (lowercase) |
 //! | `deviceDirection` | `network.direction` (`0` inbound, `1` outbound) |
-//! | `act`, `reason`, `outcome` | `event.action`, `event.reason`, `event.outcome` (`success`/`failure`/`unknown` and their synonyms) |
+//! | `act`, `reason`, `outcome` (else `categoryOutcome`) | `event.action`, `event.reason`, `event.outcome` (`success`/`failure`/`unknown` and their synonyms only) |
 //! | `externalId` (else `eventId`) | `event.id` |
 //! | `rt`, `start`, `end`, `art`, `dtz` | `@timestamp`, `event.start`, `event.end` (+ `event.duration`), `event.created`, `event.timezone` |
-//! | `request`, `requestMethod`, `requestContext` (an `http…` URL), `requestClientApplication` | `url.*`, `http.request.method`, `http.request.referrer`, `user_agent.*` |
+//! | `request` (also without a scheme: `www.example.org/a`), `requestMethod`, `requestContext` (an `http…` URL), `requestClientApplication` | `url.*`, `http.request.method`, `http.request.referrer`, `user_agent.*` |
 //! | `fname` `filePath` `fsize` `fileType` `fileId` `fileHash` | `file.name` (else the path's last part), `file.path`, `file.size`, `file.type`, `file.inode`, `file.hash.md5/sha1/sha256/sha512` (by length) |
 //! | `fileCreateTime` `fileModificationTime` | `file.created`, `file.mtime` |
 //!
 //! `related.ip` collects the source, destination, NAT and observer IPs, `related.user` the source
 //! and destination user names, `related.hosts` the host names (and a URL's host), `related.hash`
 //! `fileHash`. `@timestamp` is `rt`, else the line's prefix time, else `start` (unless the client
-//! gave a time). Categorization (`event.kind`/`category`/`type`): see `categorize.rs`.
+//! gave a time).
+//!
+//! Categorization (ECS-allowed values only, `categorize.rs`): `event.kind` `event`, or `alert`
+//! for intrusion detection (an IDS/IPS product, class or ArcSight `categoryDeviceGroup`; an
+//! attack, exploit or vulnerability named) and malware (an anti-virus product; a virus, malware
+//! or trojan named); `event.category` also `authentication` (a login or logout named, or
+//! `categoryBehavior=/Authentication...`; type `start`/`end`), `web` (a request URL or method;
+//! type `access`) and `network` (a destination or transport; type `connection`); `act` adds type
+//! `allowed` (allow, accept, permit, pass...) or `denied` (deny, drop, block, reject, reset,
+//! prevent, quarantine...).
 //!
 //! Times: milliseconds since the epoch (also seconds, micro- and nanoseconds by digit count),
 //! `MMM dd[ yyyy] HH:mm:ss[.SSS][ zone]` and ISO 8601; a time without a zone is in `dtz` (an

@@ -1,15 +1,17 @@
 //! The ECS fields an extension gives, after Elastic's `decode_cef` mapping where ECS has a field
 //! for the key (see the module doc of the crate for the table).
 
-use std::net::IpAddr;
-
 use edge_format_sdk::access_log::{host_fields, url_fields};
 use edge_format_sdk::ecs::parse_ip;
-use edge_format_sdk::{domain_fields, user_agent_fields, Fields, Related, Value, TIMESTAMP};
+use edge_format_sdk::{user_agent_fields, Fields, Related, Value, TIMESTAMP};
 
 use crate::extensions::Extensions;
 use crate::keys::{label_key, CustomKind, CUSTOM_FIELDS};
 use crate::time::{canonical_time, parse_time, Zone};
+
+mod endpoint;
+
+use endpoint::{DESTINATION, SOURCE};
 
 /// Writes the ECS fields of one event.
 pub(crate) struct Mapper<'a> {
@@ -137,81 +139,6 @@ impl<'a> Mapper<'a> {
         let ts = self.time_of(name)?;
         self.put(target, canonical_time(ts));
         Some(ts)
-    }
-
-    /// An IPv6 address sent in a custom field whose label names `side` (Check Point's
-    /// `c6a2Label=Source IPv6 Address`), for events without `src`/`dst`.
-    fn labelled_ip(&self, side: &str) -> Option<IpAddr> {
-        (1..=4).find_map(|n| {
-            let label = self.ext.get(&format!("deviceCustomIPv6Address{n}Label"))?;
-            let label = label.to_ascii_lowercase();
-            let matches = match side {
-                "source" => label.contains("source") || label.starts_with("src"),
-                _ => label.contains("destination") || label.starts_with("dst"),
-            };
-            matches
-                .then(|| self.ext.get(&format!("deviceCustomIPv6Address{n}")))
-                .flatten()
-                .and_then(parse_ip)
-        })
-    }
-
-    /// `{side}.ip`, `.domain` (+ public suffix split), `.address`, `.port`, `.mac`, `.user.*`,
-    /// `.nat.*`, `.bytes` and `.geo.location` of `source` or `destination`.
-    fn endpoint(&mut self, side: &str, n: &EndpointNames) {
-        // A host name that is an IP address (CyberArk's `shost=10.0.0.10`) stands in for a
-        // missing address, as does a labelled custom IPv6 address.
-        let ip = self
-            .ext
-            .get(n.address)
-            .and_then(parse_ip)
-            .or_else(|| self.labelled_ip(side))
-            .or_else(|| self.ext.get(n.host).and_then(parse_ip));
-        if let Some(ip) = ip {
-            self.put(&format!("{side}.ip"), ip.to_string());
-            self.related.add_ip(ip);
-        }
-        // A host name sent as an IP address is not a domain: it stays in `cef.extensions`.
-        let ext: &'a Extensions<'a> = self.ext;
-        let host = ext.get(n.host).filter(|h| parse_ip(h).is_none());
-        if let Some(host) = host {
-            self.put(&format!("{side}.domain"), host);
-            self.related.add_host(host);
-            domain_fields(side, host, self.fields);
-        }
-        // `.address` as sent: the IP's text, else the host name.
-        let sent = ext.get(n.address).filter(|a| parse_ip(a).is_some());
-        let address = sent
-            .map(str::to_owned)
-            .or_else(|| ip.map(|i| i.to_string()))
-            .or_else(|| host.map(str::to_owned));
-        if let Some(address) = address {
-            self.put(&format!("{side}.address"), address);
-        }
-        self.port(&format!("{side}.port"), n.port);
-        if let Some(mac) = self.ext.get(n.mac).and_then(mac) {
-            self.put(&format!("{side}.mac"), mac);
-        }
-        if let Some(user) = self.string(&format!("{side}.user.name"), n.user) {
-            self.related.add_user(user);
-        }
-        self.string(&format!("{side}.user.id"), n.user_id);
-        self.string(&format!("{side}.user.domain"), n.nt_domain);
-        self.string(&format!("{side}.user.group.name"), n.privileges);
-        if let Some(nat) = self.ext.get(n.nat_address).and_then(parse_ip) {
-            self.put(&format!("{side}.nat.ip"), nat.to_string());
-            self.related.add_ip(nat);
-        }
-        self.port(&format!("{side}.nat.port"), n.nat_port);
-        self.unsigned(&format!("{side}.bytes"), n.bytes);
-        let lat = self.ext.get(n.latitude).and_then(|v| v.parse::<f64>().ok());
-        let lon = self.ext.get(n.longitude).and_then(|v| v.parse::<f64>().ok());
-        if let (Some(lat), Some(lon)) = (lat, lon) {
-            if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
-                let location = edge_format_sdk::json!({ "lat": lat, "lon": lon });
-                self.put(&format!("{side}.geo.location"), location);
-            }
-        }
     }
 
     /// `process.*` from the source process, else the device's: the process the event is about
@@ -418,52 +345,3 @@ impl<'a> Mapper<'a> {
         related.insert_into(self.fields);
     }
 }
-
-/// The extension keys (full names) of one side, `source` or `destination`.
-struct EndpointNames {
-    address: &'static str,
-    host: &'static str,
-    port: &'static str,
-    mac: &'static str,
-    user: &'static str,
-    user_id: &'static str,
-    nt_domain: &'static str,
-    privileges: &'static str,
-    nat_address: &'static str,
-    nat_port: &'static str,
-    bytes: &'static str,
-    latitude: &'static str,
-    longitude: &'static str,
-}
-
-const SOURCE: EndpointNames = EndpointNames {
-    address: "sourceAddress",
-    host: "sourceHostName",
-    port: "sourcePort",
-    mac: "sourceMacAddress",
-    user: "sourceUserName",
-    user_id: "sourceUserId",
-    nt_domain: "sourceNtDomain",
-    privileges: "sourceUserPrivileges",
-    nat_address: "sourceTranslatedAddress",
-    nat_port: "sourceTranslatedPort",
-    bytes: "bytesIn",
-    latitude: "sourceGeoLatitude",
-    longitude: "sourceGeoLongitude",
-};
-
-const DESTINATION: EndpointNames = EndpointNames {
-    address: "destinationAddress",
-    host: "destinationHostName",
-    port: "destinationPort",
-    mac: "destinationMacAddress",
-    user: "destinationUserName",
-    user_id: "destinationUserId",
-    nt_domain: "destinationNtDomain",
-    privileges: "destinationUserPrivileges",
-    nat_address: "destinationTranslatedAddress",
-    nat_port: "destinationTranslatedPort",
-    bytes: "bytesOut",
-    latitude: "destinationGeoLatitude",
-    longitude: "destinationGeoLongitude",
-};
