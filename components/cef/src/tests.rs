@@ -262,12 +262,18 @@ fn rejections() {
 /// Every prefix and a few mutations of a busy line normalize or reject without panicking.
 #[test]
 fn never_panics_on_truncations() {
-    let line = r"<13>CEF:0|A\|B|P\\Q|1|2|n é|High|msg=é\=x \\ rt=May 01 2024 12:00:00 GMT+01:00 src=2001:db8::1 spt=1 dvc=192.0.2.1 request=http://[2001:db8::1]:8080/a?b=c requestClientApplication=Mozilla/5.0 x=\";
-    for end in 0..=line.len() {
-        if let Some(prefix) = line.get(..end) {
-            let _ = Cef::normalize_one(event(prefix));
-            let _ = Cef::normalize_one(event(&prefix.replace(' ', "=")));
-            let _ = Cef::normalize_one(event(&prefix.replace('=', "\\")));
+    let lines = [
+        r"<13>CEF:0|A\|B|P\\Q|1|2|n é|High|msg=é\=x \\ rt=May 01 2024 12:00:00 GMT+01:00 src=2001:db8::1 spt=1 dvc=192.0.2.1 request=http://[2001:db8::1]:8080/a?b=c requestClientApplication=Mozilla/5.0 x=\",
+        r#"1 2018-12-12T16:53:22.9+00:00 HÖST ATA 4688 Id CEF: 1|V|P|1|IPS|login|Very-High|dtz=Europe/Paris start=2018-12-12T18:52:58.0000000 end=Dec 12 18:53:00.5 cs1Label=a.b cs1="q" c6a2Label=Source c6a2=fe80::1%é request=é.example/x fileHash=ab"#,
+        r"<5>1 2020-01-24T22:53:03Z V CEF:0|V|P|1|1|n|1|rt=1795857000123456789 flexDate1Label=d flexDate1=2024/05/01 12:00:00 cfp1Label=f cfp1=1e400 slat=91 slong=1",
+    ];
+    for line in lines {
+        for end in 0..=line.len() {
+            if let Some(prefix) = line.get(..end) {
+                let _ = Cef::normalize_one(event(prefix));
+                let _ = Cef::normalize_one(event(&prefix.replace(' ', "=")));
+                let _ = Cef::normalize_one(event(&prefix.replace('=', "\\")));
+            }
         }
     }
 }
