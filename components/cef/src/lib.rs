@@ -90,6 +90,8 @@ use time::Zone;
 
 pub struct Cef;
 
+const EXTENSIONS: &str = "cef.extensions.";
+
 impl Format for Cef {
     fn describe() -> Description {
         describe!(
@@ -160,7 +162,10 @@ impl Format for Cef {
         }
         for (key, value) in ext.pairs {
             if !value.is_empty() {
-                fields.insert(format!("cef.extensions.{key}"), Value::String(value));
+                let mut name = String::with_capacity(EXTENSIONS.len() + key.len());
+                name.push_str(EXTENSIONS);
+                name.push_str(key);
+                fields.insert(name, Value::String(value));
             }
         }
         insert_envelope(&mut fields, &mut event);

@@ -13,6 +13,8 @@ mod endpoint;
 
 use endpoint::{DESTINATION, SOURCE};
 
+const LABELS: &str = "cef.labels.";
+
 /// Writes the ECS fields of one event.
 pub(crate) struct Mapper<'a> {
     pub ext: &'a Extensions<'a>,
@@ -307,8 +309,12 @@ impl<'a> Mapper<'a> {
     /// `cef.labels.<label>`: each labelled custom field's value under its label, typed (numbers,
     /// RFC 3339 times) when it reads as its type, else as sent.
     fn labels(&mut self) {
-        for (value_key, label_name, kind) in CUSTOM_FIELDS {
-            let (Some(value), Some(label)) = (self.ext.get(value_key), self.ext.get(label_name)) else {
+        let ext: &'a Extensions<'a> = self.ext;
+        // Only the labels sent (a few), not every custom field of the spec (24 lookups).
+        let sent = ext.pairs.iter().filter(|(key, _)| key.ends_with("Label"));
+        let custom = sent.filter_map(|(key, _)| CUSTOM_FIELDS.iter().find(|(_, label, _)| label == key));
+        for &(value_key, label_name, kind) in custom {
+            let (Some(value), Some(label)) = (ext.get(value_key), ext.get(label_name)) else {
                 continue;
             };
             let Some(label) = label_key(label) else { continue };
@@ -319,14 +325,17 @@ impl<'a> Mapper<'a> {
                 CustomKind::Text => None,
             };
             let value = typed.unwrap_or_else(|| Value::String(value.to_owned()));
-            self.fields.insert(format!("cef.labels.{label}"), value);
+            let mut name = String::with_capacity(LABELS.len() + label.len());
+            name.push_str(LABELS);
+            name.push_str(&label);
+            self.fields.insert(name, value);
         }
     }
 
     /// Every mapping, then `related.*`.
     pub(crate) fn map_all(mut self) {
-        self.endpoint("source", &SOURCE);
-        self.endpoint("destination", &DESTINATION);
+        self.endpoint(&SOURCE);
+        self.endpoint(&DESTINATION);
         self.process();
         self.observer();
         self.network();

@@ -12,23 +12,26 @@ impl<'a> Mapper<'a> {
     /// An IPv6 address sent in a custom field whose label names `side` (Check Point's
     /// `c6a2Label=Source IPv6 Address`), for events without `src`/`dst`.
     fn labelled_ip(&self, side: &str) -> Option<IpAddr> {
-        (1..=4).find_map(|n| {
-            let label = self.ext.get(&format!("deviceCustomIPv6Address{n}Label"))?;
-            let label = label.to_ascii_lowercase();
+        const CUSTOM_IPV6: [(&str, &str); 4] = [
+            ("deviceCustomIPv6Address1", "deviceCustomIPv6Address1Label"),
+            ("deviceCustomIPv6Address2", "deviceCustomIPv6Address2Label"),
+            ("deviceCustomIPv6Address3", "deviceCustomIPv6Address3Label"),
+            ("deviceCustomIPv6Address4", "deviceCustomIPv6Address4Label"),
+        ];
+        CUSTOM_IPV6.iter().find_map(|(value, label)| {
+            let label = self.ext.get(label)?.to_ascii_lowercase();
             let matches = match side {
                 "source" => label.contains("source") || label.starts_with("src"),
                 _ => label.contains("destination") || label.starts_with("dst"),
             };
-            matches
-                .then(|| self.ext.get(&format!("deviceCustomIPv6Address{n}")))
-                .flatten()
-                .and_then(parse_ip)
+            matches.then(|| self.ext.get(value)).flatten().and_then(parse_ip)
         })
     }
 
     /// `{side}.ip`, `.domain` (+ public suffix split), `.address`, `.port`, `.mac`, `.user.*`,
     /// `.nat.*`, `.bytes` and `.geo.location` of `source` or `destination`.
-    pub(super) fn endpoint(&mut self, side: &str, n: &EndpointNames) {
+    pub(super) fn endpoint(&mut self, n: &EndpointNames) {
+        let (side, to) = (n.side, &n.targets);
         // A host name that is an IP address (CyberArk's `shost=10.0.0.10`) stands in for a
         // missing address, as does a labelled custom IPv6 address.
         let ip = self
@@ -38,14 +41,14 @@ impl<'a> Mapper<'a> {
             .or_else(|| self.labelled_ip(side))
             .or_else(|| self.ext.get(n.host).and_then(parse_ip));
         if let Some(ip) = ip {
-            self.put(&format!("{side}.ip"), ip.to_string());
+            self.put(to.ip, ip.to_string());
             self.related.add_ip(ip);
         }
         // A host name sent as an IP address is not a domain: it stays in `cef.extensions`.
         let ext: &'a Extensions<'a> = self.ext;
         let host = ext.get(n.host).filter(|h| parse_ip(h).is_none());
         if let Some(host) = host {
-            self.put(&format!("{side}.domain"), host);
+            self.put(to.domain, host);
             self.related.add_host(host);
             domain_fields(side, host, self.fields);
         }
@@ -56,37 +59,76 @@ impl<'a> Mapper<'a> {
             .or_else(|| ip.map(|i| i.to_string()))
             .or_else(|| host.map(str::to_owned));
         if let Some(address) = address {
-            self.put(&format!("{side}.address"), address);
+            self.put(to.address, address);
         }
-        self.port(&format!("{side}.port"), n.port);
+        self.port(to.port, n.port);
         if let Some(mac) = self.ext.get(n.mac).and_then(mac) {
-            self.put(&format!("{side}.mac"), mac);
+            self.put(to.mac, mac);
         }
-        if let Some(user) = self.string(&format!("{side}.user.name"), n.user) {
+        if let Some(user) = self.string(to.user_name, n.user) {
             self.related.add_user(user);
         }
-        self.string(&format!("{side}.user.id"), n.user_id);
-        self.string(&format!("{side}.user.domain"), n.nt_domain);
-        self.string(&format!("{side}.user.group.name"), n.privileges);
+        self.string(to.user_id, n.user_id);
+        self.string(to.user_domain, n.nt_domain);
+        self.string(to.user_group, n.privileges);
         if let Some(nat) = self.ext.get(n.nat_address).and_then(parse_ip) {
-            self.put(&format!("{side}.nat.ip"), nat.to_string());
+            self.put(to.nat_ip, nat.to_string());
             self.related.add_ip(nat);
         }
-        self.port(&format!("{side}.nat.port"), n.nat_port);
-        self.unsigned(&format!("{side}.bytes"), n.bytes);
+        self.port(to.nat_port, n.nat_port);
+        self.unsigned(to.bytes, n.bytes);
         let lat = self.ext.get(n.latitude).and_then(|v| v.parse::<f64>().ok());
         let lon = self.ext.get(n.longitude).and_then(|v| v.parse::<f64>().ok());
         if let (Some(lat), Some(lon)) = (lat, lon) {
             if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
                 let location = edge_format_sdk::json!({ "lat": lat, "lon": lon });
-                self.put(&format!("{side}.geo.location"), location);
+                self.put(to.geo, location);
             }
         }
     }
 }
 
+/// The ECS keys of one side, spelled out once (no `format!` per event).
+struct Targets {
+    ip: &'static str,
+    domain: &'static str,
+    address: &'static str,
+    port: &'static str,
+    mac: &'static str,
+    user_name: &'static str,
+    user_id: &'static str,
+    user_domain: &'static str,
+    user_group: &'static str,
+    nat_ip: &'static str,
+    nat_port: &'static str,
+    bytes: &'static str,
+    geo: &'static str,
+}
+
+macro_rules! targets {
+    ($side:literal) => {
+        Targets {
+            ip: concat!($side, ".ip"),
+            domain: concat!($side, ".domain"),
+            address: concat!($side, ".address"),
+            port: concat!($side, ".port"),
+            mac: concat!($side, ".mac"),
+            user_name: concat!($side, ".user.name"),
+            user_id: concat!($side, ".user.id"),
+            user_domain: concat!($side, ".user.domain"),
+            user_group: concat!($side, ".user.group.name"),
+            nat_ip: concat!($side, ".nat.ip"),
+            nat_port: concat!($side, ".nat.port"),
+            bytes: concat!($side, ".bytes"),
+            geo: concat!($side, ".geo.location"),
+        }
+    };
+}
+
 /// The extension keys (full names) of one side, `source` or `destination`.
 pub(super) struct EndpointNames {
+    side: &'static str,
+    targets: Targets,
     address: &'static str,
     host: &'static str,
     port: &'static str,
@@ -103,6 +145,8 @@ pub(super) struct EndpointNames {
 }
 
 pub(super) const SOURCE: EndpointNames = EndpointNames {
+    side: "source",
+    targets: targets!("source"),
     address: "sourceAddress",
     host: "sourceHostName",
     port: "sourcePort",
@@ -119,6 +163,8 @@ pub(super) const SOURCE: EndpointNames = EndpointNames {
 };
 
 pub(super) const DESTINATION: EndpointNames = EndpointNames {
+    side: "destination",
+    targets: targets!("destination"),
     address: "destinationAddress",
     host: "destinationHostName",
     port: "destinationPort",
