@@ -20,9 +20,17 @@ const DENIED: [&str; 8] = [
     "quarantine",
 ];
 
-/// Whether `lower` (lower-cased once by the caller) contains one of `words` anywhere.
-fn contains_word(lower: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| lower.contains(w))
+/// Whether `haystack` contains one of `words` (lower case), ignoring ASCII case. A plain
+/// byte scan: the texts are short, and `str::contains` prepares a two-way searcher per word.
+fn contains_word(haystack: &str, words: &[&str]) -> bool {
+    let h = haystack.as_bytes();
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        let Some(&first) = w.first() else { return true };
+        h.len() >= w.len()
+            && (0..=h.len() - w.len())
+                .any(|i| h[i].to_ascii_lowercase() == first && h[i..i + w.len()].eq_ignore_ascii_case(w))
+    })
 }
 
 /// Whether one of the alphanumeric tokens of `haystack` is one of `tokens` (lower case): short
@@ -40,14 +48,12 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
     let mut types: Vec<&str> = Vec::new();
     let described = format!("{} {}", header.class_id, header.name);
     let product = format!("{} {}", header.vendor, header.product);
-    let (described_lower, product_lower) = (described.to_ascii_lowercase(), product.to_ascii_lowercase());
     // ArcSight connectors' own categorization, when the sender relays it.
     let device_class = [ext.get("categoryDeviceType"), ext.get("categoryDeviceGroup")]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
-        .join(" ")
-        .to_ascii_lowercase();
+        .join(" ");
     let behavior = ext.get("categoryBehavior").unwrap_or_default();
 
     if has_token(&product, &["ips", "ids", "ata", "tippingpoint", "snort", "suricata"])
@@ -56,25 +62,25 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
             .any(|t| matches!(t, "IPS" | "IDS" | "ips" | "ids"))
         || has_token(&device_class, &["ids", "ips"])
         || contains_word(&device_class, &["intrusion"])
-        || contains_word(&product_lower, &["intrusion", "advanced threat"])
+        || contains_word(&product, &["intrusion", "advanced threat"])
         || contains_word(
-            &described_lower,
+            &described,
             &["intrusion", "exploit", "attack", "vulnerability", "spyware"],
         )
     {
         category.push("intrusion_detection");
         kind = "alert";
     }
-    if contains_word(&product_lower, &["antivirus", "anti-virus", "anti-malware"])
+    if contains_word(&product, &["antivirus", "anti-virus", "anti-malware"])
         || contains_word(&device_class, &["antivirus", "anti-virus"])
-        || contains_word(&described_lower, &["virus", "malware", "trojan", "ransomware"])
+        || contains_word(&described, &["virus", "malware", "trojan", "ransomware"])
     {
         category.push("malware");
         kind = "alert";
     }
     if behavior.starts_with("/Authentication")
         || contains_word(
-            &described_lower,
+            &described,
             &[
                 "logon",
                 "login",
@@ -91,10 +97,7 @@ pub(crate) fn categorize(header: &Header, ext: &Extensions<'_>, fields: &mut Fie
     {
         category.push("authentication");
         types.push("start");
-    } else if contains_word(
-        &described_lower,
-        &["logoff", "logout", "log out", "sign-out", "sign out"],
-    ) {
+    } else if contains_word(&described, &["logoff", "logout", "log out", "sign-out", "sign out"]) {
         category.push("authentication");
         types.push("end");
     }
