@@ -1,271 +1,132 @@
-//! The `openssh` format: sshd and its PAM messages as they arrive over syslog (the raw event is
-//! the syslog MSG; the header gives the host, app name and process id).
+//! The `openssh` format: sshd, its PAM modules and its sftp server, as syslog MSGs or whole lines.
 //!
-//! Every event keeps `message` (the raw MSG), the envelope (`log.syslog.*`, `log.hostname`,
-//! `log.source.address`) and dotted metadata; `@timestamp` is left to the host. `process.name`
-//! is the syslog app name (`sshd`, `sshd-session`, ...) and `process.pid` the procid as a number
-//! (when numeric). Without a syslog header, a leading `sshd[1234]: ` is read the same way.
+//! The raw event is the MSG (syslog/RELP listeners, with the header in the envelope), or a whole
+//! line (HTTPS `/plain`): RFC 3164 or 5424 with or without PRI, an RFC 3339 time prefix, a bare
+//! `sshd[1234]: ` tag, or the MSG with leading spaces. [`edge_format_sdk::line`] takes the prefix
+//! off; `host.name`, `process.name`, `process.pid`, `log.syslog.*` (priority) and `@timestamp`
+//! come from it where the envelope says nothing. `message` is the MSG without the prefix; the
+//! envelope (`log.syslog.*`, `log.hostname`, `log.source.address`) and dotted metadata are kept.
+//! `error: ` / `fatal: ` in front of a message is `log.level` (`error`, `fatal`).
 //!
-//! Recognized messages add `event.kind` = `event`, `event.category`, `event.type`,
-//! `event.action`, `event.outcome` (when the message says), `user.name`, `user.id` (PAM uid),
-//! `source.address`, `source.ip` (when the address is an IP), `source.port` (number),
-//! `related.ip`, `related.user`, and these non-ECS fields (Elastic's `system.auth.ssh.*` idea):
-//! `ssh.method` (`password`, `publickey`, `keyboard-interactive/pam`, ...), `ssh.signature`
-//! (`ED25519 SHA256:...`), `ssh.disconnect.code` (number) and `ssh.disconnect.reason`.
+//! Every recognised message has `event.kind` = `event`, `event.category`, `event.type`,
+//! `event.action` and `event.outcome` (ECS-allowed values), and as the message says:
+//! `user.name` (the account being authenticated or whose session it is; also
+//! `source.user.name` when the message names the remote peer: the name as the client sent it),
+//! `user.id` (PAM uid), `source.address` with `source.ip` or `source.domain`, `source.port`,
+//! `destination.*` (this server, `Connection from`), `related.ip`/`related.user`/`related.hosts`,
+//! `event.reason` (why a connection or login ended or was refused), and under `openssh.*`:
+//! `method` (`password`, `publickey`, `keyboard-interactive/pam`, ...), `signature`
+//! (`ED25519 SHA256:...`), `disconnect.code`, `their_offer`, `session.type`/`tty`/`id`,
+//! `subsystem`, `child.pid`, `signal`, `reverse_mapping.host`, `pam.more_failures`.
 //!
 //! | message | category | type | action | outcome |
 //! |---|---|---|---|---|
 //! | `Accepted <method> for <user> from <ip> port <n> ssh2[: <key>]` | authentication | start | ssh_login | success |
-//! | `Failed <method> for [invalid user ]<user> from ...` | authentication | info | ssh_login | failure |
-//! | `Invalid user <user> from <ip> port <n>` | authentication | info | ssh_invalid_user | failure |
-//! | `Disconnected from [user\|invalid user\|authenticating user <user> ]<ip> port <n>` | session | end | ssh_disconnect | |
-//! | `Received disconnect from <ip> port <n>:<code>: <reason>` | session | end | ssh_disconnect | |
-//! | `Connection closed\|reset by [... user <user> ]<ip> port <n>` | session | end | ssh_connection_closed / _reset | |
-//! | `pam_unix(sshd:session): session opened for user <u>(uid=<n>) by ...` | session | start | session_opened | success |
-//! | `pam_unix(sshd:session): session closed for user <u>` | session | end | session_closed | success |
-//! | `pam_unix(sshd:auth): authentication failure; ... rhost=<h> user=<u>` | authentication | info | authentication_failure | failure |
+//! | `Failed` / `Partial` / `Postponed` ... (same shape) | authentication | info | ssh_login | failure / success / unknown |
+//! | `Invalid user <user> from <ip> port <n>`, `input_userauth_request: invalid user` | authentication | info | ssh_invalid_user | failure |
+//! | `maximum authentication attempts exceeded for <user> from ...` | authentication | info | ssh_max_auth_attempts_exceeded | failure |
+//! | `User <u> [from <h> ]not allowed because ...`, `ROOT LOGIN REFUSED FROM` | authentication | info | ssh_login_refused | failure |
+//! | `pam_unix(sshd:auth): authentication failure; ... rhost=<h> user=<u>`, `PAM <n> more authentication failures`, `check pass; user unknown`, `pam_succeed_if`, `PAM: Authentication failure for` | authentication | info | authentication_failure | failure |
+//! | `pam_unix(sshd:session): session opened\|closed for user <u>` | session | start / end | session_opened / session_closed | success |
+//! | `Starting session: <type>[ on <tty>] for <u> from ...`, `Close session: user <u> from ...` | session | start / end | ssh_session_start / ssh_session_close | success |
+//! | `subsystem request for <name> by user <u>[ failed, ...]` | session | start | ssh_subsystem_request | success / failure |
+//! | `Disconnected from user <u> <ip> port <n>` (after login) | session | end | ssh_disconnect | success |
+//! | `Disconnected from`, `Connection closed by`, `Connection reset by`, `Closing connection to` `[authenticating\|invalid user <u> ]<ip> port <n>` | network | connection, end | ssh_disconnect / ssh_connection_closed / ssh_connection_reset | failure before login (`[preauth]`, unauthenticated user, reset), else success |
+//! | `Received disconnect from <ip> port <n>:<code>: <reason>` | network | connection, end | ssh_disconnect | success for code 11 (by application), else failure |
+//! | `Disconnecting [invalid ]user <u> <ip> port <n>: <reason>` | network | connection, end | ssh_disconnect | failure |
+//! | `Timeout before authentication`, `Timeout, client not responding`, `Read error from remote host`, other `fatal:` lines | network | connection, end | ssh_auth_timeout / ssh_client_timeout / ssh_read_error / ssh_fatal_error | failure |
+//! | `Connection from <ip> port <n> on <ip> port <n>` | network | connection, start | ssh_connection | success |
+//! | `Did not receive identification string`, `banner exchange:`, `kex_exchange_identification:`, `Unable to negotiate`, `Bad protocol version identification`, `ssh_dispatch_run_fatal` | network | protocol | ssh_no_identification / ssh_banner_exchange_failed / ssh_kex_identification_failed / ssh_negotiation_failed / ssh_bad_protocol_version / ssh_dispatch_failed | failure |
+//! | `drop connection #<n> from [<ip>]:<port> ...` (MaxStartups, penalties) | network | connection, denied | ssh_connection_dropped | failure |
+//! | `reverse mapping checking getaddrinfo for <h> [<ip>] failed`, `Address <ip> maps to <h>, but ...` | network | info | ssh_reverse_mapping_failed | failure |
+//! | `Transferred: sent <n>, received <n> bytes` (`destination.bytes`, `source.bytes`) | network | info | ssh_transferred | success |
+//! | `Server listening on <ip> port <n>` (`server.*`), `Received signal <n>; terminating.`, `User child is on pid <n>` | process | start / end / start | ssh_server_listening / ssh_server_stop / ssh_user_child | success |
+//! | sftp: `session opened\|closed for local user <u> from [<ip>]`, `open\|close\|remove name\|rename old\|mkdir name ... "<path>"` (`file.path`) | session / file | start, end / access, deletion, creation, change | sftp_* | success |
 //!
-//! Other sshd lines, and events that are not from sshd or PAM at all, are kept (not rejected)
-//! with the envelope, `message` and the process fields. Only an empty event is rejected.
+//! Other lines, and events from other programs, are kept (not rejected) with `message`, the
+//! prefix and envelope fields. Only an empty event is rejected.
 
-use edge_format_sdk::{describe, insert_envelope, insert_metadata, json, Description, Event, Fields, Format, Value};
-use std::net::IpAddr;
+use edge_format_sdk::line::{self, Prefixed};
+use edge_format_sdk::{describe, insert_envelope, insert_metadata, Description, Event, Fields, Format, Value};
+
+mod pam;
+mod parsed;
+mod sshd;
+
+use parsed::{Parsed, CONNECTION_END, FAILURE, NETWORK};
 
 pub struct OpenSsh;
 
-/// What a recognized message says.
-#[derive(Default)]
-struct Parsed<'a> {
-    category: &'static str,
-    kind: &'static str,
-    action: &'static str,
-    outcome: Option<&'static str>,
-    user: Option<&'a str>,
-    uid: Option<&'a str>,
-    address: Option<&'a str>,
-    port: Option<u16>,
-    method: Option<&'a str>,
-    signature: Option<&'a str>,
-    disconnect: Option<(u32, &'a str)>,
-}
-
-fn non_empty(s: &str) -> Option<&str> {
-    Some(s).filter(|s| !s.is_empty())
-}
-
-/// `<address> port <n>` then anything (` ssh2`, `:11: ...`, ` [preauth]`).
-fn address_port(s: &str) -> Option<(&str, u16, &str)> {
-    let (address, rest) = s.split_once(" port ")?;
-    let end = rest.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(rest.len());
-    let port = rest[..end].parse().ok()?;
-    if address.is_empty() || address.contains(' ') {
-        return None;
-    }
-    Some((address, port, &rest[end..]))
-}
-
-/// `[user|invalid user|authenticating user <name> ]<address> port <n>...`: the user name may
-/// contain spaces (attackers try them), so the address is the last word before ` port `.
-fn user_address_port(s: &str) -> Option<(Option<&str>, &str, u16, &str)> {
-    let (before, after) = s.rsplit_once(" port ")?;
-    let (user_part, address) = match before.rsplit_once(' ') {
-        Some((user_part, address)) => (Some(user_part), address),
-        None => (None, before),
-    };
-    let end = after.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(after.len());
-    let port = after[..end].parse().ok()?;
-    let rest = &after[end..];
-    if address.is_empty() {
-        return None;
-    }
-    let user = match user_part {
-        None => None,
-        Some(u) => {
-            let name = ["user ", "invalid user ", "authenticating user "]
-                .iter()
-                .find_map(|prefix| u.strip_prefix(prefix))?;
-            non_empty(name)
-        }
-    };
-    Some((user, address, port, rest))
-}
-
-fn parse_sshd(msg: &str) -> Option<Parsed<'_>> {
-    if let Some(rest) = msg.strip_prefix("Accepted ").or_else(|| msg.strip_prefix("Failed ")) {
-        let accepted = msg.starts_with('A');
-        let (method, rest) = rest.split_once(" for ")?;
-        let (user, rest) = rest.rsplit_once(" from ")?;
-        let (address, port, tail) = address_port(rest)?;
-        let user = user.strip_prefix("invalid user ").unwrap_or(user);
-        let signature = tail.strip_prefix(" ssh2: ").and_then(non_empty);
-        return Some(Parsed {
-            category: "authentication",
-            kind: if accepted { "start" } else { "info" },
-            action: "ssh_login",
-            outcome: Some(if accepted { "success" } else { "failure" }),
-            user: non_empty(user),
-            address: Some(address),
-            port: Some(port),
-            method: non_empty(method),
-            signature,
-            ..Parsed::default()
-        });
-    }
-    if let Some(rest) = msg.strip_prefix("Invalid user ") {
-        let (user, rest) = rest
-            .rsplit_once(" from ")
-            .or_else(|| rest.strip_prefix("from ").map(|r| ("", r)))?;
-        let (address, port, _) = address_port(rest)?;
-        return Some(Parsed {
-            category: "authentication",
-            kind: "info",
-            action: "ssh_invalid_user",
-            outcome: Some("failure"),
-            user: non_empty(user),
-            address: Some(address),
-            port: Some(port),
-            ..Parsed::default()
-        });
-    }
-    if let Some(rest) = msg.strip_prefix("Received disconnect from ") {
-        let (address, port, tail) = address_port(rest)?;
-        let disconnect = tail.strip_prefix(':').and_then(|t| {
-            let (code, reason) = t.split_once(':')?;
-            Some((code.parse().ok()?, reason.trim().trim_end_matches(" [preauth]")))
-        });
-        return Some(Parsed {
-            category: "session",
-            kind: "end",
-            action: "ssh_disconnect",
-            address: Some(address),
-            port: Some(port),
-            disconnect,
-            ..Parsed::default()
-        });
-    }
-    let (action, rest) = if let Some(rest) = msg.strip_prefix("Disconnected from ") {
-        ("ssh_disconnect", rest)
-    } else if let Some(rest) = msg.strip_prefix("Connection closed by ") {
-        ("ssh_connection_closed", rest)
-    } else if let Some(rest) = msg.strip_prefix("Connection reset by ") {
-        ("ssh_connection_reset", rest)
-    } else {
-        return None;
-    };
-    let (user, address, port, _) = user_address_port(rest)?;
-    Some(Parsed {
-        category: "session",
-        kind: "end",
-        action,
-        user,
-        address: Some(address),
-        port: Some(port),
-        ..Parsed::default()
-    })
-}
-
-fn parse_pam(msg: &str) -> Option<Parsed<'_>> {
-    let rest = msg.strip_prefix("pam_unix(sshd:")?;
-    let (_, rest) = rest.split_once("): ")?;
-    if let Some(rest) = rest.strip_prefix("session opened for user ") {
-        let user_part = rest.split(" by ").next().unwrap_or(rest);
-        let (user, uid) = match user_part.split_once("(uid=") {
-            Some((user, uid)) => (user, uid.strip_suffix(')').and_then(non_empty)),
-            None => (user_part, None),
-        };
-        return Some(Parsed {
-            category: "session",
-            kind: "start",
-            action: "session_opened",
-            outcome: Some("success"),
-            user: non_empty(user),
-            uid,
-            ..Parsed::default()
-        });
-    }
-    if let Some(user) = rest.strip_prefix("session closed for user ") {
-        return Some(Parsed {
-            category: "session",
-            kind: "end",
-            action: "session_closed",
-            outcome: Some("success"),
-            user: non_empty(user.trim()),
-            ..Parsed::default()
-        });
-    }
-    let pairs = rest.strip_prefix("authentication failure;")?;
-    let mut parsed = Parsed {
-        category: "authentication",
-        kind: "info",
-        action: "authentication_failure",
-        outcome: Some("failure"),
-        ..Parsed::default()
-    };
-    for pair in pairs.split_whitespace() {
-        match pair.split_once('=') {
-            Some(("rhost", host)) => parsed.address = non_empty(host),
-            Some(("user", user)) => parsed.user = non_empty(user),
-            _ => {}
-        }
-    }
-    Some(parsed)
-}
-
-fn insert_parsed(fields: &mut Fields, p: Parsed<'_>) {
-    fields.insert("event.kind".into(), Value::from("event"));
-    fields.insert("event.category".into(), json!([p.category]));
-    fields.insert("event.type".into(), json!([p.kind]));
-    fields.insert("event.action".into(), Value::from(p.action));
-    if let Some(outcome) = p.outcome {
-        fields.insert("event.outcome".into(), Value::from(outcome));
-    }
-    if let Some(user) = p.user {
-        fields.insert("user.name".into(), Value::from(user));
-        fields.insert("related.user".into(), json!([user]));
-    }
-    if let Some(uid) = p.uid {
-        fields.insert("user.id".into(), Value::from(uid));
-    }
-    if let Some(address) = p.address {
-        fields.insert("source.address".into(), Value::from(address));
-        if let Ok(ip) = address.parse::<IpAddr>() {
-            let ip = ip.to_string();
-            fields.insert("source.ip".into(), Value::from(ip.as_str()));
-            fields.insert("related.ip".into(), json!([ip]));
-        }
-    }
-    if let Some(port) = p.port {
-        fields.insert("source.port".into(), Value::from(port));
-    }
-    if let Some(method) = p.method {
-        fields.insert("ssh.method".into(), Value::from(method));
-    }
-    if let Some(signature) = p.signature {
-        fields.insert("ssh.signature".into(), Value::from(signature));
-    }
-    if let Some((code, reason)) = p.disconnect {
-        fields.insert("ssh.disconnect.code".into(), Value::from(code));
-        if !reason.is_empty() {
-            fields.insert("ssh.disconnect.reason".into(), Value::from(reason));
-        }
-    }
-}
-
-/// `sshd[1234]: rest` → ("sshd", "1234", "rest") for events without a syslog header.
+/// `sshd[1234]: rest` → ("sshd", "1234", "rest"), for a line that is only a TAG and the MSG.
 fn split_tag(raw: &str) -> Option<(&str, &str, &str)> {
     let (tag, rest) = raw.split_once("]: ")?;
     let (name, pid) = tag.split_once('[')?;
-    if !name.starts_with("sshd") || name.contains(' ') || !pid.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_ssh_program(name) || !pid.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     Some((name, pid, rest))
+}
+
+/// sshd (`sshd`, and OpenSSH 9.8's `sshd-session`, `sshd-auth`) and its sftp servers.
+fn is_ssh_program(name: &str) -> bool {
+    name.starts_with("sshd") || is_sftp(name)
+}
+
+fn is_sftp(name: &str) -> bool {
+    matches!(name, "sftp-server" | "internal-sftp")
+}
+
+/// `error: ` / `fatal: ` (how sshd's `error()`/`fatal()` reach syslog) → (level, rest).
+fn level(msg: &str) -> (Option<&'static str>, &str) {
+    if let Some(rest) = msg.strip_prefix("error: ") {
+        (Some("error"), rest)
+    } else if let Some(rest) = msg.strip_prefix("fatal: ") {
+        (Some("fatal"), rest)
+    } else {
+        (None, msg)
+    }
+}
+
+/// What the MSG says, given the program that logged it (`None`: unknown).
+fn classify<'a>(app: Option<&str>, level: Option<&str>, text: &'a str) -> Option<Parsed<'a>> {
+    // `PAM: ...` is sshd's own report of a PAM result; `PAM <n> more ...` is PAM's.
+    if text.starts_with("pam_") || text.starts_with("PAM ") {
+        return pam::parse(text);
+    }
+    if let Some(app) = app {
+        if is_sftp(app) {
+            return pam::sftp(text);
+        }
+        if !is_ssh_program(app) {
+            return None;
+        }
+    }
+    let parsed = sshd::parse(text).or_else(|| pam::sftp(text));
+    if parsed.is_none() && level == Some("fatal") {
+        // A fatal error ends the connection's sshd process, whatever it says.
+        return Some(Parsed::new("ssh_fatal_error", NETWORK, CONNECTION_END, FAILURE).reason(text));
+    }
+    parsed
+}
+
+/// The line's prefix, with a bare `sshd[1234]: ` tag read when no syslog prefix was.
+fn split(raw: &str) -> Prefixed<'_> {
+    let mut prefix = line::split(raw);
+    if prefix.app_name.is_none() {
+        if let Some((name, pid, rest)) = split_tag(prefix.msg) {
+            prefix.app_name = Some(name);
+            prefix.procid = Some(pid);
+            prefix.msg = rest.trim_start();
+        }
+    }
+    prefix
 }
 
 impl Format for OpenSsh {
     fn describe() -> Description {
         describe!(
             "openssh",
-            "OpenSSH sshd and PAM messages over syslog: logins, failures, invalid users, disconnects, sessions",
+            "OpenSSH sshd, its PAM modules and sftp server: logins, failures, invalid users, sessions, disconnects, protocol errors",
             ["authentication", "host"],
             "Accepted publickey for alice from 192.0.2.10 port 51022 ssh2: ED25519 SHA256:Vh2+/IAlLuo5kvPSlbY7MtmD9PDwChrx1JQkmrbdH4M",
         )
@@ -277,34 +138,23 @@ impl Format for OpenSsh {
         }
         let mut fields = Fields::new();
         {
-            let header = event.syslog.as_ref();
-            let app = header.and_then(|h| h.app_name.as_deref());
-            let procid = header.and_then(|h| h.procid.as_deref());
-            let raw = event.raw.trim_end_matches(['\r', '\n']);
-            let (app, procid, msg) = match (app, split_tag(raw)) {
-                (None, Some((name, pid, rest))) => (Some(name), Some(pid), rest),
-                _ => (app, procid, raw),
-            };
-            if let Some(app) = app {
-                fields.insert("process.name".into(), Value::from(app));
+            let prefix = split(&event.raw);
+            let app = event
+                .syslog
+                .as_ref()
+                .and_then(|h| h.app_name.as_deref())
+                .or(prefix.app_name);
+            let (level, text) = level(prefix.msg);
+            if let Some(level) = level {
+                fields.insert("log.level".into(), Value::from(level));
             }
-            if let Some(pid) = procid.and_then(|p| p.parse::<u64>().ok()) {
-                fields.insert("process.pid".into(), Value::from(pid));
+            if let Some(parsed) = classify(app, level, text) {
+                parsed.insert_into(&mut fields);
             }
-            let from_other_app = app.is_some_and(|a| !a.starts_with("sshd"));
-            let parsed = if msg.starts_with("pam_unix(sshd:") {
-                parse_pam(msg)
-            } else if from_other_app {
-                None
-            } else {
-                parse_sshd(msg)
-            };
-            if let Some(parsed) = parsed {
-                insert_parsed(&mut fields, parsed);
-            }
+            fields.insert("message".into(), Value::from(prefix.msg));
+            line::insert_prefix_fields(&mut fields, &prefix, &event);
         }
         insert_envelope(&mut fields, &mut event);
-        fields.insert("message".into(), Value::String(std::mem::take(&mut event.raw)));
         insert_metadata(&mut fields, std::mem::take(&mut event.metadata));
         Ok(fields)
     }
@@ -313,91 +163,4 @@ impl Format for OpenSsh {
 edge_format_sdk::export_format!(OpenSsh);
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use edge_format_sdk::{Protocol, SyslogHeader, Timestamp};
-
-    fn event(raw: &str, app: Option<&str>) -> Event {
-        Event {
-            raw: raw.into(),
-            received_at: Timestamp {
-                seconds: 1_714_564_800,
-                nanoseconds: 0,
-            },
-            client_time: None,
-            protocol: Protocol::Syslog,
-            source_address: None,
-            syslog: app.map(|app| SyslogHeader {
-                facility: Some(4),
-                severity: Some(6),
-                version: None,
-                hostname: Some("bastion".into()),
-                app_name: Some(app.into()),
-                procid: Some("1234".into()),
-                msgid: None,
-                structured_data: None,
-            }),
-            metadata: Vec::new(),
-        }
-    }
-
-    fn ok(raw: &str) -> Value {
-        Value::Object(OpenSsh::normalize_one(event(raw, Some("sshd"))).expect("kept"))
-    }
-
-    #[test]
-    fn accepted_publickey() {
-        let v = ok("Accepted publickey for alice from 192.0.2.10 port 51022 ssh2: ED25519 SHA256:abc");
-        assert_eq!(v["event.action"], "ssh_login");
-        assert_eq!(v["event.outcome"], "success");
-        assert_eq!(v["event.type"], json!(["start"]));
-        assert_eq!(v["user.name"], "alice");
-        assert_eq!(v["source.port"], 51022);
-        assert_eq!(v["ssh.method"], "publickey");
-        assert_eq!(v["ssh.signature"], "ED25519 SHA256:abc");
-        assert_eq!(v["process.pid"], 1234);
-        assert_eq!(v["process.name"], "sshd");
-        assert_eq!(v["log.syslog.priority"], 38);
-    }
-
-    #[test]
-    fn user_names_with_spaces_and_empty_ones() {
-        let v = ok("Failed password for invalid user foo bar from 203.0.113.5 port 40222 ssh2");
-        assert_eq!(v["user.name"], "foo bar");
-        let v = ok("Invalid user  from 203.0.113.5 port 40222");
-        assert!(v.get("user.name").is_none());
-        assert_eq!(v["source.ip"], "203.0.113.5");
-        let v = ok("Connection closed by invalid user a b 2001:db8::5 port 22 [preauth]");
-        assert_eq!(v["user.name"], "a b");
-        assert_eq!(v["source.ip"], "2001:db8::5");
-    }
-
-    #[test]
-    fn unknown_and_foreign_lines_are_kept() {
-        let v = ok("Server listening on 0.0.0.0 port 22.");
-        assert!(v.get("event.action").is_none());
-        assert_eq!(v["message"], "Server listening on 0.0.0.0 port 22.");
-        let e = event("Accepted password for alice from 192.0.2.10 port 1 ssh2", Some("cron"));
-        let v = OpenSsh::normalize_one(e).expect("kept");
-        assert!(v.get("event.action").is_none());
-        assert!(OpenSsh::normalize_one(event(" ", Some("sshd"))).is_err());
-    }
-
-    #[test]
-    fn tag_without_header() {
-        let e = event("sshd[77]: Invalid user x from 192.0.2.1 port 2", None);
-        let v = Value::Object(OpenSsh::normalize_one(e).expect("kept"));
-        assert_eq!(v["process.pid"], 77);
-        assert_eq!(v["process.name"], "sshd");
-        assert_eq!(v["event.action"], "ssh_invalid_user");
-    }
-
-    #[test]
-    fn describes_itself() {
-        let d = OpenSsh::describe();
-        assert_eq!(d.categories, ["authentication", "host"]);
-        assert_eq!(ok(&d.sample)["event.outcome"], "success");
-    }
-
-    edge_format_sdk::fixtures_test!(OpenSsh);
-}
+mod tests;

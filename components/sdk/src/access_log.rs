@@ -1,154 +1,154 @@
 //! Web server access logs shared by the `nginx` and `apache` formats: the NCSA common and
-//! combined line formats, and their ECS mapping.
+//! combined line formats, what people append to them, and their ECS mapping.
 //!
 //! ```text
-//! 192.0.2.10 - alice [22/Nov/2026:22:44:57 +0100] "GET /path?q=1 HTTP/1.1" 200 1234 "https://ref.example/" "Mozilla/5.0 ..."
+//! 192.0.2.10 - alice [22/Nov/2026:22:44:57 +0100] "GET /path?q=1 HTTP/1.1" 200 1234 "https://ref.example/" "Mozilla/5.0 ..." 0.012 "203.0.113.9"
 //! ```
 //!
-//! `-` means absent everywhere. Text after the user agent (a custom suffix such as nginx's
-//! `"$http_x_forwarded_for"`) is ignored.
+//! `-` means absent everywhere. Items after the user agent (Apache's `%D` or `%I %O`, nginx's
+//! `$request_time` or `"$http_x_forwarded_for"`, `rt=0.012` pairs…) are read as [`Extra`]s, which
+//! each format maps. A line cut short after its `[time]` (a log shipper's line limit) keeps
+//! what it has, [`AccessLine::truncated`] says so.
+
+mod parse;
+
+pub use parse::{parse_access_line, parse_vhost_access_line, AccessLine, Extra, ExtraForm};
 
 use crate::ecs::{address_fields, domain_fields, present, user_agent_fields, Related};
 use crate::{Fields, Value, TIMESTAMP};
 
-/// One access log line, borrowed from the raw text. Quoted values are unescaped (`\"`, `\\`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccessLine<'a> {
-    pub client: &'a str,
-    pub ident: &'a str,
-    pub user: &'a str,
-    /// As logged, without the brackets: `22/Nov/2026:22:44:57 +0100`.
-    pub time: &'a str,
-    pub request: String,
-    pub status: &'a str,
-    pub bytes: &'a str,
-    /// `None` for the common format.
-    pub referrer: Option<String>,
-    pub user_agent: Option<String>,
+/// The month number of an English abbreviation (`Nov` → 11), as Apache and nginx write it.
+pub fn month_number(abbreviation: &str) -> Option<u8> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    MONTHS
+        .iter()
+        .position(|m| *m == abbreviation)
+        .and_then(|i| u8::try_from(i + 1).ok())
 }
 
-struct Cursor<'a> {
-    rest: &'a str,
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
 
-impl<'a> Cursor<'a> {
-    fn skip_spaces(&mut self) {
-        self.rest = self.rest.trim_start_matches(' ');
+/// `22/Nov/2026:22:44:57 +0100` (`%t`, `$time_local`) → `2026-11-22T22:44:57+01:00`: the same
+/// instant written in RFC 3339, so that fixtures can check it natively (the host canonicalizes
+/// either). `None` when the text is not that shape.
+pub fn clf_time_to_rfc3339(time: &str) -> Option<String> {
+    let (date_time, zone) = time.split_once(' ')?;
+    let mut parts = date_time.splitn(3, '/');
+    let (day, month, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    let (year, clock) = rest.split_once(':')?;
+    let month = month_number(month)?;
+    let zone_ok = zone.len() == 5 && zone.starts_with(['+', '-']) && digits(&zone[1..], 4);
+    let clock_ok = clock.len() >= 8
+        && clock.as_bytes()[2] == b':'
+        && clock.as_bytes()[5] == b':'
+        && [&clock[..2], &clock[3..5], &clock[6..8]].iter().all(|p| digits(p, 2));
+    if !digits(day, 2) || !digits(year, 4) || !zone_ok || !clock_ok {
+        return None;
     }
+    // A fraction (`%{msec_frac}t`-like customizations) is kept.
+    let fraction = clock[8..]
+        .strip_prefix('.')
+        .filter(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()));
+    if clock.len() > 8 && fraction.is_none() {
+        return None;
+    }
+    let fraction = fraction.map_or(String::new(), |f| format!(".{f}"));
+    Some(format!(
+        "{year}-{month:02}-{day}T{}{fraction}{}:{}",
+        &clock[..8],
+        &zone[..3],
+        &zone[3..]
+    ))
+}
 
-    fn token(&mut self, what: &str) -> Result<&'a str, String> {
-        self.skip_spaces();
-        let end = self.rest.find(' ').unwrap_or(self.rest.len());
-        let (token, rest) = self.rest.split_at(end);
-        if token.is_empty() {
-            return Err(format!("missing {what}"));
+/// A quoted item after the user agent: an address list is `X-Forwarded-For`
+/// ([`forwarded_for_fields`]), a host name (`www.example.org`, `www.example.org:8443`) is `Host`
+/// ([`host_fields`]); anything else writes nothing.
+pub fn forwarded_for_or_host_fields(value: &str, fields: &mut Fields, related: &mut Related) {
+    if forwarded_for_fields(value, fields, related) {
+        return;
+    }
+    let name = value.rsplit_once(':').map_or(value, |(name, _)| name);
+    let is_host = name.contains('.')
+        && !name.starts_with(['.', '-'])
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-');
+    if is_host {
+        host_fields(value, fields, related);
+    }
+}
+
+/// Seconds with an optional decimal fraction (`0.125`: nginx's `$request_time`, Apache's `%T`)
+/// as nanoseconds. `None` for anything else (`-`, `0.1, 0.2`).
+pub fn seconds_to_nanos(seconds: &str) -> Option<u64> {
+    let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+    if whole.is_empty() && fraction.is_empty()
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let mut nanos = 0u64;
+    for (i, digit) in fraction.bytes().take(9).enumerate() {
+        nanos += u64::from(digit - b'0') * 10u64.pow(8 - i as u32);
+    }
+    whole.checked_mul(1_000_000_000)?.checked_add(nanos)
+}
+
+/// A `X-Forwarded-For` value (`203.0.113.9, 10.0.0.2`): the first address, the original client,
+/// as `network.forwarded_ip`, and every address in `related.ip`. False, writing nothing, when
+/// the value is not a list of IP addresses.
+pub fn forwarded_for_fields(value: &str, fields: &mut Fields, related: &mut Related) -> bool {
+    let mut ips = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        match crate::ecs::parse_ip(part) {
+            Some(ip) => ips.push(ip),
+            None => return false,
         }
-        self.rest = rest;
-        Ok(token)
     }
-
-    fn bracketed(&mut self, what: &str) -> Result<&'a str, String> {
-        self.skip_spaces();
-        let inner = self
-            .rest
-            .strip_prefix('[')
-            .ok_or_else(|| format!("expected [{what}]"))?;
-        let end = inner.find(']').ok_or_else(|| format!("unterminated [{what}]"))?;
-        self.rest = &inner[end + 1..];
-        Ok(&inner[..end])
-    }
-
-    /// A `"..."` value; backslash escapes `\"` and `\\` are undone, others kept as written.
-    fn quoted(&mut self, what: &str) -> Result<String, String> {
-        self.skip_spaces();
-        let inner = self
-            .rest
-            .strip_prefix('"')
-            .ok_or_else(|| format!("expected quoted {what}"))?;
-        let mut out = String::new();
-        let mut chars = inner.char_indices();
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '"' => {
-                    self.rest = &inner[i + 1..];
-                    return Ok(out);
-                }
-                '\\' => match chars.next() {
-                    Some((_, e @ ('"' | '\\'))) => out.push(e),
-                    Some((_, e)) => {
-                        out.push('\\');
-                        out.push(e);
-                    }
-                    None => out.push('\\'),
-                },
-                c => out.push(c),
-            }
-        }
-        Err(format!("unterminated quoted {what}"))
-    }
-}
-
-fn is_number_or_dash(value: &str) -> bool {
-    value == "-" || (!value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// Parses a common or combined access log line.
-pub fn parse_access_line(line: &str) -> Result<AccessLine<'_>, String> {
-    let mut c = Cursor { rest: line.trim() };
-    let client = c.token("client address")?;
-    let ident = c.token("ident")?;
-    let user = c.token("user")?;
-    let time = c.bracketed("time")?;
-    let request = c.quoted("request")?;
-    let status = c.token("status")?;
-    let bytes = c.token("bytes")?;
-    if !is_number_or_dash(status) || status.len() > 3 {
-        return Err(format!("invalid status {status:?}"));
-    }
-    if !is_number_or_dash(bytes) {
-        return Err(format!("invalid byte count {bytes:?}"));
-    }
-    c.skip_spaces();
-    let (referrer, user_agent) = if c.rest.is_empty() {
-        (None, None)
-    } else {
-        (Some(c.quoted("referrer")?), Some(c.quoted("user agent")?))
+    let Some(first) = ips.first() else {
+        return false;
     };
-    Ok(AccessLine {
-        client,
-        ident,
-        user,
-        time,
-        request,
-        status,
-        bytes,
-        referrer,
-        user_agent,
-    })
+    fields.insert("network.forwarded_ip".into(), Value::String(first.to_string()));
+    for ip in ips {
+        related.add_ip(ip);
+    }
+    true
 }
 
 /// Splits a request line (`GET /path?q=1 HTTP/1.1`) into `http.request.method`, `url.*`
 /// ([`url_fields`]) and `http.version`. HTTP/0.9 (`GET /`) has no version. Returns false, and
 /// writes nothing, for a request that is not one (`-`, TLS bytes sent to a plain port…).
 pub fn request_fields(request: &str, fields: &mut Fields, related: &mut Related) -> bool {
-    let mut parts = request.split(' ').filter(|p| !p.is_empty());
-    let (Some(method), Some(target)) = (parts.next(), parts.next()) else {
+    let request = request.trim_matches(' ');
+    let Some((method, rest)) = request.split_once(' ') else {
         return false;
     };
-    let version = parts.next();
-    if parts.next().is_some()
+    if method.is_empty()
         || method.len() > 32
         || !method.bytes().all(|b| b.is_ascii_uppercase() || b == b'-' || b == b'_')
     {
         return false;
     }
-    let version = match version {
-        Some(v) => match v.strip_prefix("HTTP/") {
-            Some(number) if !number.is_empty() => Some(number),
+    // The version is the last word; a target with spaces (a client that did not encode them)
+    // is everything between.
+    let rest = rest.trim_start_matches(' ');
+    let (target, version) = match rest.rsplit_once(' ') {
+        Some((target, last)) => match last.strip_prefix("HTTP/") {
+            Some(number) if !number.is_empty() => (target.trim_end_matches(' '), Some(number)),
             _ => return false,
         },
-        None => None,
+        None => (rest, None),
     };
+    if target.is_empty() || version.is_none() && target.starts_with("HTTP/") {
+        return false;
+    }
     fields.insert("http.request.method".into(), Value::String(method.to_owned()));
     url_fields(target, fields, related);
     if let Some(version) = version {
@@ -157,7 +157,7 @@ pub fn request_fields(request: &str, fields: &mut Fields, related: &mut Related)
     true
 }
 
-/// `url.original`, and from it `url.path`, `url.query` and `url.fragment`; an absolute URL
+/// `url.original`, and from it `url.path`, `url.extension`, `url.query` and `url.fragment`; an absolute URL
 /// (`http://host:8080/x`, proxies) also gives `url.scheme`, `url.domain` and `url.port`
 /// ([`host_fields`]).
 pub fn url_fields(target: &str, fields: &mut Fields, related: &mut Related) {
@@ -186,6 +186,13 @@ pub fn url_fields(target: &str, fields: &mut Fields, related: &mut Related) {
         None => (rest, None),
     };
     fields.insert("url.path".into(), Value::String(path.to_owned()));
+    // ECS: the last extension of the file name, without the dot (`gz` of `a.tar.gz`).
+    let file = path.rsplit('/').next().unwrap_or(path);
+    if let Some((name, extension)) = file.rsplit_once('.') {
+        if !name.is_empty() && !extension.is_empty() {
+            fields.insert("url.extension".into(), Value::String(extension.to_owned()));
+        }
+    }
     if let Some(query) = query.filter(|q| !q.is_empty()) {
         fields.insert("url.query".into(), Value::String(query.to_owned()));
     }
@@ -244,156 +251,45 @@ pub fn web_event_fields(event_type: &str, fields: &mut Fields) {
     fields.insert("event.type".into(), Value::Array(vec![Value::from(event_type)]));
 }
 
-/// Writes the ECS fields of a parsed access line: `@timestamp` (as logged, the host
-/// canonicalizes it), `source.*`, `user.name`, the request ([`request_fields`]; a request that
-/// does not parse is kept as `event.original` with the whole `raw` line), status and outcome,
-/// `http.response.body.bytes`, `http.request.referrer`, `user_agent.*`, `event.*` and `related.*`.
-pub fn access_fields(line: AccessLine<'_>, raw: &str, fields: &mut Fields) {
-    let mut related = Related::new();
+/// Writes the ECS fields of a parsed access line (not its [`Extra`]s, which each format maps):
+/// `@timestamp` (as logged, the host canonicalizes it), `source.*`, `user.name`, the request
+/// ([`request_fields`]; a request that does not parse, such as TLS bytes sent to a plain port, is
+/// kept as `event.original` with the whole `raw` line), status
+/// and outcome, `http.response.body.bytes`, `http.request.referrer`, `user_agent.*` and
+/// `event.*`. Addresses, hosts and the user go to `related`.
+pub fn access_fields(line: &AccessLine<'_>, raw: &str, fields: &mut Fields, related: &mut Related) {
     web_event_fields("access", fields);
-    fields.insert(TIMESTAMP.into(), Value::String(line.time.to_owned()));
-    address_fields("source", line.client, fields, &mut related);
+    let time = clf_time_to_rfc3339(line.time).unwrap_or_else(|| line.time.to_owned());
+    fields.insert(TIMESTAMP.into(), Value::String(time));
+    address_fields("source", line.client, fields, related);
     if present(line.user) {
         fields.insert("user.name".into(), Value::String(line.user.to_owned()));
         related.add_user(line.user);
     }
-    if present(&line.request) && !request_fields(&line.request, fields, &mut related) {
+    if present(&line.request) && !request_fields(&line.request, fields, related) {
         fields.insert("event.original".into(), Value::String(raw.to_owned()));
     }
     status_fields(line.status, fields);
     if let Ok(bytes) = line.bytes.parse::<u64>() {
         fields.insert("http.response.body.bytes".into(), Value::from(bytes));
     }
-    if let Some(referrer) = line.referrer.filter(|r| present(r)) {
-        fields.insert("http.request.referrer".into(), Value::String(referrer));
+    if let Some(referrer) = line.referrer.as_deref().filter(|r| present(r)) {
+        fields.insert("http.request.referrer".into(), Value::String(referrer.to_owned()));
     }
-    if let Some(ua) = line.user_agent {
-        user_agent_fields(&ua, fields);
+    if let Some(ua) = &line.user_agent {
+        user_agent_fields(ua, fields);
     }
-    related.insert_into(fields);
 }
 
-/// [`parse_access_line`] then [`access_fields`].
+/// [`parse_access_line`] then [`access_fields`], extras ignored.
 pub fn access_event(raw: &str) -> Result<Fields, String> {
     let line = parse_access_line(raw)?;
     let mut fields = Fields::new();
-    access_fields(line, raw, &mut fields);
+    let mut related = Related::new();
+    access_fields(&line, raw, &mut fields, &mut related);
+    related.insert_into(&mut fields);
     Ok(fields)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::json;
-
-    #[test]
-    fn parses_combined_and_common() {
-        let line = parse_access_line(
-            r#"192.0.2.10 - alice [22/Nov/2026:22:44:57 +0100] "GET /a\"b HTTP/1.1" 200 1234 "-" "curl/8.5.0" "203.0.113.9""#,
-        )
-        .expect("valid test input");
-        assert_eq!(line.client, "192.0.2.10");
-        assert_eq!(line.user, "alice");
-        assert_eq!(line.time, "22/Nov/2026:22:44:57 +0100");
-        assert_eq!(line.request, "GET /a\"b HTTP/1.1");
-        assert_eq!(line.referrer.as_deref(), Some("-"));
-        assert_eq!(line.user_agent.as_deref(), Some("curl/8.5.0"));
-        let common = parse_access_line(r#"::1 - - [22/Nov/2026:22:44:57 +0000] "-" 408 - "#).expect("valid test input");
-        assert_eq!((common.status, common.bytes, common.referrer), ("408", "-", None));
-    }
-
-    #[test]
-    fn rejects_what_is_not_an_access_line() {
-        assert_eq!(parse_access_line(""), Err("missing client address".into()));
-        assert_eq!(parse_access_line("hello world"), Err("missing user".into()));
-        assert_eq!(parse_access_line("a b c d"), Err("expected [time]".into()));
-        assert_eq!(
-            parse_access_line(r#"a - - [t] "GET /" abc 1"#),
-            Err(r#"invalid status "abc""#.into())
-        );
-        assert_eq!(
-            parse_access_line(r#"a - - [t] "GET / 200 1"#),
-            Err("unterminated quoted request".into())
-        );
-        assert_eq!(
-            parse_access_line(r#"a - - [t] "GET /" 200 1 "ref""#),
-            Err("expected quoted user agent".into())
-        );
-    }
-
-    #[test]
-    fn maps_requests_and_urls() {
-        let run = |request: &str| {
-            let mut fields = Fields::new();
-            let mut related = Related::new();
-            let ok = request_fields(request, &mut fields, &mut related);
-            related.insert_into(&mut fields);
-            (ok, Value::Object(fields))
-        };
-        assert_eq!(
-            run("GET /p/a?q=1&r=2#top HTTP/2.0"),
-            (
-                true,
-                json!({"http.request.method": "GET", "url.original": "/p/a?q=1&r=2#top", "url.path": "/p/a",
-                       "url.query": "q=1&r=2", "url.fragment": "top", "http.version": "2.0"})
-            )
-        );
-        assert_eq!(
-            run("GET http://www.Example.com:8080/x? HTTP/1.1"),
-            (
-                true,
-                json!({"http.request.method": "GET", "url.original": "http://www.Example.com:8080/x?",
-                       "url.scheme": "http", "url.domain": "www.Example.com", "url.port": 8080, "url.path": "/x",
-                       "url.registered_domain": "example.com", "url.subdomain": "www", "url.top_level_domain": "com",
-                       "http.version": "1.1", "related.hosts": ["www.example.com"]})
-            )
-        );
-        assert_eq!(
-            run("CONNECT example.org:443 HTTP/1.1"),
-            (
-                true,
-                json!({"http.request.method": "CONNECT", "url.original": "example.org:443", "http.version": "1.1"})
-            )
-        );
-        assert_eq!(
-            run("GET /"),
-            (
-                true,
-                json!({"http.request.method": "GET", "url.original": "/", "url.path": "/"})
-            )
-        );
-        for bad in [
-            "-",
-            "\\x16\\x03\\x01\\x02\\x00\\x01\\x00",
-            "get / HTTP/1.1",
-            "GET / FTP/1",
-            "GET / HTTP/1.1 x",
-        ] {
-            assert_eq!(run(bad), (false, json!({})), "{bad}");
-        }
-    }
-
-    #[test]
-    fn maps_hosts() {
-        let run = |host: &str| {
-            let mut fields = Fields::new();
-            let mut related = Related::new();
-            host_fields(host, &mut fields, &mut related);
-            related.insert_into(&mut fields);
-            Value::Object(fields)
-        };
-        assert_eq!(
-            run("[2001:db8::1]:443"),
-            json!({"url.domain": "2001:db8::1", "url.port": 443, "related.ip": ["2001:db8::1"]})
-        );
-        assert_eq!(
-            run("2001:db8::1"),
-            json!({"url.domain": "2001:db8::1", "related.ip": ["2001:db8::1"]})
-        );
-        assert_eq!(
-            run("localhost"),
-            json!({"url.domain": "localhost", "related.hosts": ["localhost"]})
-        );
-        assert_eq!(run("-"), json!({}));
-    }
-}
+mod tests;

@@ -118,77 +118,59 @@ pub fn address_fields(prefix: &str, address: &str, fields: &mut Fields, related:
 /// `printer.internal`) and public suffixes themselves (`co.uk`). The name is lower-cased and a
 /// trailing dot is dropped.
 pub fn domain_fields(prefix: &str, domain: &str, fields: &mut Fields) {
-    let name = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    if name.is_empty() || parse_ip(&name).is_some() {
-        return;
-    }
-    let Some(suffix) = psl::suffix(name.as_bytes()) else {
-        return;
+    // Per event (every DNS query, every URL): one list lookup, and a lower-case copy only when
+    // the name has upper case.
+    let trimmed = domain.trim().trim_end_matches('.');
+    let lowered;
+    let name = if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        lowered = trimmed.to_ascii_lowercase();
+        lowered.as_str()
+    } else {
+        trimmed
     };
-    if !suffix.is_known() {
+    if name.is_empty() || parse_ip(name).is_some() {
         return;
     }
     let Some(registered) = psl::domain(name.as_bytes()) else {
         return;
     };
+    let suffix = registered.suffix();
+    if !suffix.is_known() {
+        return;
+    }
     let (Ok(suffix), Ok(registered)) = (
         std::str::from_utf8(suffix.as_bytes()),
         std::str::from_utf8(registered.as_bytes()),
     ) else {
         return;
     };
+    let key = |field: &str| {
+        let mut key = String::with_capacity(prefix.len() + field.len());
+        key.push_str(prefix);
+        key.push_str(field);
+        key
+    };
     let subdomain = name
         .strip_suffix(registered)
         .and_then(|s| s.strip_suffix('.'))
         .filter(|s| !s.is_empty());
     if let Some(subdomain) = subdomain {
-        fields.insert(format!("{prefix}.subdomain"), Value::String(subdomain.to_owned()));
+        fields.insert(key(".subdomain"), Value::String(subdomain.to_owned()));
     }
-    fields.insert(
-        format!("{prefix}.registered_domain"),
-        Value::String(registered.to_owned()),
-    );
-    fields.insert(format!("{prefix}.top_level_domain"), Value::String(suffix.to_owned()));
+    fields.insert(key(".registered_domain"), Value::String(registered.to_owned()));
+    fields.insert(key(".top_level_domain"), Value::String(suffix.to_owned()));
 }
 
-/// Parses a `User-Agent` with woothee: `user_agent.original` always (unless empty or `-`), then
-/// `user_agent.name`, `user_agent.version`, `user_agent.os.name`, `user_agent.os.version` and
-/// `user_agent.device.name` when known (a version must start with a digit).
-///
-/// woothee has no device model: `user_agent.device.name` is set only for Apple handhelds
-/// (`iPhone`, `iPad`, `iPod`, whose OS is then `iOS`) and crawlers (`Spider`, as Elastic's
-/// user agent processor does).
+/// `user_agent.original` (unless empty or `-`), then what the uap-core rules read in it
+/// ([`crate::user_agent`]): `user_agent.name`, `version`, `os.name`, `os.version`, `os.full` and
+/// `device.name`. An agent no rule knows is named `Other`, and so is its device, as uap-core
+/// (and Elastic's user agent processor) name them; an unknown OS is left out.
 pub fn user_agent_fields(ua: &str, fields: &mut Fields) {
     if !present(ua) {
         return;
     }
     fields.insert("user_agent.original".into(), Value::String(ua.to_owned()));
-    let Some(result) = woothee::parser::Parser::new().parse(ua) else {
-        return;
-    };
-    let known = |value: &str| !value.is_empty() && value != woothee::woothee::VALUE_UNKNOWN;
-    let mut put = |key: &str, value: &str| {
-        if known(value) {
-            fields.insert(key.into(), Value::String(value.to_owned()));
-        }
-    };
-    put("user_agent.name", result.name);
-    // woothee reports some tools' version as their name (`curl`): only numbers are versions.
-    if result.version.starts_with(|c: char| c.is_ascii_digit()) {
-        put("user_agent.version", result.version);
-    }
-    let os_version: &str = &result.os_version;
-    match result.os {
-        device @ ("iPhone" | "iPad" | "iPod") => {
-            put("user_agent.os.name", "iOS");
-            put("user_agent.device.name", device);
-        }
-        os => put("user_agent.os.name", os),
-    }
-    put("user_agent.os.version", os_version);
-    if result.category == "crawler" {
-        put("user_agent.device.name", "Spider");
-    }
+    crate::user_agent::insert_fields(ua, fields);
 }
 
 #[cfg(test)]
@@ -269,32 +251,13 @@ mod tests {
     }
 
     #[test]
-    fn user_agents_are_parsed_without_inventing_fields() {
-        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
-        assert_eq!(
-            run(|f| user_agent_fields(chrome, f)),
-            json!({"user_agent.original": chrome, "user_agent.name": "Chrome", "user_agent.version": "120.0.0.0",
-                   "user_agent.os.name": "Windows 10", "user_agent.os.version": "NT 10.0"})
-        );
-        let iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1";
-        assert_eq!(
-            run(|f| user_agent_fields(iphone, f)),
-            json!({"user_agent.original": iphone, "user_agent.name": "Safari", "user_agent.version": "17.1",
-                   "user_agent.os.name": "iOS", "user_agent.os.version": "17.1", "user_agent.device.name": "iPhone"})
-        );
-        let bot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
-        assert_eq!(
-            run(|f| user_agent_fields(bot, f)),
-            json!({"user_agent.original": bot, "user_agent.name": "Googlebot", "user_agent.device.name": "Spider"})
-        );
+    fn user_agents_keep_the_original_and_skip_dashes() {
         assert_eq!(
             run(|f| user_agent_fields("curl/8.5.0", f)),
-            json!({"user_agent.original": "curl/8.5.0", "user_agent.name": "HTTP Library"})
-        );
-        assert_eq!(
-            run(|f| user_agent_fields("my-tool", f)),
-            json!({"user_agent.original": "my-tool"})
+            json!({"user_agent.original": "curl/8.5.0", "user_agent.name": "curl", "user_agent.version": "8.5.0",
+                   "user_agent.device.name": "Other"})
         );
         assert_eq!(run(|f| user_agent_fields("-", f)), json!({}));
+        assert_eq!(run(|f| user_agent_fields("", f)), json!({}));
     }
 }

@@ -51,6 +51,7 @@ pub mod fixtures;
 pub mod line;
 pub mod syslog_line;
 mod time;
+pub mod user_agent;
 mod writer;
 
 pub use ecs::{address_fields, domain_fields, ip_or_domain, user_agent_fields, IpOrDomain, Related};
