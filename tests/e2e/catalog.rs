@@ -322,20 +322,20 @@ fn cef_over_rsyslog_and_syslog_lines_over_https() {
     for ev in &events {
         assert_eq!(ev["status"], "ok", "{ev}");
         let n = &ev["normalized"];
-        let i: u32 = n["source.ip"]
+        let i: u32 = field(n, "source.ip")
             .as_str()
             .and_then(|ip| ip.strip_prefix("192.0.2."))
             .and_then(|i| i.parse().ok())
             .unwrap_or_else(|| panic!("source.ip: {n}"));
-        assert_eq!(n["source.port"], 40000 + i, "{n}");
-        assert_eq!(n["destination.port"], 443, "{n}");
-        assert_eq!(n["observer.vendor"], "Fortinet", "{n}");
-        assert_eq!(n["event.severity"], 3, "{n}");
-        assert_eq!(n["network.transport"], "tcp", "{n}");
+        assert_eq!(field(n, "source.port"), 40000 + i, "{n}");
+        assert_eq!(field(n, "destination.port"), 443, "{n}");
+        assert_eq!(field(n, "observer.vendor"), "Fortinet", "{n}");
+        assert_eq!(field(n, "event.severity"), 3, "{n}");
+        assert_eq!(field(n, "network.transport"), "tcp", "{n}");
         assert_eq!(n["message"], "allowed by policy=web", "{n}");
-        assert_eq!(n["cef.name"], format!("traffic forward {i}"), "{n}");
-        assert_eq!(n["log.syslog.appname"], "fortigate", "{n}");
-        assert_eq!(n["related.user"], serde_json::json!(["alice"]), "{n}");
+        assert_eq!(field(n, "cef.name"), format!("traffic forward {i}"), "{n}");
+        assert_eq!(field(n, "log.syslog.appname"), "fortigate", "{n}");
+        assert_eq!(field(n, "related.user"), serde_json::json!(["alice"]), "{n}");
     }
     drop(rsyslog);
 
@@ -351,9 +351,9 @@ fn cef_over_rsyslog_and_syslog_lines_over_https() {
         .send()
         .event_ids();
     let first = &host.events_get(&ids[0])["normalized"];
-    assert_eq!(first["log.syslog.hostname"], "web1", "{first}");
-    assert_eq!(first["process.name"], "sshd", "{first}");
-    assert_eq!(first["process.pid"], 2211, "{first}");
+    assert_eq!(field(first, "log.syslog.hostname"), "web1", "{first}");
+    assert_eq!(field(first, "process.name"), "sshd", "{first}");
+    assert_eq!(field(first, "process.pid"), 2211, "{first}");
     assert!(
         first["message"]
             .as_str()
@@ -362,10 +362,11 @@ fn cef_over_rsyslog_and_syslog_lines_over_https() {
     );
     let second = &host.events_get(&ids[1])["normalized"];
     assert_eq!(second["@timestamp"], "2026-11-20T08:15:03.250000Z", "{second}");
-    assert_eq!(second["log.syslog.facility.code"], 20, "{second}");
-    assert_eq!(second["log.syslog.severity.code"], 5, "{second}");
+    assert_eq!(field(second, "log.syslog.facility.code"), 20, "{second}");
+    assert_eq!(field(second, "log.syslog.severity.code"), 5, "{second}");
     assert_eq!(
-        second["log.syslog.structured_data"]["meta@32473"]["role"], "primary",
+        field(second, "log.syslog.structured_data")["meta@32473"]["role"],
+        "primary",
         "{second}"
     );
     let third = host.events_get(&ids[2]);
