@@ -38,11 +38,13 @@ pub struct CaseResult {
     pub actual: Value,
     /// Empty when the case passed.
     pub differences: Vec<Difference>,
+    /// ECS checks of `actual` ([`edge_ecs::check`]): its errors fail the case, its warnings do not.
+    pub ecs: edge_ecs::Findings,
 }
 
 impl CaseResult {
     pub fn passed(&self) -> bool {
-        self.differences.is_empty()
+        self.differences.is_empty() && self.ecs.errors.is_empty()
     }
 }
 
@@ -171,10 +173,13 @@ pub fn run_cases(
         for ((label, expected), outcome) in labels.into_iter().zip(&batch.outcomes) {
             let actual = outcome_value(outcome);
             let differences = diff(&expected, &actual);
+            // The format's own namespace is its name (`openssh.*`), as `describe()` gives it.
+            let ecs = fixture_check::ecs_findings(&actual, &format.description.name);
             results.push(CaseResult {
                 label,
                 actual,
                 differences,
+                ecs,
             });
         }
     }

@@ -9,3 +9,8 @@
 pub mod nest;
 
 pub use nest::{nest_value, Document, NestError, MAX_DEPTH};
+pub mod check;
+pub mod reference;
+
+pub use check::{check, Findings};
+pub use reference::{reference, Reference};

@@ -86,22 +86,159 @@ impl<'a> Document<'a> {
         let simple = self
             .entries
             .iter()
-            .all(|(key, value)| !key.is_empty() && !key.contains('.') && !has_object(value));
+            .all(|(key, value)| !key.is_empty() && !key.contains('.') && (!has_object(value) || clean(value)));
         simple && unique(self.entries.iter().map(|(k, _)| k.as_ref()))
     }
 
     /// The nested document as JSON text.
     pub fn into_json(self) -> Result<String, NestError> {
         let capacity = self.entries.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
+        let mut out = String::with_capacity(capacity);
+        // What components write: scalar values under dotted keys, sorted. One pass, no tree.
+        if self.entries.iter().all(|(_, value)| !has_object(value)) {
+            let raw_keys = self.entries.iter().all(|(key, _)| matches!(key, Cow::Borrowed(_)));
+            if write_sorted(&self.entries, 0, 1, raw_keys, &mut out)? {
+                return Ok(out);
+            }
+            out.clear();
+        }
         let mut entries = Vec::with_capacity(self.entries.len());
         for (key, value) in self.entries {
             let node = top_node(value).map_err(|_| parse_failure(&key))?;
             entries.push((key, node));
         }
         let nested = nest_object(entries, None, 1)?;
-        let mut out = String::with_capacity(capacity);
         write_object(&nested, &mut out);
         Ok(out)
+    }
+}
+
+/// Writes entries with scalar values as one object level: the keys' parts from byte `start` on.
+/// A group of keys with one first name becomes one object; a key that ends there and has others
+/// in its group is a conflict. `Ok(false)` (nothing usable written) when the keys are not in path
+/// order, have an empty name or nest too deep: the general path handles those. `raw_keys`: every
+/// key was read without escapes, so its names are written as they are.
+fn write_sorted(
+    entries: &[(Cow<'_, str>, &str)],
+    start: usize,
+    depth: usize,
+    raw_keys: bool,
+    out: &mut String,
+) -> Result<bool, NestError> {
+    if depth > MAX_DEPTH {
+        return Ok(false);
+    }
+    out.push('{');
+    let mut i = 0;
+    let mut previous = "";
+    while let Some((key, value)) = entries.get(i) {
+        let Some(rest) = key.get(start..) else {
+            return Ok(false);
+        };
+        let name = head(rest);
+        if name.is_empty() || i > 0 && name <= previous {
+            return Ok(false);
+        }
+        let mut end = i + 1;
+        while let Some((other, _)) = entries.get(end) {
+            let other = other.as_bytes().get(start..).unwrap_or_default();
+            let same = other.starts_with(name.as_bytes()) && other.get(name.len()).is_none_or(|b| *b == b'.');
+            if !same {
+                break;
+            }
+            end += 1;
+        }
+        if i > 0 {
+            out.push(',');
+        }
+        if raw_keys {
+            out.push('"');
+            out.push_str(name);
+            out.push('"');
+        } else {
+            write_str(name, out);
+        }
+        out.push(':');
+        if rest.len() == name.len() {
+            if let Some((next, _)) = entries.get(i + 1).filter(|_| end > i + 1) {
+                // Path order puts `a` right before `a.b` (or before a second `a`).
+                return Err(if next.len() == key.len() {
+                    NestError::Twice { field: key.to_string() }
+                } else {
+                    NestError::ValueAndObject {
+                        field: key.to_string(),
+                        below: next.to_string(),
+                    }
+                });
+            }
+            out.push_str(value);
+        } else if !write_sorted(&entries[i..end], start + name.len() + 1, depth + 1, raw_keys, out)? {
+            return Ok(false);
+        }
+        previous = name;
+        i = end;
+    }
+    out.push('}');
+    Ok(true)
+}
+
+/// Whether an object or array text holds no dotted key and no key twice at any level (keys in
+/// increasing order, as serde_json's maps write them), so that it can be kept as written.
+fn clean(value: &str) -> bool {
+    let mut de = serde_json::Deserializer::from_str(value);
+    de.deserialize_any(CleanVisitor).unwrap_or(false)
+}
+
+struct CleanVisitor;
+
+impl<'de> Visitor<'de> for CleanVisitor {
+    type Value = bool;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(true)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        let mut clean = true;
+        while let Some(item) = seq.next_element_seed(CleanSeed)? {
+            clean &= item;
+        }
+        Ok(clean)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let mut clean = true;
+        let mut previous: Option<Cow<'de, str>> = None;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            clean &= !key.is_empty() && !key.contains('.') && previous.as_deref().is_none_or(|p| p < key.as_ref());
+            clean &= map.next_value_seed(CleanSeed)?;
+            previous = Some(key);
+        }
+        Ok(clean)
+    }
+}
+
+struct CleanSeed;
+
+impl<'de> DeserializeSeed<'de> for CleanSeed {
+    type Value = bool;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(CleanVisitor)
     }
 }
 
@@ -196,8 +333,12 @@ fn field(path: Option<&Path<'_>>, name: &str) -> String {
     names.join(".")
 }
 
+/// The first name of a dotted key (a byte loop: keys are short, and this runs per key and level).
 fn head(key: &str) -> &str {
-    key.split_once('.').map_or(key, |(head, _)| head)
+    match key.bytes().position(|b| b == b'.') {
+        Some(dot) => &key[..dot],
+        None => key,
+    }
 }
 
 /// The part of `key` after `at` bytes, borrowed when the key is.
@@ -347,6 +488,11 @@ fn write_node(node: &Node<'_>, out: &mut String) {
 /// A JSON string literal, escaped as serde_json escapes.
 fn write_str(s: &str, out: &mut String) {
     out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let escape = match b {

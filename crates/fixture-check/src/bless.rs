@@ -8,9 +8,12 @@ const TIMESTAMP: &str = "@timestamp";
 
 /// Runs every case of every `*.json` of `dir` (sorted) through `run` (the produced value, as
 /// [`crate::outcome_value`] gives it) and returns the number of cases, or one message per
-/// failing case or unreadable file. With `EDGE_FIXTURES_BLESS` set in the environment, each
-/// `expected` is rewritten instead ([`bless_expected`]).
-pub fn check_dir(dir: &str, mut run: impl FnMut(&Input) -> Value) -> Result<usize, Vec<String>> {
+/// failing case or unreadable file. A case also fails on an ECS categorization value ECS does
+/// not allow; field names outside ECS and `namespace` (the format's name) are warnings, printed
+/// on stderr once per field. With `EDGE_FIXTURES_BLESS` set in the environment, each `expected`
+/// is rewritten instead ([`bless_expected`]).
+pub fn check_dir(dir: &str, namespace: &str, mut run: impl FnMut(&Input) -> Value) -> Result<usize, Vec<String>> {
+    let mut warnings = std::collections::BTreeMap::new();
     let mut failures = Vec::new();
     let mut paths: Vec<_> = match std::fs::read_dir(dir) {
         Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
@@ -48,10 +51,18 @@ pub fn check_dir(dir: &str, mut run: impl FnMut(&Input) -> Value) -> Result<usiz
         for case in cases {
             let actual = run(&case.input);
             let differences = diff(&case.expected, &actual);
+            let findings = crate::ecs_findings(&actual, namespace);
+            for warning in findings.warnings() {
+                warnings.entry(warning).or_insert_with(|| case.label.clone());
+            }
             if bless {
                 blessed.push(bless_expected(&case.expected, actual, &differences));
-            } else if !differences.is_empty() {
-                failures.push(report(&case.label, &differences, &actual));
+            } else if !differences.is_empty() || !findings.errors.is_empty() {
+                let mut text = report(&case.label, &differences, &actual);
+                for error in &findings.errors {
+                    text.push_str(&format!("\n  {error}"));
+                }
+                failures.push(text);
             }
         }
         if bless {
@@ -67,6 +78,9 @@ pub fn check_dir(dir: &str, mut run: impl FnMut(&Input) -> Value) -> Result<usiz
                 failures.push(format!("{file}: {e}"));
             }
         }
+    }
+    for (warning, first) in &warnings {
+        eprintln!("warning: {warning} (first in {first})");
     }
     if failures.is_empty() {
         Ok(count)

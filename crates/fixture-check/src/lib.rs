@@ -311,5 +311,15 @@ pub fn outcome_value(result: Result<Value, String>) -> Value {
     serde_json::json!({ "error": truncate_reason(reason) })
 }
 
+/// The ECS checks of a produced value ([`edge_ecs::check`]); nothing for a rejection.
+pub fn ecs_findings(actual: &Value, namespace: &str) -> edge_ecs::Findings {
+    match actual.as_object() {
+        Some(fields) if fields.len() == 1 && fields.get("error").is_some_and(Value::is_string) => {
+            edge_ecs::Findings::default()
+        }
+        _ => edge_ecs::check(actual, namespace),
+    }
+}
+
 #[cfg(test)]
 mod tests;

@@ -235,18 +235,28 @@ fn checks_a_directory_reporting_every_failing_case() {
     std::fs::create_dir_all(&dir).expect("valid test input");
     std::fs::write(
         dir.join("a.json"),
-        r#"[{"name": "ok", "input": {"message": "x"}, "expected": {"message": "x", "log.level": "*"}},
+        r#"[{"name": "ok", "input": {"message": "x"}, "expected": {"message": "x", "log.level": "*", "event.outcome": "success", "t.x": 1}},
             {"name": "ko", "input": {"message": "y"}, "expected": {"message": "x"}}]"#,
     )
     .expect("valid test input");
     std::fs::write(dir.join("b.json"), r#"{"input": {"message": 1}, "expected": {}}"#).expect("valid test input");
     std::fs::write(dir.join("ignored.txt"), "not a fixture").expect("valid test input");
-    let run = |input: &Input| outcome_value(Ok(json!({"message": input.raw, "log.level": "info"})));
-    let failures = check_dir(dir.to_str().expect("valid test input"), run).expect_err("failures");
+    std::fs::write(
+        dir.join("c.json"),
+        r#"{"input": {"message": "z"}, "expected": {"message": "z", "log.level": "info"}}"#,
+    )
+    .expect("valid test input");
+    let run = |input: &Input| {
+        let outcome = if input.raw == "z" { "success?" } else { "success" };
+        outcome_value(Ok(
+            json!({"message": input.raw, "log.level": "info", "event.outcome": outcome, "t.x": 1}),
+        ))
+    };
+    let failures = check_dir(dir.to_str().expect("valid test input"), "t", run).expect_err("failures");
     std::fs::remove_dir_all(&dir).expect("valid test input");
-    assert_eq!(failures.len(), 2, "{failures:?}");
+    assert_eq!(failures.len(), 3, "{failures:?}");
     assert!(
-        failures[0].ends_with("a.json[1] (ko):\n  different value at message: expected \"x\", got \"y\"\n  unexpected field log.level: \"info\"\n  got {\"log\":{\"level\":\"info\"},\"message\":\"y\"}"),
+        failures[0].ends_with("a.json[1] (ko):\n  different value at message: expected \"x\", got \"y\"\n  unexpected field event.outcome: \"success\"\n  unexpected field log.level: \"info\"\n  unexpected field t.x: 1\n  got {\"event\":{\"outcome\":\"success\"},\"log\":{\"level\":\"info\"},\"message\":\"y\",\"t\":{\"x\":1}}"),
         "{}",
         failures[0]
     );

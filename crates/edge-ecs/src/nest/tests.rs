@@ -28,14 +28,21 @@ fn expands_dotted_keys_and_merges_with_objects() {
 
 #[test]
 fn keeps_a_document_that_needs_nothing_as_it_is() {
-    let text = r#"{"message":"a.b","@timestamp":"2024-05-01T12:00:00Z","tags":["x.y"],"n":1.0}"#;
-    assert!(Document::parse(text).expect("valid").is_nested());
+    for text in [
+        r#"{"message":"a.b","@timestamp":"2024-05-01T12:00:00Z","tags":["x.y"],"n":1.0}"#,
+        r#"{"a":{"b":1,"c":{"d":[1,{"e":"f.g"}]}},"h":[{"i":null}]}"#,
+    ] {
+        assert!(Document::parse(text).expect("valid").is_nested(), "{text}");
+    }
     for text in [
         r#"{"a.b":1}"#,
         r#"{"a":1,"a":1}"#,
-        r#"{"a":{"b":1}}"#,
-        r#"{"a":[{"b":1}]}"#,
+        r#"{"a":{"b.c":1}}"#,
+        r#"{"a":[{"b.c":1}]}"#,
+        r#"{"a":{"b":1,"b":2}}"#,
+        r#"{"a":{"c":1,"b":2}}"#,
         r#"{"":1}"#,
+        r#"{"a":{"":1}}"#,
     ] {
         assert!(!Document::parse(text).expect("valid").is_nested(), "{text}");
     }
