@@ -11,11 +11,15 @@
 //! is kept as the text it is ([`Document::is_nested`]), and otherwise values are copied as written
 //! where they need no change. Only object values are parsed further, once.
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
+mod read;
+mod write;
+
+use read::{clean, TopVisitor};
+use serde::de::Deserializer;
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::fmt::{self, Write as _};
+use std::fmt;
+use write::{write_object, write_sorted};
 
 /// Nesting levels a document may have after expansion (Elasticsearch's own default limit is 20;
 /// serde_json reads at most 128 levels).
@@ -97,7 +101,7 @@ impl<'a> Document<'a> {
         // What components write: scalar values under dotted keys, sorted. One pass, no tree.
         if self.entries.iter().all(|(_, value)| !has_object(value)) {
             let raw_keys = self.entries.iter().all(|(key, _)| matches!(key, Cow::Borrowed(_)));
-            if write_sorted(&self.entries, 0, 1, raw_keys, &mut out)? {
+            if write_sorted(&self.entries, raw_keys, &mut out)? {
                 return Ok(out);
             }
             out.clear();
@@ -110,135 +114,6 @@ impl<'a> Document<'a> {
         let nested = nest_object(entries, None, 1)?;
         write_object(&nested, &mut out);
         Ok(out)
-    }
-}
-
-/// Writes entries with scalar values as one object level: the keys' parts from byte `start` on.
-/// A group of keys with one first name becomes one object; a key that ends there and has others
-/// in its group is a conflict. `Ok(false)` (nothing usable written) when the keys are not in path
-/// order, have an empty name or nest too deep: the general path handles those. `raw_keys`: every
-/// key was read without escapes, so its names are written as they are.
-fn write_sorted(
-    entries: &[(Cow<'_, str>, &str)],
-    start: usize,
-    depth: usize,
-    raw_keys: bool,
-    out: &mut String,
-) -> Result<bool, NestError> {
-    if depth > MAX_DEPTH {
-        return Ok(false);
-    }
-    out.push('{');
-    let mut i = 0;
-    let mut previous = "";
-    while let Some((key, value)) = entries.get(i) {
-        let Some(rest) = key.get(start..) else {
-            return Ok(false);
-        };
-        let name = head(rest);
-        if name.is_empty() || i > 0 && name <= previous {
-            return Ok(false);
-        }
-        let mut end = i + 1;
-        while let Some((other, _)) = entries.get(end) {
-            let other = other.as_bytes().get(start..).unwrap_or_default();
-            let same = other.starts_with(name.as_bytes()) && other.get(name.len()).is_none_or(|b| *b == b'.');
-            if !same {
-                break;
-            }
-            end += 1;
-        }
-        if i > 0 {
-            out.push(',');
-        }
-        if raw_keys {
-            out.push('"');
-            out.push_str(name);
-            out.push('"');
-        } else {
-            write_str(name, out);
-        }
-        out.push(':');
-        if rest.len() == name.len() {
-            if let Some((next, _)) = entries.get(i + 1).filter(|_| end > i + 1) {
-                // Path order puts `a` right before `a.b` (or before a second `a`).
-                return Err(if next.len() == key.len() {
-                    NestError::Twice { field: key.to_string() }
-                } else {
-                    NestError::ValueAndObject {
-                        field: key.to_string(),
-                        below: next.to_string(),
-                    }
-                });
-            }
-            out.push_str(value);
-        } else if !write_sorted(&entries[i..end], start + name.len() + 1, depth + 1, raw_keys, out)? {
-            return Ok(false);
-        }
-        previous = name;
-        i = end;
-    }
-    out.push('}');
-    Ok(true)
-}
-
-/// Whether an object or array text holds no dotted key and no key twice at any level (keys in
-/// increasing order, as serde_json's maps write them), so that it can be kept as written.
-fn clean(value: &str) -> bool {
-    let mut de = serde_json::Deserializer::from_str(value);
-    de.deserialize_any(CleanVisitor).unwrap_or(false)
-}
-
-struct CleanVisitor;
-
-impl<'de> Visitor<'de> for CleanVisitor {
-    type Value = bool;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
-        Ok(true)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
-        Ok(true)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
-        Ok(true)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
-        Ok(true)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
-        Ok(true)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-        Ok(true)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-        let mut clean = true;
-        while let Some(item) = seq.next_element_seed(CleanSeed)? {
-            clean &= item;
-        }
-        Ok(clean)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let mut clean = true;
-        let mut previous: Option<Cow<'de, str>> = None;
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            clean &= !key.is_empty() && !key.contains('.') && previous.as_deref().is_none_or(|p| p < key.as_ref());
-            clean &= map.next_value_seed(CleanSeed)?;
-            previous = Some(key);
-        }
-        Ok(clean)
-    }
-}
-
-struct CleanSeed;
-
-impl<'de> DeserializeSeed<'de> for CleanSeed {
-    type Value = bool;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-        d.deserialize_any(CleanVisitor)
     }
 }
 
@@ -446,176 +321,6 @@ fn nest_node<'a>(node: Node<'a>, path: &Path<'_>, depth: usize) -> Result<Node<'
             .collect::<Result<_, _>>()
             .map(Node::Array),
         other => Ok(other),
-    }
-}
-
-fn write_object(entries: &[(Cow<'_, str>, Node<'_>)], out: &mut String) {
-    out.push('{');
-    for (i, (key, value)) in entries.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_str(key, out);
-        out.push(':');
-        write_node(value, out);
-    }
-    out.push('}');
-}
-
-fn write_node(node: &Node<'_>, out: &mut String) {
-    match node {
-        Node::Raw(text) => out.push_str(text),
-        Node::Str(s) => write_str(s, out),
-        Node::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Node::Null => out.push_str("null"),
-        Node::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_node(item, out);
-            }
-            out.push(']');
-        }
-        Node::Object(entries) => write_object(entries, out),
-    }
-}
-
-/// A JSON string literal, escaped as serde_json escapes.
-fn write_str(s: &str, out: &mut String) {
-    out.push('"');
-    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(s);
-        out.push('"');
-        return;
-    }
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(escape);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-/// A key, borrowed from the text when it has no escapes.
-struct KeySeed;
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-struct KeyVisitor;
-
-impl<'de> Visitor<'de> for KeyVisitor {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
-    }
-}
-
-/// The top level: keys with their values' text.
-struct TopVisitor;
-
-impl<'de> Visitor<'de> for TopVisitor {
-    type Value = Vec<(Cow<'de, str>, &'de str)>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(16));
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            let value: &'de serde_json::value::RawValue = map.next_value()?;
-            entries.push((key, value.get()));
-        }
-        Ok(entries)
-    }
-}
-
-impl<'de> Deserialize<'de> for Node<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NodeVisitor)
-    }
-}
-
-struct NodeVisitor;
-
-impl<'de> Visitor<'de> for NodeVisitor {
-    type Value = Node<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Node::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Node::Number(v.into()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Node::Number(v.into()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        serde_json::Number::from_f64(v)
-            .map(Node::Number)
-            .ok_or_else(|| E::custom("not a finite number"))
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Node::Str(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Node::Str(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Node::Str(Cow::Owned(v)))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Node::Null)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Node::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            entries.push((key, map.next_value()?));
-        }
-        Ok(Node::Object(entries))
     }
 }
 

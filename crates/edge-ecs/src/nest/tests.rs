@@ -12,6 +12,10 @@ fn nested(text: &str) -> Result<String, NestError> {
 #[test]
 fn expands_dotted_keys_and_merges_with_objects() {
     assert_eq!(
+        nested(r#"{"a.b.c":1,"a.b.d":2,"a.e":3,"f":4,"g.h.i.j":5,"g.k":6}"#),
+        Ok(r#"{"a":{"b":{"c":1,"d":2},"e":3},"f":4,"g":{"h":{"i":{"j":5}},"k":6}}"#.into())
+    );
+    assert_eq!(
         nested(r#"{"@timestamp":"t","source.ip":"192.0.2.1","source.port":22,"user.name":"a"}"#),
         Ok(r#"{"@timestamp":"t","source":{"ip":"192.0.2.1","port":22},"user":{"name":"a"}}"#.into())
     );
@@ -60,6 +64,19 @@ fn rejects_conflicts_naming_the_field() {
         r#"conflicting fields: "source.ip" is given twice"#
     );
     assert_eq!(err(r#"{"a":1,"a":2}"#), r#"conflicting fields: "a" is given twice"#);
+    // In path order (one pass) or not (the general path), the same words.
+    assert_eq!(
+        err(r#"{"a.b":1,"a":2}"#),
+        r#"conflicting fields: "a" is a value, and "a.b" makes it an object"#
+    );
+    assert_eq!(
+        err(r#"{"a.b":1,"a.c":1,"a.b":2}"#),
+        r#"conflicting fields: "a.b" is given twice"#
+    );
+    assert_eq!(
+        err(r#"{"a.b":1,"a.b":2}"#),
+        r#"conflicting fields: "a.b" is given twice"#
+    );
     assert_eq!(
         err(r#"{"a":{"b":{"c":1}},"a.b":2}"#),
         r#"conflicting fields: "a.b" is a value, and "a.b.c" makes it an object"#
