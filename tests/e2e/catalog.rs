@@ -125,6 +125,57 @@ fn reasons_are_counted_and_renormalize_fixes_events_in_place() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no intake named"));
 }
 
+/// Rows stored before documents were nested (flat dotted keys) come back nested from
+/// `events renormalize`; rows already nested are left alone.
+#[test]
+fn renormalize_nests_rows_stored_flat() {
+    let host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
+    let raw = r#"{"source.ip": "192.0.2.1", "source": {"port": 22}, "user.name": "alice"}"#;
+    // A client time: the reception time is stored to the microsecond, and would change.
+    let ids = host
+        .post("/plain/batch")
+        .key(FIX_KEY)
+        .timestamp("2026-11-20T08:00:00Z")
+        .body(raw)
+        .send()
+        .event_ids();
+    let nested = host.events_get(&ids[0])["normalized"].clone();
+    assert_eq!(field(&nested, "source.ip"), "192.0.2.1", "{nested}");
+    assert_eq!(field(&nested, "source.port"), 22, "{nested}");
+    assert_eq!(field(&nested, "user.name"), "alice", "{nested}");
+    assert_eq!(
+        renormalize(&host, &["--intake", "fix-me"])["rewritten"].as_u64(),
+        Some(0)
+    );
+
+    // What an older node stored: the component's flat dotted keys.
+    let flat = format!(
+        r#"{{"@timestamp":{},"source.ip":"192.0.2.1","source.port":22,"user.name":"alice"}}"#,
+        nested["@timestamp"]
+    );
+    let store = rusqlite::Connection::open(host.data_dir.join("events.sqlite3")).expect("open the store");
+    store.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
+    assert_eq!(
+        store
+            .execute("UPDATE events SET normalized = ?1 WHERE raw = ?2", [flat.as_str(), raw])
+            .expect("update"),
+        1
+    );
+    drop(store);
+    assert_eq!(
+        field(&host.events_get(&ids[0])["normalized"], "source.ip"),
+        &Value::Null
+    );
+
+    let report = renormalize(&host, &["--intake", "fix-me"]);
+    assert_eq!(
+        (report["scanned"].as_u64(), report["rewritten"].as_u64()),
+        (Some(1), Some(1)),
+        "{report}"
+    );
+    assert_eq!(host.events_get(&ids[0])["normalized"], nested);
+}
+
 #[test]
 fn renormalize_names_rows_it_cannot_read_back_and_leaves_them_as_they_are() {
     let host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
@@ -322,20 +373,20 @@ fn cef_over_rsyslog_and_syslog_lines_over_https() {
     for ev in &events {
         assert_eq!(ev["status"], "ok", "{ev}");
         let n = &ev["normalized"];
-        let i: u32 = n["source.ip"]
+        let i: u32 = field(n, "source.ip")
             .as_str()
             .and_then(|ip| ip.strip_prefix("192.0.2."))
             .and_then(|i| i.parse().ok())
             .unwrap_or_else(|| panic!("source.ip: {n}"));
-        assert_eq!(n["source.port"], 40000 + i, "{n}");
-        assert_eq!(n["destination.port"], 443, "{n}");
-        assert_eq!(n["observer.vendor"], "Fortinet", "{n}");
-        assert_eq!(n["event.severity"], 3, "{n}");
-        assert_eq!(n["network.transport"], "tcp", "{n}");
+        assert_eq!(field(n, "source.port"), 40000 + i, "{n}");
+        assert_eq!(field(n, "destination.port"), 443, "{n}");
+        assert_eq!(field(n, "observer.vendor"), "Fortinet", "{n}");
+        assert_eq!(field(n, "event.severity"), 3, "{n}");
+        assert_eq!(field(n, "network.transport"), "tcp", "{n}");
         assert_eq!(n["message"], "allowed by policy=web", "{n}");
-        assert_eq!(n["cef.name"], format!("traffic forward {i}"), "{n}");
-        assert_eq!(n["log.syslog.appname"], "fortigate", "{n}");
-        assert_eq!(n["related.user"], serde_json::json!(["alice"]), "{n}");
+        assert_eq!(*field(n, "cef.name"), format!("traffic forward {i}"), "{n}");
+        assert_eq!(field(n, "log.syslog.appname"), "fortigate", "{n}");
+        assert_eq!(*field(n, "related.user"), serde_json::json!(["alice"]), "{n}");
     }
     drop(rsyslog);
 
@@ -351,9 +402,9 @@ fn cef_over_rsyslog_and_syslog_lines_over_https() {
         .send()
         .event_ids();
     let first = &host.events_get(&ids[0])["normalized"];
-    assert_eq!(first["log.syslog.hostname"], "web1", "{first}");
-    assert_eq!(first["process.name"], "sshd", "{first}");
-    assert_eq!(first["process.pid"], 2211, "{first}");
+    assert_eq!(field(first, "log.syslog.hostname"), "web1", "{first}");
+    assert_eq!(field(first, "process.name"), "sshd", "{first}");
+    assert_eq!(field(first, "process.pid"), 2211, "{first}");
     assert!(
         first["message"]
             .as_str()
@@ -362,10 +413,11 @@ fn cef_over_rsyslog_and_syslog_lines_over_https() {
     );
     let second = &host.events_get(&ids[1])["normalized"];
     assert_eq!(second["@timestamp"], "2026-11-20T08:15:03.250000Z", "{second}");
-    assert_eq!(second["log.syslog.facility.code"], 20, "{second}");
-    assert_eq!(second["log.syslog.severity.code"], 5, "{second}");
+    assert_eq!(field(second, "log.syslog.facility.code"), 20, "{second}");
+    assert_eq!(field(second, "log.syslog.severity.code"), 5, "{second}");
     assert_eq!(
-        second["log.syslog.structured_data"]["meta@32473"]["role"], "primary",
+        field(second, "log.syslog.structured_data")["meta@32473"]["role"],
+        "primary",
         "{second}"
     );
     let third = host.events_get(&ids[2]);

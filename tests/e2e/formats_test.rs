@@ -148,3 +148,42 @@ fn a_configured_format_is_found_by_name() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("no format \"nothing\""), "{stderr}");
 }
+
+/// Dotted and nested expectations are the same fields; a categorization value ECS does not allow
+/// fails the case; a field outside ECS (and outside the format's namespace, `json.*` here) is a
+/// warning that leaves the case passing.
+#[test]
+fn ecs_checks_fail_bad_values_and_warn_about_other_names() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let file = dir.path().join("ecs.json");
+    let fixture = serde_json::json!([
+        {
+            "name": "nested or dotted",
+            "input": {"message": "{\"source.ip\": \"192.0.2.1\", \"source\": {\"port\": 22}, \"vendor_x\": 1, \"json.own\": 2}"},
+            "expected": {"source": {"ip": "192.0.2.1"}, "source.port": 22, "vendor_x": 1, "json": {"own": 2}, "@timestamp": "*"}
+        },
+        {
+            "name": "a value ECS does not allow",
+            "input": {"message": "{\"event.outcome\": \"ok\"}"},
+            "expected": {"event": {"outcome": "ok"}, "@timestamp": "*"}
+        },
+        {
+            "name": "a conflict",
+            "input": {"message": "{\"user\": \"alice\", \"user.name\": \"alice\"}"},
+            "expected": {"error": "conflicting fields: \"user\" is a value, and \"user.name\" makes it an object"}
+        }
+    ]);
+    std::fs::write(&file, fixture.to_string()).expect("write the fixture");
+    let (out, stdout, stderr) = formats_test(&["builtin:json"], &[file]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
+    assert_eq!(stdout.lines().last(), Some("2 passed, 1 failed"), "{stdout}");
+    for needle in [
+        "FAIL ",
+        "event.outcome: \"ok\" is not a value ECS 9.4.0 allows (failure, success, unknown)",
+        "warning: field vendor_x is not in ECS 9.4.0",
+        "warning: 1 field(s) outside ECS 9.4.0 and the format's namespace: vendor_x",
+    ] {
+        assert!(stdout.contains(needle), "{needle:?} not in {stdout}");
+    }
+    assert!(!stdout.contains("json.own"), "{stdout}");
+}

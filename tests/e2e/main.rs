@@ -29,4 +29,4 @@ mod syslog_bytes;
 mod syslog_senders;
 mod timestamps;
 mod watch;
-mod whole_lines_ssh_dns;
+mod whole_lines;

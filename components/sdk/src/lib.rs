@@ -55,6 +55,8 @@ pub mod user_agent;
 mod writer;
 
 pub use ecs::{address_fields, domain_fields, ip_or_domain, user_agent_fields, IpOrDomain, Related};
+/// The ECS field reference (version, fields, allowed categorization values) and its checks.
+pub use edge_ecs::{check as ecs_check, reference as ecs_reference};
 pub use fields::{
     event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event, metadata,
     severity_name, timestamp_value, MESSAGE, TIMESTAMP,
@@ -172,14 +174,16 @@ macro_rules! describe {
 /// Generates the `#[test] fn fixtures()` of a format crate: every case of every
 /// `tests/fixtures/*.json` of the calling crate (one case or an array of them a file, read as
 /// `intake-edge formats test` reads them: see [`fixtures`]) runs through `$ty::normalize_one`
-/// with [`check_fixtures`]; at least 8 cases must exist.
+/// with [`fixtures::check_fixtures_of`] (ECS checks with the format's name as its namespace);
+/// at least 8 cases must exist.
 #[macro_export]
 macro_rules! fixtures_test {
     ($ty:ty) => {
         #[test]
         fn fixtures() {
-            match $crate::check_fixtures(
+            match $crate::fixtures::check_fixtures_of(
                 concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
+                &<$ty as $crate::Format>::describe().name,
                 <$ty as $crate::Format>::normalize_one,
             ) {
                 Ok(count) => assert!(count >= 8, "only {count} fixture cases"),

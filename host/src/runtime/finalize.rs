@@ -1,16 +1,21 @@
-//! Host-side checks on what a component returned, and the canonical `@timestamp`.
+//! Host-side checks on what a component returned, its nesting, and the canonical `@timestamp`.
 //!
 //! A component is untrusted: its output must be a JSON object within the format's size limit.
+//! Components emit flat dotted ECS names (`"source.ip"`); what is stored is the nested document
+//! (`{"source": {"ip": …}}`), as Elasticsearch stores it, and a conflict (`a` and `a.b`, one
+//! field twice) rejects the event naming the field ([`edge_ecs::nest`]).
 //! `@timestamp` may come in any datetime form the host understands; it is rewritten to RFC 3339
 //! UTC, or set from the client time (else the reception time) when the component left it out.
 
 use crate::event::{time, Event};
 use crate::timeparse;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use edge_ecs::Document;
 
-/// Rejection reasons are bounded: they are stored with every event of a bad batch.
+const TIMESTAMP: &str = "@timestamp";
+
+/// Rejection reasons are bounded: they are stored with every event of a bad batch. The fixture
+/// runners cut them the same way (`fixture_check::MAX_REASON_BYTES`; a test checks).
 const MAX_REASON_BYTES: usize = 2048;
 
 /// What the store keeps for one event.
@@ -30,19 +35,8 @@ impl Outcome {
     }
 }
 
-#[derive(Deserialize)]
-struct Peek<'a> {
-    // Not a plain `Option`: serde would read `null` as absent, and a second `@timestamp` key
-    // would then be inserted.
-    #[serde(rename = "@timestamp", borrow, default, deserialize_with = "present")]
-    timestamp: Option<&'a RawValue>,
-}
-
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'de RawValue>, D::Error> {
-    <&RawValue>::deserialize(d).map(Some)
-}
-
-/// Turns a component's result for `event` into what is stored.
+/// Turns a component's result for `event` into what is stored: a nested ECS document (dotted
+/// keys expanded, see [`edge_ecs::nest`]) with a canonical `@timestamp`, or the rejection reason.
 pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes: usize) -> Outcome {
     let json = match result {
         Ok(json) => json,
@@ -54,41 +48,51 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
             json.len()
         ));
     }
-    // serde would also accept a JSON array as a struct; only an object is a normalized event.
+    // A JSON array would also read as a map of nothing; only an object is a normalized event.
     if !json.trim_start().starts_with('{') {
         return Outcome::rejected("component returned something other than a JSON object".into());
     }
-    let peek: Peek<'_> = match serde_json::from_str(&json) {
-        Ok(p) => p,
+    let mut document = match Document::parse(&json) {
+        Ok(document) => document,
         Err(e) => return Outcome::rejected(format!("component returned invalid JSON: {e}")),
     };
-    match peek.timestamp.map(|raw| (raw, span_of(&json, raw.get()))) {
-        None => with_timestamp_inserted(json, fallback_time(event)),
-        Some((raw, span)) => match interpret(raw.get(), event.received_at) {
-            Ok(Some(t)) => {
-                let canonical = timeparse::format_rfc3339(t);
-                let already = raw.get().len() == canonical.len() + 2 && raw.get()[1..raw.get().len() - 1] == canonical;
+    let raw_time = document.get(TIMESTAMP);
+    // `"@timestamp": null` means "not known": treat it as absent.
+    let time = match raw_time.map(|raw| interpret(raw, event.received_at)).transpose() {
+        Ok(time) => time.flatten().unwrap_or_else(|| fallback_time(event)),
+        Err(reason) => return Outcome::rejected(format!("@timestamp: {reason}")),
+    };
+    let canonical = timeparse::format_rfc3339(time);
+    let event_time_us = Some(time::to_micros(time));
+    let already = raw_time.is_some_and(|raw| raw.len() == canonical.len() + 2 && raw[1..raw.len() - 1] == canonical);
+    if document.is_nested() {
+        // The common case of output without dots (`plain` over HTTPS): the text as it is, with
+        // at most the time rewritten in place.
+        let span = raw_time.map(|raw| span_of(&json, raw));
+        let normalized = match span {
+            _ if already => json,
+            Some(span) => {
                 let mut json = json;
-                if !already {
-                    json.replace_range(span, &format!("\"{canonical}\""));
-                }
-                Outcome {
-                    normalized: Ok(json),
-                    event_time_us: Some(time::to_micros(t)),
-                }
+                json.replace_range(span, &format!("\"{canonical}\""));
+                json
             }
-            // `"@timestamp": null` means "not known": treat it as absent.
-            Ok(None) => {
-                let t = fallback_time(event);
-                let mut json = json;
-                json.replace_range(span, &format!("\"{}\"", timeparse::format_rfc3339(t)));
-                Outcome {
-                    normalized: Ok(json),
-                    event_time_us: Some(time::to_micros(t)),
-                }
-            }
-            Err(reason) => Outcome::rejected(format!("@timestamp: {reason}")),
+            None => with_timestamp_inserted(json, &canonical),
+        };
+        return Outcome {
+            normalized: Ok(normalized),
+            event_time_us,
+        };
+    }
+    let quoted = format!("\"{canonical}\"");
+    if !already {
+        document.set(TIMESTAMP, &quoted);
+    }
+    match document.into_json() {
+        Ok(nested) => Outcome {
+            normalized: Ok(nested),
+            event_time_us,
         },
+        Err(e) => Outcome::rejected(e.to_string()),
     }
 }
 
@@ -120,19 +124,12 @@ fn interpret(raw: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, Str
     }
 }
 
-fn with_timestamp_inserted(mut json: String, t: DateTime<Utc>) -> Outcome {
+fn with_timestamp_inserted(mut json: String, canonical: &str) -> String {
     let open = json.len() - json.trim_start().len();
     let rest_empty = json[open + 1..].trim_start().starts_with('}');
-    let field = format!(
-        "\"@timestamp\":\"{}\"{}",
-        timeparse::format_rfc3339(t),
-        if rest_empty { "" } else { "," }
-    );
+    let field = format!("\"@timestamp\":\"{canonical}\"{}", if rest_empty { "" } else { "," });
     json.insert_str(open + 1, &field);
-    Outcome {
-        normalized: Ok(json),
-        event_time_us: Some(time::to_micros(t)),
-    }
+    json
 }
 
 fn truncate(mut s: String) -> String {

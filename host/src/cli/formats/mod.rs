@@ -84,6 +84,20 @@ fn test(args: TestArgs) -> anyhow::Result<ExitCode> {
     for result in &results {
         report(&mut out, result, args.verbose)?;
     }
+    let outside: std::collections::BTreeSet<&str> = results
+        .iter()
+        .flat_map(|r| r.ecs.not_in_ecs.iter().map(String::as_str))
+        .collect();
+    if !outside.is_empty() {
+        let names: Vec<&str> = outside.into_iter().collect();
+        writeln!(
+            out,
+            "warning: {} field(s) outside ECS {} and the format's namespace: {}",
+            names.len(),
+            edge_ecs::reference().version(),
+            names.join(", ")
+        )?;
+    }
     writeln!(out, "{} passed, {failed} failed", results.len() - failed)?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
@@ -100,6 +114,12 @@ fn report(out: &mut impl Write, result: &CaseResult, verbose: bool) -> anyhow::R
         for difference in &result.differences {
             writeln!(out, "     {difference}")?;
         }
+        for error in &result.ecs.errors {
+            writeln!(out, "     {error}")?;
+        }
+    }
+    for warning in result.ecs.warnings() {
+        writeln!(out, "     warning: {warning}")?;
     }
     if verbose || !result.passed() {
         writeln!(out, "     got: {}", result.actual)?;

@@ -82,4 +82,60 @@ fn component_rejections_pass_through_bounded() {
         .normalized
         .expect_err("rejected");
     assert!(long.len() <= MAX_REASON_BYTES + 3);
+    // Both fixture runners read rejections as the host stores them.
+    assert_eq!(MAX_REASON_BYTES, fixture_check::MAX_REASON_BYTES);
+    assert_eq!(long, fixture_check::truncate_reason("é".repeat(5000)));
+}
+
+#[test]
+fn dotted_keys_are_stored_nested() {
+    let ev = event(None);
+    let out = finalize(
+        Ok(r#"{"@timestamp":"2026-11-22T23:44:57+01:00","source.ip":"192.0.2.1","source.port":22,"log":{"level":"info"},"log.syslog.hostname":"fw1"}"#.into()),
+        &ev,
+        1 << 20,
+    );
+    assert_eq!(
+        out.normalized.as_deref(),
+        Ok(
+            r#"{"@timestamp":"2026-11-22T22:44:57Z","log":{"level":"info","syslog":{"hostname":"fw1"}},"source":{"ip":"192.0.2.1","port":22}}"#
+        )
+    );
+    assert_eq!(out.event_time_us, Some(1_795_387_497_000_000));
+    let (v, _) = ok(r#"{"event.kind":"event"}"#, &ev);
+    assert_eq!(
+        v,
+        serde_json::json!({"@timestamp": RECEIVED, "event": {"kind": "event"}})
+    );
+    let (v, _) = ok(r#"{"@timestamp":null,"a.b":1}"#, &event(Some(10)));
+    assert_eq!(
+        v,
+        serde_json::json!({"@timestamp": "1970-01-01T00:00:10Z", "a": {"b": 1}})
+    );
+}
+
+#[test]
+fn conflicting_fields_reject_the_event_naming_them() {
+    let ev = event(None);
+    let reason = |json: &str| {
+        finalize(Ok(json.into()), &ev, 1 << 20)
+            .normalized
+            .expect_err("rejected")
+    };
+    assert_eq!(
+        reason(r#"{"source":"x","source.ip":"192.0.2.1"}"#),
+        r#"conflicting fields: "source" is a value, and "source.ip" makes it an object"#
+    );
+    assert_eq!(
+        reason(r#"{"user.name":"a","user":{"name":"b"}}"#),
+        r#"conflicting fields: "user.name" is given twice"#
+    );
+    assert_eq!(
+        reason(r#"{"@timestamp":1,"@timestamp":2}"#),
+        r#"conflicting fields: "@timestamp" is given twice"#
+    );
+    assert_eq!(
+        reason(r#"{"@timestamp.x":1}"#),
+        r#"conflicting fields: "@timestamp" is a value, and "@timestamp.x" makes it an object"#
+    );
 }

@@ -8,8 +8,11 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use wasmtime::Store;
 
-/// The builtins must fit the default limits with this factor to spare.
+/// The builtins must fit the default table limit with this factor to spare.
 const MARGIN: usize = 4;
+/// And the default memory limit with this one: the web formats hold the uap-core user-agent
+/// rules compiled (about 24 MiB, whatever the variety of agents: see the test below).
+const MEMORY_MARGIN: usize = 2;
 
 fn limits() -> ComponentLimits {
     ComponentLimits {
@@ -72,7 +75,7 @@ fn builtins_fit_the_default_limits_with_a_margin() {
             l.table_total() * MARGIN <= DEFAULT_MAX_TABLE_ELEMENTS as usize,
             "{name}"
         );
-        assert!(l.memory_total() * MARGIN <= 64 << 20, "{name}");
+        assert!(l.memory_total() * MEMORY_MARGIN <= 64 << 20, "{name}");
     }
 }
 
@@ -142,4 +145,38 @@ fn a_component_that_cannot_load_says_which_step_failed() {
     std::fs::write(&module, b"\0asm\x01\0\0\0").expect("write");
     assert_eq!(failure(ComponentSource::File(module)), LoadFailure::NotAComponent);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The compiled rules and their caches do not grow with the variety of user agents: 10,240
+/// distinct agents (browsers, mobiles, bots, libraries) keep nginx within the memory margin.
+#[test]
+fn many_distinct_user_agents_keep_a_web_format_within_its_memory_margin() {
+    let format = load("nginx", ComponentSource::Builtin("nginx".into()));
+    let (mut store, world) = format.instantiate().expect("instantiates");
+    let browsers = ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.{m}.{n} Safari/537.36",
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_{m}) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{v}.{n} Safari/605.1.15",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:{v}.0) Gecko/20100101 Firefox/{v}.{n}",
+        "Mozilla/5.0 (Linux; Android {m}; SM-G{n}F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/{v}.0.0.0 Mobile Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS {m}_{n} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/{v}.0 Mobile/15E148 Safari/604.1",
+        "curl/{v}.{m}.{n}", "python-requests/2.{v}.{n}", "Googlebot/2.1 (+http://www.google.com/bot.html) v{v}{m}{n}",
+        "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) {v}.{m}.{n}",
+        "Dalvik/2.1.0 (Linux; U; Android {m}; Pixel {n} Build/TQ{v})"];
+    let mut max = 0;
+    for round in 0..20 {
+        let lines: Vec<String> = (0..512)
+            .map(|i| {
+                let b = browsers[(i + round) % browsers.len()];
+                let ua = b
+                    .replace("{v}", &(60 + (i * 7 + round) % 70).to_string())
+                    .replace("{m}", &((i + round * 3) % 17).to_string())
+                    .replace("{n}", &((i * 13 + round) % 997).to_string());
+                format!("192.0.2.1 - - [08/Oct/2019:11:29:05 +0200] \"GET /x HTTP/1.1\" 200 5 \"-\" \"{ua}\"")
+            })
+            .collect();
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        call(&mut store, &world, &refs).expect("normalizes");
+        max = max.max(store.data().limiter.memory_total());
+    }
+    eprintln!("nginx with 10,240 distinct agents: {} KiB", max >> 10);
+    assert!(max * MEMORY_MARGIN <= 64 << 20, "{} KiB", max >> 10);
 }

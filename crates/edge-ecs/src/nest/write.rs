@@ -1,0 +1,185 @@
+//! Writing the nested document: straight from sorted flat keys, or from nodes.
+
+use super::{NestError, Node, MAX_DEPTH};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// Writes sorted flat entries with scalar values as a nested object in one pass: each key is
+/// compared with the one before it, the objects they do not share are closed, the new ones
+/// opened. `Ok(false)` (nothing usable written) when the keys are not in path order, have an
+/// empty name or nest too deep: the general path handles those. `raw_keys`: every key was read
+/// without escapes, so its names are written as they are.
+pub(super) fn write_sorted(
+    entries: &[(Cow<'_, str>, &str)],
+    raw_keys: bool,
+    out: &mut String,
+) -> Result<bool, NestError> {
+    out.push('{');
+    let mut previous: &[u8] = b"";
+    // Objects open below the top: the dots of the previous key.
+    let mut open = 0;
+    for (i, (key, value)) in entries.iter().enumerate() {
+        let k = key.as_bytes();
+        if k.is_empty() || k[0] == b'.' || k[k.len() - 1] == b'.' {
+            return Ok(false);
+        }
+        // The names both keys share, and where the first different one starts.
+        let mut j = 0;
+        let mut shared = 0;
+        let mut start = 0;
+        while j < previous.len() && j < k.len() && previous[j] == k[j] {
+            if k[j] == b'.' {
+                shared += 1;
+                start = j + 1;
+            }
+            j += 1;
+        }
+        if i > 0 {
+            let ended = j == previous.len();
+            if ended && j == k.len() {
+                return Err(NestError::Twice { field: key.to_string() });
+            }
+            if ended && k[j] == b'.' {
+                // Path order puts `a` right before `a.b`.
+                return Err(NestError::ValueAndObject {
+                    field: String::from_utf8_lossy(previous).into_owned(),
+                    below: key.to_string(),
+                });
+            }
+            let before = name_at(previous, start);
+            let after = name_at(k, start);
+            if !less(before, after) {
+                return Ok(false);
+            }
+            for _ in shared..open {
+                out.push('}');
+            }
+            out.push(',');
+        }
+        // The names from `start` on (a byte loop: `split` costs a searcher per key).
+        let rest = &key[start..];
+        let mut from = 0;
+        let mut depth = shared;
+        loop {
+            let end = rest.as_bytes()[from..]
+                .iter()
+                .position(|b| *b == b'.')
+                .map_or(rest.len(), |dot| from + dot);
+            let name = &rest[from..end];
+            if name.is_empty() || depth >= MAX_DEPTH {
+                return Ok(false);
+            }
+            if raw_keys {
+                out.push('"');
+                out.push_str(name);
+                out.push('"');
+            } else {
+                write_str(name, out);
+            }
+            out.push(':');
+            if end == rest.len() {
+                break;
+            }
+            out.push('{');
+            depth += 1;
+            from = end + 1;
+        }
+        out.push_str(value);
+        open = depth;
+        previous = k;
+    }
+    for _ in 0..open {
+        out.push('}');
+    }
+    out.push('}');
+    Ok(true)
+}
+
+/// The name that starts at byte `start` of a key (up to the next dot).
+fn name_at(key: &[u8], start: usize) -> &[u8] {
+    let rest = key.get(start..).unwrap_or_default();
+    match rest.iter().position(|b| *b == b'.') {
+        Some(dot) => &rest[..dot],
+        None => rest,
+    }
+}
+
+/// `a < b` in byte order, inline: a `memcmp` call per name costs more than the comparison of
+/// short names (this runs per key of every event).
+fn less(a: &[u8], b: &[u8]) -> bool {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x < y;
+        }
+    }
+    a.len() < b.len()
+}
+
+pub(super) fn write_object(entries: &[(Cow<'_, str>, Node<'_>)], out: &mut String) {
+    out.push('{');
+    for (i, (key, value)) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(key, out);
+        out.push(':');
+        write_node(value, out);
+    }
+    out.push('}');
+}
+
+fn write_node(node: &Node<'_>, out: &mut String) {
+    match node {
+        Node::Raw(text) => out.push_str(text),
+        Node::Str(s) => write_str(s, out),
+        Node::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Node::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Node::Null => out.push_str("null"),
+        Node::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_node(item, out);
+            }
+            out.push(']');
+        }
+        Node::Object(entries) => write_object(entries, out),
+    }
+}
+
+/// A JSON string literal, escaped as serde_json escapes.
+fn write_str(s: &str, out: &mut String) {
+    out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out.push('"');
+}
