@@ -106,6 +106,9 @@ fn main() {
     watch(&components.join("Cargo.toml"));
     watch(&components.join("Cargo.lock"));
     watch_crates(&components);
+    // Crates outside `components/` that the guests use by path (the SDK's syslog grammar).
+    watch(&repo.join("crates").join("syslog-grammar").join("Cargo.toml"));
+    watch(&repo.join("crates").join("syslog-grammar").join("src"));
 
     println!("cargo:rerun-if-env-changed={PREBUILT_VAR}");
     let component_dir = match env::var_os(PREBUILT_VAR) {

@@ -2,6 +2,8 @@
 //! yyyy] HH:mm:ss[.SSS][ zone]`) plus what senders write instead (epoch seconds, ISO 8601), and
 //! `dtz` zones (fixed offsets, abbreviations, common IANA names with their DST rules).
 
+// The SDK's one copy of the day arithmetic (`days_in_month` is 0 for a month out of range).
+pub(crate) use edge_format_sdk::civil::{days_from_civil, days_in_month};
 use edge_format_sdk::{format_rfc3339, Timestamp};
 
 mod zones;
@@ -10,17 +12,6 @@ pub(crate) use zones::Zone;
 
 const MIN_SECONDS: i64 = -62_167_219_200; // 0000-01-01T00:00:00Z
 const MAX_SECONDS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-pub(crate) fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let mp = (i64::from(month) + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
 
 /// The UTC year of `seconds` since the epoch (the inverse of [`days_from_civil`], year only).
 pub(crate) fn year_of(seconds: i64) -> i64 {
@@ -31,15 +22,6 @@ pub(crate) fn year_of(seconds: i64) -> i64 {
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     yoe + era * 400 + i64::from(mp >= 10)
-}
-
-pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 fn all_digits(s: &str) -> bool {

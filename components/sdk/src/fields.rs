@@ -108,41 +108,14 @@ pub fn insert_envelope(fields: &mut Fields, event: &mut Event) {
     }
 }
 
-/// The RFC 5424 facility keyword.
+/// The RFC 5424 facility keyword (`kern` .. `local7`, `unknown` above 23).
 pub fn facility_name(code: u8) -> &'static str {
-    const NAMES: [&str; 24] = [
-        "kern",
-        "user",
-        "mail",
-        "daemon",
-        "auth",
-        "syslog",
-        "lpr",
-        "news",
-        "uucp",
-        "cron",
-        "authpriv",
-        "ftp",
-        "ntp",
-        "security",
-        "console",
-        "solaris-cron",
-        "local0",
-        "local1",
-        "local2",
-        "local3",
-        "local4",
-        "local5",
-        "local6",
-        "local7",
-    ];
-    NAMES.get(usize::from(code)).copied().unwrap_or("unknown")
+    syslog_grammar::facility_name(code)
 }
 
-/// The RFC 5424 severity keyword.
+/// The RFC 5424 severity keyword (`emerg` .. `debug`, `unknown` above 7).
 pub fn severity_name(code: u8) -> &'static str {
-    const NAMES: [&str; 8] = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
-    NAMES.get(usize::from(code)).copied().unwrap_or("unknown")
+    syslog_grammar::severity_name(code)
 }
 
 #[cfg(test)]

@@ -63,6 +63,9 @@ pub use fields::{
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use fixtures::check_fixtures;
+/// Civil date arithmetic (`days_from_civil`, `civil_from_days`, leap years): the one copy, shared
+/// with the syslog grammar and the host; formats that read dates use it rather than their own.
+pub use syslog_grammar::civil;
 pub use time::format_rfc3339;
 pub use writer::ObjectWriter;
 

@@ -1,9 +1,10 @@
-//! RFC 3339 formatting without a date-time dependency.
+//! RFC 3339 formatting without a date-time dependency (the day arithmetic is
+//! `syslog_grammar::civil`, shared with the syslog grammar and the host).
 
 use crate::Timestamp;
+use syslog_grammar::civil::{civil_from_days, SECS_PER_DAY};
 
 const NANOS_PER_SEC: u32 = 1_000_000_000;
-const SECS_PER_DAY: i64 = 86_400;
 
 /// Formats a timestamp as RFC 3339 UTC: `YYYY-MM-DDTHH:MM:SS.fffZ`.
 ///
@@ -61,24 +62,6 @@ fn push_digits(out: &mut String, value: u32, width: u32) {
     }
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-///
-/// Howard Hinnant's `civil_from_days`: shift the epoch to 0000-03-01 so that leap days fall at
-/// the end of a year, split into 400-year eras (146 097 days each), then years of the era,
-/// then days of the (March-based) year, then months of 153/5 days on average.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11], March = 0
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,34 +97,5 @@ mod tests {
         // Out-of-range nanoseconds carry into the seconds.
         assert_eq!(format_rfc3339(ts(59, 2_250_000_000)), "1970-01-01T00:01:01.250Z");
         assert!(format_rfc3339(ts(i64::MAX, u32::MAX)).len() > 20);
-    }
-
-    /// Cross-checks every day of years 1600–2400 against a naive day-by-day walk.
-    #[test]
-    fn civil_from_days_matches_a_calendar_walk() {
-        fn leap(y: i64) -> bool {
-            (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-        }
-        let month_len = |y: i64, m: u32| match m {
-            2 if leap(y) => 29,
-            2 => 28,
-            4 | 6 | 9 | 11 => 30,
-            _ => 31,
-        };
-        // 1600-01-01 is day -135_140 from the epoch.
-        let (mut y, mut m, mut d) = (1600i64, 1u32, 1u32);
-        for days in -135_140..(-135_140 + 292_194) {
-            assert_eq!(civil_from_days(days), (y, m, d), "day {days}");
-            d += 1;
-            if d > month_len(y, m) {
-                d = 1;
-                m += 1;
-                if m > 12 {
-                    m = 1;
-                    y += 1;
-                }
-            }
-        }
-        assert_eq!((y, m, d), (2400, 1, 1));
     }
 }

@@ -1,19 +1,41 @@
 //! RFC 5424 STRUCTURED-DATA (section 6.3): `1*SD-ELEMENT`, each `"[" SD-ID *(SP SD-PARAM) "]"`,
 //! with no SP between elements (an SP ends the structured data and starts MSG), and
-//! `SD-PARAM = PARAM-NAME "=" %d34 PARAM-VALUE %d34`.
+//! `SD-PARAM = PARAM-NAME "=" %d34 PARAM-VALUE %d34`; and its serialisation back.
 //!
 //! Tolerated beyond the ABNF, since it is unambiguous and cheap: several SPs between parameters or
 //! before `]`, and an unescaped `]` inside a quoted value (only `"` ends a value).
 
-use super::{SdElement, SdParam, SyslogError};
-use std::borrow::Cow;
+use crate::{first_char, ParseError, SdElement, SdParam};
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
 
 /// SD-ID and PARAM-NAME: at most 32 characters (RFC 5424 section 6.3.2/6.3.3).
 const MAX_NAME: usize = 32;
+const END: &str = "end of message";
 
-/// Parses the elements at the start of `s` (which starts with `[`); returns them and what
-/// follows the last `]`.
-pub(super) fn parse(s: &str) -> Result<(Vec<SdElement<'_>>, &str), SyslogError> {
+/// Parses STRUCTURED-DATA on its own (`[a@1 x="1"][b@2]`, or `-` / `""` for none), for example
+/// a syslog envelope's: the whole string must be elements.
+pub fn parse_structured_data(s: &str) -> Result<Vec<SdElement<'_>>, ParseError> {
+    if s.is_empty() || s == "-" {
+        return Ok(Vec::new());
+    }
+    if !s.starts_with('[') {
+        return Err(error(format!("expected '-' or '[', found {}", first_char(s, END))));
+    }
+    let (elements, rest) = sd_elements(s)?;
+    if !rest.is_empty() {
+        return Err(error(format!(
+            "unexpected {} after the last element",
+            first_char(rest, END)
+        )));
+    }
+    Ok(elements)
+}
+
+/// The elements at the start of `s` (which starts with `[`) and what follows the last `]`.
+pub(crate) fn sd_elements(s: &str) -> Result<(Vec<SdElement<'_>>, &str), ParseError> {
     let mut elements = Vec::new();
     let mut rest = s;
     while let Some(after) = rest.strip_prefix('[') {
@@ -25,10 +47,10 @@ pub(super) fn parse(s: &str) -> Result<(Vec<SdElement<'_>>, &str), SyslogError> 
 }
 
 /// One element after its `[`, up to and including its `]`.
-fn element(s: &str) -> Result<(SdElement<'_>, &str), SyslogError> {
+fn element(s: &str) -> Result<(SdElement<'_>, &str), ParseError> {
     let (id, mut rest) = name(s).map_err(|e| match e {
         Some(long) => too_long("SD-ID", long),
-        None => error(format!("expected SD-ID after '[', found {}", first_char(s))),
+        None => error(format!("expected SD-ID after '[', found {}", first_char(s, END))),
     })?;
     let mut params = Vec::new();
     loop {
@@ -44,7 +66,7 @@ fn element(s: &str) -> Result<(SdElement<'_>, &str), SyslogError> {
             Some(_) if !spaced => {
                 return Err(error(format!(
                     "expected SP or ']' in SD element [{id}, found {}",
-                    first_char(rest)
+                    first_char(rest, END)
                 )))
             }
             Some(_) => {}
@@ -53,18 +75,18 @@ fn element(s: &str) -> Result<(SdElement<'_>, &str), SyslogError> {
             Some(long) => too_long("PARAM-NAME", long),
             None => error(format!(
                 "expected PARAM-NAME in SD element [{id}, found {}",
-                first_char(rest)
+                first_char(rest, END)
             )),
         })?;
         let Some(after) = after.strip_prefix("=\"") else {
             return Err(error(match after.strip_prefix('=') {
                 Some(v) => format!(
                     "expected '\"' after \"{param_name}=\" in SD element [{id}, found {}",
-                    first_char(v)
+                    first_char(v, END)
                 ),
                 None => format!(
                     "expected '=' after PARAM-NAME {param_name:?} in SD element [{id}, found {}",
-                    first_char(after)
+                    first_char(after, END)
                 ),
             }));
         };
@@ -99,7 +121,7 @@ fn name(s: &str) -> Result<(&str, &str), Option<&str>> {
     }
 }
 
-fn too_long(what: &str, name: &str) -> SyslogError {
+fn too_long(what: &str, name: &str) -> ParseError {
     error(format!("{what} {name:?} is longer than {MAX_NAME} characters"))
 }
 
@@ -173,14 +195,6 @@ pub fn format_structured_data(elements: &[SdElement<'_>]) -> String {
     out
 }
 
-fn error(reason: String) -> SyslogError {
-    SyslogError::StructuredData(reason)
-}
-
-/// The first character of `s` quoted, or "end of message", for error messages.
-fn first_char(s: &str) -> String {
-    match s.chars().next() {
-        Some(c) => format!("{c:?}"),
-        None => "end of message".to_owned(),
-    }
+fn error(reason: String) -> ParseError {
+    ParseError::StructuredData(reason)
 }
