@@ -8,6 +8,7 @@
 
 pub mod nest;
 
+pub use nest::write::write_str as write_json_string;
 pub use nest::{nest_value, Document, NestError, MAX_DEPTH};
 pub mod check;
 pub mod reference;

@@ -12,7 +12,7 @@
 //! where they need no change. Only object values are parsed further, once.
 
 mod read;
-mod write;
+pub(crate) mod write;
 
 use read::{clean, TopVisitor};
 use serde::de::Deserializer;

@@ -161,14 +161,14 @@ struct JsonObject(String);
 impl JsonObject {
     fn key(&mut self, key: &str) {
         self.0.push(if self.0.is_empty() { '{' } else { ',' });
-        push_json_string(&mut self.0, key);
+        edge_ecs::write_json_string(key, &mut self.0);
         self.0.push(':');
     }
 
     fn string(&mut self, key: &str, value: Option<&str>) {
         if let Some(value) = value {
             self.key(key);
-            push_json_string(&mut self.0, value);
+            edge_ecs::write_json_string(value, &mut self.0);
         }
     }
 
@@ -184,36 +184,6 @@ impl JsonObject {
         self.0.push('}');
         self.0
     }
-}
-
-/// `s` as a JSON string, escaped as serde_json escapes it (RFC 8259: quote, backslash and the
-/// control characters; the two-letter escapes where JSON has one).
-fn push_json_string(out: &mut String, s: &str) {
-    out.push('"');
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0x08 => "\\b",
-            0x0c => "\\f",
-            0x00..=0x1f => "",
-            _ => continue,
-        };
-        // Only ASCII bytes are escaped, so `plain..i` is on char boundaries.
-        out.push_str(&s[plain..i]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{b:04x}");
-        } else {
-            out.push_str(escape);
-        }
-        plain = i + 1;
-    }
-    out.push_str(&s[plain..]);
-    out.push('"');
 }
 
 #[cfg(test)]

@@ -152,7 +152,9 @@ fn write_node(node: &Node<'_>, out: &mut String) {
 }
 
 /// A JSON string literal, escaped as serde_json escapes.
-fn write_str(s: &str, out: &mut String) {
+/// `s` as a JSON string, escaped as serde_json escapes it (RFC 8259: quote, backslash and the
+/// control characters; the two-letter escapes where JSON has one). Also the host's envelope writer.
+pub fn write_str(s: &str, out: &mut String) {
     out.push('"');
     if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         out.push_str(s);
