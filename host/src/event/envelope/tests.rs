@@ -41,7 +41,7 @@ fn escapes_like_serde_json() {
     let mut nasty: String = (0u8..0x80).map(char::from).collect();
     nasty.push_str("é€😀\u{2028}");
     let mut ours = String::new();
-    push_json_string(&mut ours, &nasty);
+    edge_ecs::write_json_string(&nasty, &mut ours);
     assert_eq!(ours, serde_json::to_string(&nasty).expect("serializable"));
     let before = envelope(None, vec![(nasty.clone(), nasty)]);
     let json = before.to_json().expect("an envelope");
