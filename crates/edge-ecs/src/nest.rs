@@ -98,8 +98,9 @@ impl<'a> Document<'a> {
     pub fn into_json(self) -> Result<String, NestError> {
         let capacity = self.entries.iter().map(|(k, v)| k.len() + v.len() + 8).sum();
         let mut out = String::with_capacity(capacity);
-        // What components write: scalar values under dotted keys, sorted. One pass, no tree.
-        if self.entries.iter().all(|(_, value)| !has_object(value)) {
+        // What components write: scalar values (or objects that need no change, such as the
+        // syslog format's structured data) under dotted keys, sorted. One pass, no tree.
+        if self.entries.iter().all(|(_, value)| !has_object(value) || clean(value)) {
             let raw_keys = self.entries.iter().all(|(key, _)| matches!(key, Cow::Borrowed(_)));
             if write_sorted(&self.entries, raw_keys, &mut out)? {
                 return Ok(out);

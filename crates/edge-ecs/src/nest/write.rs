@@ -4,10 +4,11 @@ use super::{NestError, Node, MAX_DEPTH};
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-/// Writes sorted flat entries with scalar values as a nested object in one pass: each key is
-/// compared with the one before it, the objects they do not share are closed, the new ones
-/// opened. `Ok(false)` (nothing usable written) when the keys are not in path order, have an
-/// empty name or nest too deep: the general path handles those. `raw_keys`: every key was read
+/// Writes sorted flat entries with scalar values (or objects that need no change, written as
+/// they are) as a nested object in one pass: each key is compared with the one before it, the
+/// objects they do not share are closed, the new ones opened. `Ok(false)` (nothing usable
+/// written) when the keys are not in path order, have an empty name, nest too deep, or a key
+/// meets an object value (`a: {…}` then `a.b`: they merge): the general path handles those. `raw_keys`: every key was read
 /// without escapes, so its names are written as they are.
 pub(super) fn write_sorted(
     entries: &[(Cow<'_, str>, &str)],
@@ -16,6 +17,7 @@ pub(super) fn write_sorted(
 ) -> Result<bool, NestError> {
     out.push('{');
     let mut previous: &[u8] = b"";
+    let mut previous_is_object = false;
     // Objects open below the top: the dots of the previous key.
     let mut open = 0;
     for (i, (key, value)) in entries.iter().enumerate() {
@@ -34,8 +36,12 @@ pub(super) fn write_sorted(
             }
             j += 1;
         }
+        let is_object = value.starts_with('{') || value.starts_with('[');
         if i > 0 {
             let ended = j == previous.len();
+            if ended && (previous_is_object || is_object) && (j == k.len() || k[j] == b'.') {
+                return Ok(false);
+            }
             if ended && j == k.len() {
                 return Err(NestError::Twice { field: key.to_string() });
             }
@@ -87,6 +93,7 @@ pub(super) fn write_sorted(
         out.push_str(value);
         open = depth;
         previous = k;
+        previous_is_object = is_object;
     }
     for _ in 0..open {
         out.push('}');
