@@ -153,12 +153,19 @@ fn nests_values_for_comparisons() {
 fn objects_that_need_nothing_stay_on_the_one_pass_path_and_still_merge() {
     // The syslog format's shape: dotted scalars and one clean object, sorted.
     assert_eq!(
-        nested(r#"{"log.syslog.hostname":"h","log.syslog.structured_data":{"x@1":{"k":"v"}},"message":"m"}"#).unwrap(),
+        nested(r#"{"log.syslog.hostname":"h","log.syslog.structured_data":{"x@1":{"k":"v"}},"message":"m"}"#)
+            .expect("nests"),
         r#"{"log":{"syslog":{"hostname":"h","structured_data":{"x@1":{"k":"v"}}}},"message":"m"}"#
     );
     // An object value followed by a key below it merges (the general path), in either order.
-    assert_eq!(nested(r#"{"a":{"b":1},"a.c":2}"#).unwrap(), r#"{"a":{"b":1,"c":2}}"#);
-    assert_eq!(nested(r#"{"a.c":2,"a":{"b":1}}"#).unwrap(), r#"{"a":{"b":1,"c":2}}"#);
+    assert_eq!(
+        nested(r#"{"a":{"b":1},"a.c":2}"#).expect("nests"),
+        r#"{"a":{"b":1,"c":2}}"#
+    );
+    assert_eq!(
+        nested(r#"{"a.c":2,"a":{"b":1}}"#).expect("nests"),
+        r#"{"a":{"b":1,"c":2}}"#
+    );
     // A scalar array followed by a key below it is still a conflict.
     assert!(matches!(
         nested(r#"{"a":[1],"a.b":2}"#),
