@@ -2,20 +2,17 @@
 //! the user agent (`%D`, `%T`, `%I %O`, `"%{X-Forwarded-For}i"`, `"%{Host}i"`).
 
 use edge_format_sdk::access_log::{
-    access_fields, forwarded_for_or_host_fields, host_fields, parse_vhost_access_line, seconds_to_nanos, Extra,
-    ExtraForm,
+    forwarded_for_or_host_fields, seconds_to_nanos, vhost_access_fields, Extra, ExtraForm,
 };
 use edge_format_sdk::{Fields, Related, Value};
 
 /// A `common`/`combined` line, or one with a virtual host first.
 pub(crate) fn access(raw: &str) -> Result<Fields, String> {
-    let (vhost, line) =
-        parse_vhost_access_line(raw).map_err(|e| format!("not an apache access or error log line: {e}"))?;
     let mut fields = Fields::new();
     let mut related = Related::new();
-    access_fields(&line, raw, &mut fields, &mut related);
+    let (vhost, line) = vhost_access_fields(raw, &mut fields, &mut related)
+        .map_err(|e| format!("not an apache access or error log line: {e}"))?;
     if let Some(vhost) = vhost {
-        host_fields(vhost, &mut fields, &mut related);
         // `vhost_combined` (`%v:%p`, as Debian defines it) logs `%O`, the bytes sent with the
         // headers; a custom `%v` without the port is taken as `combined` with `%b`.
         if vhost.contains(':') {

@@ -3,22 +3,17 @@
 
 use crate::error::simple_key;
 use edge_format_sdk::access_log::{
-    access_fields, forwarded_for_or_host_fields, host_fields, parse_vhost_access_line, seconds_to_nanos, Extra,
-    ExtraForm,
+    forwarded_for_or_host_fields, seconds_to_nanos, vhost_access_fields, Extra, ExtraForm,
 };
 use edge_format_sdk::ecs::present;
 use edge_format_sdk::{Fields, Related, Value};
 
 /// A `combined`/`common` line, or one with a virtual host first.
 pub(crate) fn access(raw: &str) -> Result<Fields, String> {
-    let (vhost, line) =
-        parse_vhost_access_line(raw).map_err(|e| format!("not an nginx access or error log line: {e}"))?;
     let mut fields = Fields::new();
     let mut related = Related::new();
-    access_fields(&line, raw, &mut fields, &mut related);
-    if let Some(vhost) = vhost {
-        host_fields(vhost, &mut fields, &mut related);
-    }
+    let (_, line) = vhost_access_fields(raw, &mut fields, &mut related)
+        .map_err(|e| format!("not an nginx access or error log line: {e}"))?;
     if is_ingress(&line.extras) {
         ingress_fields(&line.extras, &mut fields);
     } else {

@@ -281,14 +281,20 @@ pub fn access_fields(line: &AccessLine<'_>, raw: &str, fields: &mut Fields, rela
     }
 }
 
-/// [`parse_access_line`] then [`access_fields`], extras ignored.
-pub fn access_event(raw: &str) -> Result<Fields, String> {
-    let line = parse_access_line(raw)?;
-    let mut fields = Fields::new();
-    let mut related = Related::new();
-    access_fields(&line, raw, &mut fields, &mut related);
-    related.insert_into(&mut fields);
-    Ok(fields)
+/// An access line, maybe with a virtual host first ([`parse_vhost_access_line`]), read into
+/// `fields` and `related` ([`access_fields`], [`host_fields`]): what the `apache` and `nginx`
+/// formats share. Returns the virtual host and the line, whose extras are the format's to read.
+pub fn vhost_access_fields<'a>(
+    raw: &'a str,
+    fields: &mut Fields,
+    related: &mut Related,
+) -> Result<(Option<&'a str>, AccessLine<'a>), String> {
+    let (vhost, line) = parse_vhost_access_line(raw)?;
+    access_fields(&line, raw, fields, related);
+    if let Some(vhost) = vhost {
+        host_fields(vhost, fields, related);
+    }
+    Ok((vhost, line))
 }
 
 #[cfg(test)]
