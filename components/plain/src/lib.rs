@@ -71,9 +71,10 @@ mod tests {
         let first: Value = serde_json_from(&out[0]);
         assert_eq!(
             first,
+            // The map path (metadata present) sends the document nested.
             json!({
                 "message": "  hello  ",
-                "log.syslog.hostname": "fw1",
+                "log": {"syslog": {"hostname": "fw1"}},
             })
         );
         assert_eq!(out[1], Err("empty event".to_string()));

@@ -29,11 +29,13 @@
 //!
 //! # Field names: flat dotted keys
 //!
-//! Normalized events use ECS field names written as **flat dotted keys** at the top level of the
-//! JSON object: `{"log.syslog.hostname": "fw1"}`, not `{"log": {"syslog": {"hostname": "fw1"}}}`.
-//! This is how the host stores events (Elastic style). The one exception is a format that keeps
-//! a document it received (the `json` format keeps the sender's object as it is, nested objects
-//! included).
+//! A format builds its event as [`Fields`] with ECS field names as **flat dotted keys**
+//! (`"log.syslog.hostname"`), which keeps lookups and fixtures simple. What is sent to the host
+//! is the nested document Elasticsearch stores (`{"log": {"syslog": {"hostname": "fw1"}}}`):
+//! [`to_json_string`] writes it in one pass, and the host only checks it. A format that keeps a
+//! document it received (the `json` format keeps the sender's object as it is) may send dotted
+//! keys, nested objects or both: the host nests them, and rejects an event whose keys conflict
+//! (`a` and `a.b`), naming them.
 //!
 //! # Limits
 //!
@@ -49,6 +51,7 @@ mod fields;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fixtures;
 pub mod line;
+mod nested;
 pub mod syslog_line;
 mod time;
 pub mod user_agent;
@@ -111,17 +114,24 @@ pub trait Format {
         events
             .into_iter()
             .map(|event| {
-                let hint = event.raw.len() + 64;
+                // The raw text is usually kept as `message`, next to the fields parsed from it.
+                let hint = 2 * event.raw.len() + 256;
                 Self::normalize_one(event).and_then(|fields| to_json_string(&fields, hint))
             })
             .collect()
     }
 }
 
-/// Serializes a normalized event; `capacity` is a guess of the output size.
+/// Serializes a normalized event as the nested document the host stores (`{"source":{"ip":…}}`
+/// for the key `source.ip`); what cannot be written nested in one pass (conflicting keys) is
+/// written flat, for the host to merge or to reject naming the conflict. `capacity` is a guess
+/// of the output size.
 pub fn to_json_string(fields: &Fields, capacity: usize) -> Result<String, String> {
     let mut buf = Vec::with_capacity(capacity);
-    serde_json::to_writer(&mut buf, fields).map_err(|e| format!("cannot serialize event: {e}"))?;
+    if !nested::write(fields, &mut buf) {
+        buf.clear();
+        serde_json::to_writer(&mut buf, fields).map_err(|e| format!("cannot serialize event: {e}"))?;
+    }
     // serde_json writes UTF-8 only; this check never fails.
     String::from_utf8(buf).map_err(|e| format!("cannot serialize event: {e}"))
 }

@@ -13,6 +13,11 @@ pub fn new_engine() -> Result<wasmtime::Engine, RuntimeError> {
     config.wasm_component_model(true);
     config.epoch_interruption(true);
     config.cranelift_opt_level(wasmtime::OptLevel::Speed);
+    // For `perf report` on component code (bench/README.md): names for the JIT-compiled functions
+    // in /tmp/perf-PID.map. Off by default: it writes a file per process.
+    if std::env::var_os("INTAKE_EDGE_PERFMAP").is_some_and(|v| v == "1") {
+        config.profiler(wasmtime::ProfilingStrategy::PerfMap);
+    }
     wasmtime::Engine::new(&config).map_err(|e| RuntimeError::Start(format!("{e:#}")))
 }
 

@@ -52,35 +52,33 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
     if !json.trim_start().starts_with('{') {
         return Outcome::rejected("component returned something other than a JSON object".into());
     }
+    // What the SDK's components send: a document already nested, checked in one pass and kept
+    // as the text it is, with at most the time rewritten in place.
+    if let Some(raw_time) = edge_ecs::nest::already_nested(&json, TIMESTAMP) {
+        let span = raw_time.map(|raw| span_of(&json, raw));
+        return match canonical_time(raw_time, event) {
+            Ok((canonical, event_time_us, already)) => Outcome {
+                normalized: Ok(as_written(json, span, &canonical, already)),
+                event_time_us: Some(event_time_us),
+            },
+            Err(rejected) => rejected,
+        };
+    }
     let mut document = match Document::parse(&json) {
         Ok(document) => document,
         Err(e) => return Outcome::rejected(format!("component returned invalid JSON: {e}")),
     };
     let raw_time = document.get(TIMESTAMP);
-    // `"@timestamp": null` means "not known": treat it as absent.
-    let time = match raw_time.map(|raw| interpret(raw, event.received_at)).transpose() {
-        Ok(time) => time.flatten().unwrap_or_else(|| fallback_time(event)),
-        Err(reason) => return Outcome::rejected(format!("@timestamp: {reason}")),
+    let (canonical, event_time_us, already) = match canonical_time(raw_time, event) {
+        Ok(time) => time,
+        Err(rejected) => return rejected,
     };
-    let canonical = timeparse::format_rfc3339(time);
-    let event_time_us = Some(time::to_micros(time));
-    let already = raw_time.is_some_and(|raw| raw.len() == canonical.len() + 2 && raw[1..raw.len() - 1] == canonical);
     if document.is_nested() {
-        // The common case of output without dots (`plain` over HTTPS): the text as it is, with
-        // at most the time rewritten in place.
+        // Nested but not in the order the one pass wants (keys unsorted): the text as it is.
         let span = raw_time.map(|raw| span_of(&json, raw));
-        let normalized = match span {
-            _ if already => json,
-            Some(span) => {
-                let mut json = json;
-                json.replace_range(span, &format!("\"{canonical}\""));
-                json
-            }
-            None => with_timestamp_inserted(json, &canonical),
-        };
         return Outcome {
-            normalized: Ok(normalized),
-            event_time_us,
+            normalized: Ok(as_written(json, span, &canonical, already)),
+            event_time_us: Some(event_time_us),
         };
     }
     let quoted = format!("\"{canonical}\"");
@@ -90,10 +88,37 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
     match document.into_json() {
         Ok(nested) => Outcome {
             normalized: Ok(nested),
-            event_time_us,
+            event_time_us: Some(event_time_us),
         },
         Err(e) => Outcome::rejected(e.to_string()),
     }
+}
+
+/// The component's text kept, with the canonical time put at `span` (where its `@timestamp` value
+/// was) or inserted first, unless `already` there.
+fn as_written(json: String, span: Option<std::ops::Range<usize>>, canonical: &str, already: bool) -> String {
+    match span {
+        _ if already => json,
+        Some(span) => {
+            let mut json = json;
+            json.replace_range(span, &format!("\"{canonical}\""));
+            json
+        }
+        None => with_timestamp_inserted(json, canonical),
+    }
+}
+
+/// The canonical `@timestamp` of an event from the component's value (its JSON text, if any):
+/// the RFC 3339 text, the instant in µs, and whether the component wrote exactly that text.
+fn canonical_time(raw_time: Option<&str>, event: &Event) -> Result<(String, i64, bool), Outcome> {
+    // `"@timestamp": null` means "not known": treat it as absent.
+    let time = match raw_time.map(|raw| interpret(raw, event.received_at)).transpose() {
+        Ok(time) => time.flatten().unwrap_or_else(|| fallback_time(event)),
+        Err(reason) => return Err(Outcome::rejected(format!("@timestamp: {reason}"))),
+    };
+    let canonical = timeparse::format_rfc3339(time);
+    let already = raw_time.is_some_and(|raw| raw.len() == canonical.len() + 2 && raw[1..raw.len() - 1] == canonical);
+    Ok((canonical, time::to_micros(time), already))
 }
 
 /// The time of an event whose component gave none: the sender's, else the reception time.

@@ -172,3 +172,33 @@ fn objects_that_need_nothing_stay_on_the_one_pass_path_and_still_merge() {
         Err(NestError::ValueAndObject { .. })
     ));
 }
+
+#[test]
+fn already_nested_documents_are_read_in_one_pass() {
+    let doc = r#"{"@timestamp":"2026-01-01T00:00:00Z","event":{"category":["network"],"kind":"event"},"source":{"geo":{"name":"x"},"ip":"192.0.2.1"},"tags":[{"a":1},2]}"#;
+    assert_eq!(
+        already_nested(doc, "@timestamp"),
+        Some(Some(r#""2026-01-01T00:00:00Z""#))
+    );
+    assert_eq!(already_nested(r#"{"message":"m"}"#, "@timestamp"), Some(None));
+    assert_eq!(already_nested("{}", "@timestamp"), Some(None));
+    assert_eq!(
+        already_nested(r#" {"@timestamp":null} "#, "@timestamp"),
+        Some(Some("null"))
+    );
+    // Everything that needs nesting or a closer look: the general path.
+    for text in [
+        r#"{"source.ip":"192.0.2.1"}"#,
+        r#"{"source":{"ip.v4":"192.0.2.1"}}"#,
+        r#"{"b":1,"a":2}"#,
+        r#"{"a":1,"a":2}"#,
+        r#"{"a":{"y":1,"x":2}}"#,
+        r#"{"a":[{"b.c":1}]}"#,
+        r#"{"":1}"#,
+        r#"{"a":1"#,
+        r#"{"a":1} x"#,
+        r#"[1]"#,
+    ] {
+        assert_eq!(already_nested(text, "@timestamp"), None, "{text}");
+    }
+}

@@ -36,7 +36,7 @@ pub(super) fn write_sorted(
             }
             j += 1;
         }
-        let is_object = value.starts_with('{') || value.starts_with('[');
+        let is_object = matches!(value.as_bytes().first(), Some(b'{' | b'['));
         if i > 0 {
             let ended = j == previous.len();
             if ended && (previous_is_object || is_object) && (j == k.len() || k[j] == b'.') {
