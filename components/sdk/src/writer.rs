@@ -1,7 +1,9 @@
 //! Writing a normalized event straight to JSON text, for formats on a hot path: no map, no
-//! per-key allocation. Keys are written in the order given; the caller keeps them unique.
+//! per-key allocation. Keys are written in the order given; the caller keeps them unique, and
+//! in increasing byte order in each object if the host is to keep the text as it is (otherwise
+//! it rebuilds the document, at several times the cost).
 
-use crate::{facility_name, severity_name, Event};
+use crate::{facility_name, severity_name, Event, SyslogHeader};
 
 /// A JSON object being written.
 pub struct ObjectWriter {
@@ -17,7 +19,7 @@ impl ObjectWriter {
     }
 
     fn key(&mut self, key: &str) {
-        if self.buf.len() > 1 {
+        if self.buf.last() != Some(&b'{') {
             self.buf.push(b',');
         }
         // Writing a string into a Vec cannot fail.
@@ -36,39 +38,86 @@ impl ObjectWriter {
         self.buf.append(&mut digits);
     }
 
-    /// The envelope as ECS fields, exactly as [`crate::insert_envelope`] would add them.
+    /// Opens an object under `key`; [`ObjectWriter::close`] ends it.
+    pub fn open(&mut self, key: &str) {
+        self.key(key);
+        self.buf.push(b'{');
+    }
+
+    pub fn close(&mut self) {
+        self.buf.push(b'}');
+    }
+
+    /// The envelope as ECS fields, the same as [`crate::insert_envelope`] adds, written nested
+    /// (`"log":{"hostname":…,"source":{…},"syslog":{…}}`) with every object's keys in increasing
+    /// order, as the host keeps a document without rewriting it. Written first: `log` sorts
+    /// before the other top-level names a format writes (`message`).
     pub fn envelope(&mut self, event: &Event) {
-        if let Some(address) = &event.source_address {
-            self.string("log.source.address", address);
+        let h = event.syslog.as_ref();
+        let hostname = h.and_then(|h| h.hostname.as_deref());
+        if event.source_address.is_none() && h.is_none() {
+            return;
         }
-        let Some(h) = &event.syslog else { return };
-        if let (Some(f), Some(s)) = (h.facility, h.severity) {
-            self.number("log.syslog.priority", u64::from(f) * 8 + u64::from(s));
+        let start = self.buf.len();
+        self.open("log");
+        if let Some(hostname) = hostname {
+            self.string("hostname", hostname);
+        }
+        if let Some(address) = &event.source_address {
+            self.open("source");
+            self.string("address", address);
+            self.close();
+        }
+        if let Some(h) = h {
+            self.syslog_header(h);
+        }
+        self.close();
+        if self.buf.ends_with(b"\"log\":{}") {
+            // A header with nothing in it.
+            self.buf.truncate(start);
+        }
+    }
+
+    /// `"syslog":{…}` of the envelope, keys in increasing order.
+    fn syslog_header(&mut self, h: &SyslogHeader) {
+        let start = self.buf.len();
+        self.open("syslog");
+        if let Some(v) = &h.app_name {
+            self.string("appname", v);
         }
         if let Some(f) = h.facility {
-            self.number("log.syslog.facility.code", u64::from(f));
-            self.string("log.syslog.facility.name", facility_name(f));
+            self.open("facility");
+            self.number("code", u64::from(f));
+            self.string("name", facility_name(f));
+            self.close();
+        }
+        if let Some(v) = &h.hostname {
+            self.string("hostname", v);
+        }
+        if let Some(v) = &h.msgid {
+            self.string("msgid", v);
+        }
+        if let (Some(f), Some(s)) = (h.facility, h.severity) {
+            self.number("priority", u64::from(f) * 8 + u64::from(s));
+        }
+        if let Some(v) = &h.procid {
+            self.string("procid", v);
         }
         if let Some(s) = h.severity {
-            self.number("log.syslog.severity.code", u64::from(s));
-            self.string("log.syslog.severity.name", severity_name(s));
+            self.open("severity");
+            self.number("code", u64::from(s));
+            self.string("name", severity_name(s));
+            self.close();
+        }
+        if let Some(v) = &h.structured_data {
+            self.string("structured_data", v);
         }
         if let Some(v) = h.version {
-            self.number("log.syslog.version", u64::from(v));
+            self.number("version", u64::from(v));
         }
-        if let Some(hostname) = &h.hostname {
-            self.string("log.hostname", hostname);
-            self.string("log.syslog.hostname", hostname);
-        }
-        for (key, value) in [
-            ("log.syslog.appname", &h.app_name),
-            ("log.syslog.procid", &h.procid),
-            ("log.syslog.msgid", &h.msgid),
-            ("log.syslog.structured_data", &h.structured_data),
-        ] {
-            if let Some(v) = value {
-                self.string(key, v);
-            }
+        self.close();
+        if self.buf.ends_with(b"\"syslog\":{}") {
+            self.buf.truncate(start);
         }
     }
 
@@ -113,13 +162,58 @@ mod tests {
             structured_data: Some("[x@1 a=\"b\\]\"]".into()),
         });
         let mut w = ObjectWriter::with_capacity(16);
-        w.string("message", "m\n\"é\"");
         w.envelope(&e);
-        let written: Value = serde_json::from_str(&w.finish()).expect("valid JSON");
+        w.string("message", "m\n\"é\"");
+        let text = w.finish();
         let mut fields = Fields::new();
         fields.insert("message".into(), Value::from("m\n\"é\""));
         insert_envelope(&mut fields, &mut e);
-        assert_eq!(written, Value::Object(fields));
+        // The same text as the map API sends: nested, keys in order.
+        assert_eq!(text, crate::to_json_string(&fields, 0).expect("serializable"));
+        let written: Value = serde_json::from_str(&text).expect("valid JSON");
+        assert_eq!(written["log"]["syslog"]["facility"]["name"], "local7");
+        // Parts of a header, or none.
+        for (address, syslog) in [
+            (
+                None,
+                Some(SyslogHeader {
+                    facility: None,
+                    severity: Some(3),
+                    version: None,
+                    hostname: None,
+                    app_name: None,
+                    procid: None,
+                    msgid: None,
+                    structured_data: None,
+                }),
+            ),
+            (
+                None,
+                Some(SyslogHeader {
+                    facility: None,
+                    severity: None,
+                    version: None,
+                    hostname: None,
+                    app_name: None,
+                    procid: None,
+                    msgid: None,
+                    structured_data: None,
+                }),
+            ),
+            (Some("192.0.2.1:1".to_string()), None),
+            (None, None),
+        ] {
+            let mut e = event("m");
+            e.source_address = address;
+            e.syslog = syslog;
+            let mut w = ObjectWriter::with_capacity(16);
+            w.envelope(&e);
+            w.string("message", "m");
+            let mut fields = Fields::new();
+            fields.insert("message".into(), Value::from("m"));
+            insert_envelope(&mut fields, &mut e);
+            assert_eq!(w.finish(), crate::to_json_string(&fields, 0).expect("serializable"));
+        }
         assert_eq!(itoa_u64(0), b"0");
         assert_eq!(itoa_u64(18_446_744_073_709_551_615), b"18446744073709551615");
     }
