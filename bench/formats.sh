@@ -8,7 +8,9 @@
 #   so one core is busy at a time. No HTTP, TLS, store or queueing: the component's cost plus the
 #   host's per-event work (canonical @timestamp, output checks).
 #   Lines: bench/gen_lines.py, COUNT realistic and varied lines per format (seeded, the same on
-#   every run), each meant to be accepted by its component. openssh gets a .jsonl file: the sshd
+#   every run), each meant to be accepted by its component. `plain-syslog` is the plain builtin
+#   fed syslog MSGs with their header (the default syslog intakes' case: the envelope's fields
+#   are most of its output). openssh and plain-syslog get a .jsonl file: the sshd
 #   MSG with the syslog header it reads (app name, procid, hostname); the others raw lines as
 #   posted over HTTPS.
 #   Per format: one calibration run (warm-up pass + 1 pass) sizes the measured run to at least
@@ -64,7 +66,7 @@ KEEP=${KEEP:-0}
 [[ $MIN_REPEAT =~ ^[1-9][0-9]*$ ]] || die "MIN_REPEAT must be a positive integer, not '$MIN_REPEAT'"
 [[ -z $BATCH || $BATCH =~ ^[1-9][0-9]*$ ]] || die "BATCH must be a positive integer, not '$BATCH'"
 
-FORMATS=(plain json nginx apache unbound openssh cef syslog)
+FORMATS=(plain plain-syslog json nginx apache unbound openssh cef syslog)
 
 TMP=""
 cleanup() {
@@ -111,7 +113,8 @@ EOF
 # run_bench NAME FILE REPEAT OUT: `formats bench --json` into OUT (stderr into OUT.err), in $TMP
 # (no intakes.toml there: built-in defaults).
 run_bench() {
-  local args=(formats bench "builtin:$1" "$2" --repeat "$3" --json)
+  # `plain-syslog` is the `plain` builtin fed lines with a syslog envelope.
+  local args=(formats bench "builtin:${1%%-*}" "$2" --repeat "$3" --json)
   [[ -n $BATCH ]] && args+=(--batch "$BATCH")
   (cd "$TMP" && env -u INTAKE_EDGE_CONFIG RUST_LOG=warn "$BIN" "${args[@]}" >"$4" 2>"$4.err") ||
     { cat "$4.err" >&2; die "formats bench builtin:$1 failed"; }
@@ -152,7 +155,7 @@ main() {
       failed=1
       note+="${note:+, }REJECTED LINES"
     fi
-    rows+=("$(printf '| %-8s | %6s | %9s | %17s | %12s | %8s | %-5s |' "$name" "$bytes" "$events" \
+    rows+=("$(printf '| %-12s | %6s | %9s | %17s | %12s | %8s | %-5s |' "$name" "$bytes" "$events" \
       "$(printf '%.0f' "$per_s")" "$(printf '%.2f' "${us:-0}")" "$errors" "$note")")
   done <"$TMP/lines.txt"
   ((${#rows[@]} > 0)) || die "no format matches ONLY='$ONLY' (formats: ${FORMATS[*]})"
@@ -160,8 +163,8 @@ main() {
   printf '\nbench/formats.sh: formats bench, 1 worker thread, batches of %s; %s lines per format (gen_lines.py seed %s), >= %s s per format\n' \
     "$BATCH_USED" "$COUNT" "$SEED" "$SECONDS_PER_FORMAT"
   printf 'intake-edge %s; %s CPUs, load %s\n\n' "$BUILD_INFO" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-  printf '| %-8s | %6s | %9s | %17s | %12s | %8s | %-5s |\n' format B/line events 'events/s (1 core)' 'µs CPU/event' rejected note
-  printf '|%s|%s:|%s:|%s:|%s:|%s:|%s|\n' "----------" "-------" "----------" "------------------" "-------------" "---------" "-------"
+  printf '| %-12s | %6s | %9s | %17s | %12s | %8s | %-5s |\n' format B/line events 'events/s (1 core)' 'µs CPU/event' rejected note
+  printf '|%s|%s:|%s:|%s:|%s:|%s:|%s|\n' "--------------" "-------" "----------" "------------------" "-------------" "---------" "-------"
   printf '%s\n' "${rows[@]}"
   if ((failed)); then
     printf '\nSome generated lines were rejected: see the warnings above (bench/gen_lines.py or a component is wrong).\n' >&2

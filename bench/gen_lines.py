@@ -4,9 +4,10 @@
   gen_lines.py --out-dir DIR [--count N] [--seed S] [--base ISO8601] [--only FORMAT ...]
 
 Writes DIR/<format>.log (one raw event per line) for plain, json, nginx, apache, unbound, cef
-and syslog, and DIR/openssh.jsonl (one fixture `input` object per line: the sshd MSG plus the
-syslog header that the openssh component reads: app name, procid, hostname, facility,
-severity). Prints one "FORMAT FILE LINES AVG_BYTES" line per file on stdout. Python 3 stdlib
+and syslog, and DIR/openssh.jsonl and DIR/plain-syslog.jsonl (one fixture `input` object per
+line: the MSG plus the syslog header the listener parsed, which the component reads: app name,
+procid, hostname, facility, severity; plain-syslog is what the default syslog intakes give the
+`plain` builtin). Prints one "FORMAT FILE LINES AVG_BYTES" line per file on stdout. Python 3 stdlib
 only; the same seed gives the same files. Every line is meant to be ACCEPTED by its component:
 bench/formats.sh checks that the rejected count is 0.
 
@@ -38,7 +39,7 @@ import random
 import string
 import sys
 
-FORMATS = ["plain", "json", "nginx", "apache", "unbound", "openssh", "cef", "syslog"]
+FORMATS = ["plain", "plain-syslog", "json", "nginx", "apache", "unbound", "openssh", "cef", "syslog"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 # ---- shared vocabulary -----------------------------------------------------------------------
@@ -879,6 +880,21 @@ def gen_plain(rng, clock):
     return "%s %s %s: %s" % (t.strftime("%Y-%m-%d %H:%M:%S"), host, tag(app, pid), msg)
 
 
+def gen_plain_syslog(rng, clock):
+    """What the default syslog intakes give `plain`: the MSG with the header the listener parsed
+    (the host's envelope), as a fixture `input` object."""
+    clock.next()
+    app, pid, msg = daemon_message(rng)
+    return json.dumps({
+        "message": msg,
+        "log.syslog.facility.code": rng.choice([1, 3, 4, 10, 16, 23]),
+        "log.syslog.severity.code": rng.choice([3, 4, 5, 6, 6, 6]),
+        "log.syslog.hostname": rng.choice(HOSTS),
+        "log.syslog.appname": app,
+        "log.syslog.procid": str(pid),
+    }, separators=(", ", ": "))
+
+
 # ---- json ------------------------------------------------------------------------------------
 
 def gen_json(rng, clock):
@@ -947,7 +963,7 @@ def gen_json(rng, clock):
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-GENERATORS = {"plain": gen_plain, "json": gen_json, "nginx": gen_nginx, "apache": gen_apache,
+GENERATORS = {"plain": gen_plain, "plain-syslog": gen_plain_syslog, "json": gen_json, "nginx": gen_nginx, "apache": gen_apache,
               "unbound": gen_unbound, "openssh": gen_openssh, "cef": gen_cef, "syslog": gen_syslog}
 
 
@@ -969,7 +985,7 @@ def main():
             continue
         rng = random.Random("%d/%s" % (a.seed, name))
         clock = Clock(rng, base, a.count)
-        path = os.path.join(a.out_dir, name + (".jsonl" if name == "openssh" else ".log"))
+        path = os.path.join(a.out_dir, name + (".jsonl" if name in ("openssh", "plain-syslog") else ".log"))
         total = 0
         with open(path, "w", encoding="utf-8", newline="\n") as out:
             for _ in range(a.count):
