@@ -12,6 +12,7 @@
 //! where they need no change. Only object values are parsed further, once.
 
 mod read;
+mod scan;
 pub(crate) mod write;
 
 use read::{clean, clean_document, TopVisitor};

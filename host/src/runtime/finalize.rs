@@ -109,8 +109,17 @@ fn as_written(json: String, span: Option<std::ops::Range<usize>>, canonical: &st
 }
 
 /// The canonical `@timestamp` of an event from the component's value (its JSON text, if any):
-/// the RFC 3339 text, the instant in µs, and whether the component wrote exactly that text.
+/// the RFC 3339 text, the instant in µs, and whether the component wrote exactly that text (the
+/// text is then left empty: nothing is rewritten).
 fn canonical_time(raw_time: Option<&str>, event: &Event) -> Result<(String, i64, bool), Outcome> {
+    // What components usually write: the canonical form already (no rewrite, no formatting).
+    if let Some(text) = raw_time.and_then(|raw| raw.strip_prefix('"')?.strip_suffix('"')) {
+        if timeparse::is_canonical_rfc3339(text) {
+            if let Ok(time) = timeparse::parse_datetime(text, event.received_at) {
+                return Ok((String::new(), time::to_micros(time), true));
+            }
+        }
+    }
     // `"@timestamp": null` means "not known": treat it as absent.
     let time = match raw_time.map(|raw| interpret(raw, event.received_at)).transpose() {
         Ok(time) => time.flatten().unwrap_or_else(|| fallback_time(event)),

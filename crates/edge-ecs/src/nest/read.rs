@@ -168,79 +168,13 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
-/// A whole document that needs no change (see [`super::already_nested`]): serde_json checks the
-/// JSON (skipping values is its fastest path), then one scan of the bytes checks the keys.
+/// A whole document that needs no change (see [`super::already_nested`]), read in one pass
+/// ([`super::scan`]).
 pub(super) fn clean_document<'a>(text: &'a str, pick: &str) -> Option<Option<&'a str>> {
-    if !text.trim_start().starts_with('{') {
-        return None;
+    let picked = super::scan::clean(text.as_bytes(), pick.as_bytes())?;
+    match picked {
+        // The scanner's ranges start and end at ASCII bytes: `get` does not fail.
+        Some(range) => Some(Some(text.get(range)?)),
+        None => Some(None),
     }
-    serde_json::from_str::<de::IgnoredAny>(text).ok()?;
-    let value_start = clean_keys(text.as_bytes(), pick.as_bytes())?;
-    let Some(start) = value_start else {
-        return Some(None);
-    };
-    // The picked value's text: the first JSON value from `start` (valid: the whole text is).
-    let rest = text.get(start..)?;
-    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<&serde_json::value::RawValue>();
-    let value = values.next()?.ok()?;
-    Some(Some(value.get()))
-}
-
-/// Keys of valid JSON `text` in every object: no dot, not empty, no escape, increasing byte
-/// order (so none twice). `Some(Some(at))`: they are, and a top-level key `pick` has its value
-/// after byte `at`; `None`: a key needs a closer look. One loop over the bytes, strings skipped
-/// inline (a call per string costs more than the short strings of a document).
-fn clean_keys(text: &[u8], pick: &[u8]) -> Option<Option<usize>> {
-    // Per open container: whether it is an object, and where its last key starts and ends
-    // (keys are never empty: `(0, 0)` is "none yet").
-    let mut stack: Vec<(bool, usize, usize)> = Vec::with_capacity(16);
-    let mut expect_key = false;
-    let mut picked = None;
-    let mut i = 0;
-    while let Some(&byte) = text.get(i) {
-        i += 1;
-        match byte {
-            b'"' => {
-                let start = i;
-                let mut escaped = false;
-                loop {
-                    match *text.get(i)? {
-                        b'"' => break,
-                        b'\\' => {
-                            escaped = true;
-                            i += 2;
-                        }
-                        b'.' if expect_key => return None,
-                        _ => i += 1,
-                    }
-                }
-                let end = i;
-                i += 1;
-                if expect_key {
-                    let key = &text[start..end];
-                    let (_, prev_start, prev_end) = stack.last_mut()?;
-                    if escaped || key.is_empty() || (*prev_end != 0 && text[*prev_start..*prev_end] >= *key) {
-                        return None;
-                    }
-                    (*prev_start, *prev_end) = (start, end);
-                    if stack.len() == 1 && key == pick {
-                        // The value starts after the colon that follows.
-                        picked = Some(i + text[i..].iter().position(|b| *b == b':')? + 1);
-                    }
-                    expect_key = false;
-                }
-            }
-            b'{' => {
-                stack.push((true, 0, 0));
-                expect_key = true;
-            }
-            b'[' => stack.push((false, 0, 0)),
-            b'}' | b']' => {
-                stack.pop();
-            }
-            b',' => expect_key = stack.last().is_some_and(|(object, _, _)| *object),
-            _ => {}
-        }
-    }
-    Some(picked)
 }

@@ -1,0 +1,228 @@
+//! The one pass over a document that components send already nested: JSON syntax (RFC 8259)
+//! and the keys of every object checked together, byte by byte, without building anything.
+//!
+//! It answers only "this text can be kept as it is": anything unusual (a `\u` escape, which
+//! serde_json checks for lone surrogates; a key with an escape; nesting deeper than
+//! [`MAX_DEPTH`]) is declined, and the caller reads the text with serde_json, which accepts or
+//! rejects it with its own words. A differential test holds it to serde_json on valid and broken
+//! documents.
+
+use super::MAX_DEPTH;
+use std::ops::Range;
+
+/// `Some(picked)` when `text` is one JSON object, valid, whose keys at every level are not
+/// empty, have no dot and no escape, and increase in byte order (so none twice); `picked` is the
+/// text range of the top-level value of key `pick`, if present. `None` otherwise.
+pub(super) fn clean(text: &[u8], pick: &[u8]) -> Option<Option<Range<usize>>> {
+    let mut s = Scanner { b: text, i: 0 };
+    s.ws();
+    if s.peek()? != b'{' {
+        return None;
+    }
+    let picked = s.object(pick)?;
+    s.ws();
+    (s.i == text.len()).then_some(picked)
+}
+
+struct Scanner<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// Where the scanner is in the innermost open container.
+#[derive(Clone, Copy)]
+enum At {
+    /// Right after its `{` or `[`.
+    Open,
+    /// After a `,`: a member or element must follow.
+    Comma,
+    /// After a member or element.
+    Value,
+}
+
+/// An open container on the scanner's stack.
+enum Open {
+    /// An object, with the range of its last key (`0..0`: none yet; keys are never empty).
+    Object(Range<usize>),
+    Array,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    /// The top-level object, iteratively (an explicit stack: no recursion on hostile depth).
+    fn object(&mut self, pick: &[u8]) -> Option<Option<Range<usize>>> {
+        let mut stack: Vec<Open> = Vec::with_capacity(8);
+        let mut picked = None;
+        self.i += 1;
+        stack.push(Open::Object(0..0));
+        let mut at = At::Open;
+        loop {
+            self.ws();
+            let c = self.peek()?;
+            let top = stack.last_mut()?;
+            let closing = matches!((&*top, c), (Open::Object(_), b'}') | (Open::Array, b']'));
+            match at {
+                At::Value if c == b',' => {
+                    self.i += 1;
+                    at = At::Comma;
+                    continue;
+                }
+                At::Open | At::Value if closing => {
+                    self.i += 1;
+                    stack.pop();
+                    if stack.is_empty() {
+                        return Some(picked);
+                    }
+                    at = At::Value;
+                    continue;
+                }
+                At::Value => return None,
+                At::Open | At::Comma => {}
+            }
+            // A member or an element starts here.
+            let mut picking = false;
+            if let Open::Object(previous) = top {
+                if c != b'"' {
+                    return None;
+                }
+                let key = self.string(false)?;
+                let name = &self.b[key.clone()];
+                let in_order = previous.end == 0 || self.b[previous.clone()] < *name;
+                if name.is_empty() || !in_order || name.contains(&b'.') {
+                    return None;
+                }
+                picking = stack.len() == 1 && name == pick;
+                if let Some(Open::Object(previous)) = stack.last_mut() {
+                    *previous = key;
+                }
+                self.ws();
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.i += 1;
+                self.ws();
+            }
+            let start = self.i;
+            match self.value_or_open()? {
+                // Only a scalar is picked (an object or array `@timestamp` is invalid anyway:
+                // the general path says so).
+                Some(_) if picking || stack.len() >= MAX_DEPTH => return None,
+                Some(opened) => {
+                    stack.push(opened);
+                    at = At::Open;
+                }
+                None => {
+                    if picking {
+                        picked = Some(start..self.i);
+                    }
+                    at = At::Value;
+                }
+            }
+        }
+    }
+
+    /// A scalar value (`Some(None)`), or the opening of a container (`Some(Some(_))`, its
+    /// bracket consumed); `None` when invalid.
+    fn value_or_open(&mut self) -> Option<Option<Open>> {
+        match self.peek()? {
+            b'{' => {
+                self.i += 1;
+                Some(Some(Open::Object(0..0)))
+            }
+            b'[' => {
+                self.i += 1;
+                Some(Some(Open::Array))
+            }
+            b'"' => self.string(true).map(|_| None),
+            b't' => self.literal(b"true").map(|()| None),
+            b'f' => self.literal(b"false").map(|()| None),
+            b'n' => self.literal(b"null").map(|()| None),
+            b'-' | b'0'..=b'9' => self.number().map(|()| None),
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        let end = self.i + word.len();
+        (self.b.get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, declined where serde_json could find
+    /// it out of range (an exponent of 3 digits or more, a mantissa of 200 characters or more): it
+    /// would not read the stored event back.
+    fn number(&mut self) -> Option<()> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek()? {
+            b'0' => self.i += 1,
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            self.some_digits()?;
+        }
+        if self.i - start >= 200 {
+            return None;
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            let digits = self.i;
+            self.some_digits()?;
+            if self.i - digits > 2 {
+                return None;
+            }
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn some_digits(&mut self) -> Option<()> {
+        let start = self.i;
+        self.digits();
+        (self.i > start).then_some(())
+    }
+
+    /// A string at its opening quote: the range of its content. Escapes are allowed in values
+    /// (`escapes`) but for `\u`, which is left to serde_json (lone surrogates).
+    fn string(&mut self, escapes: bool) -> Option<Range<usize>> {
+        self.i += 1;
+        let start = self.i;
+        loop {
+            match *self.b.get(self.i)? {
+                b'"' => break,
+                b'\\' if escapes => match self.b.get(self.i + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => self.i += 2,
+                    _ => return None,
+                },
+                b'\\' | 0..=0x1f => return None,
+                _ => self.i += 1,
+            }
+        }
+        let content = start..self.i;
+        self.i += 1;
+        Some(content)
+    }
+}
+
+#[cfg(test)]
+mod tests;

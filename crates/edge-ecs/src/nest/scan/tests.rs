@@ -1,0 +1,130 @@
+use super::*;
+
+fn accepts(text: &str) -> bool {
+    clean(text.as_bytes(), b"@timestamp").is_some()
+}
+
+/// Whether serde_json reads `text` as one valid JSON object.
+fn serde_accepts(text: &str) -> bool {
+    matches!(
+        serde_json::from_str::<serde_json::Value>(text),
+        Ok(serde_json::Value::Object(_))
+    )
+}
+
+#[test]
+fn valid_nested_documents_are_kept() {
+    for text in [
+        "{}",
+        " { } ",
+        r#"{"a":1}"#,
+        r#"{"@timestamp":"2026-01-01T00:00:00Z","a":{"b":[1,2.5,-3e+7,0,-0.0,1E2],"c":true,"d":false,"e":null},"f":[],"g":[[]],"h":{},"i":"q\"\\\/\b\f\n\r\t é"}"#,
+        "{\n  \"a\" : [ 1 , { \"b\" : 2 } ] ,\n  \"c\" : \"x\"\n}\n",
+    ] {
+        assert!(accepts(text), "{text}");
+        assert!(serde_accepts(text), "{text}");
+    }
+    assert_eq!(clean(br#"{"@timestamp":"t","a":1}"#, b"@timestamp"), Some(Some(14..17)));
+    assert_eq!(clean(br#"{"@timestamp" : null }"#, b"@timestamp"), Some(Some(16..20)));
+    assert_eq!(clean(br#"{"a":{"@timestamp":1}}"#, b"@timestamp"), Some(None));
+}
+
+#[test]
+fn what_needs_a_closer_look_is_declined() {
+    for text in [
+        r#"{"a.b":1}"#,
+        r#"{"a":{"b.c":1}}"#,
+        r#"{"b":1,"a":2}"#,
+        r#"{"a":1,"a":2}"#,
+        r#"{"":1}"#,
+        r#"{"a\"b":1}"#,
+        r#"{"a":"\u00e9"}"#,
+        r#"{"@timestamp":{"x":1}}"#,
+        r#"[1]"#,
+        r#""s""#,
+    ] {
+        assert!(!accepts(text), "{text}");
+    }
+    // Numbers serde_json could find out of range.
+    assert!(!accepts(r#"{"a":1e400}"#));
+    assert!(!accepts(&format!(r#"{{"a":{}}}"#, "9".repeat(400))));
+    assert!(accepts(r#"{"a":1.5e99}"#));
+    let deep = format!("{}{}{}", r#"{"a":"#.repeat(200), "1", "}".repeat(200));
+    assert!(!accepts(&deep));
+}
+
+#[test]
+fn invalid_json_is_declined() {
+    for text in [
+        "",
+        "{",
+        "}",
+        "{]",
+        r#"{"a"}"#,
+        r#"{"a":}"#,
+        r#"{"a":1,}"#,
+        r#"{,"a":1}"#,
+        r#"{"a":1 "b":2}"#,
+        r#"{"a":[1,]}"#,
+        r#"{"a":[,1]}"#,
+        r#"{"a":[1 2]}"#,
+        r#"{"a":01}"#,
+        r#"{"a":1.}"#,
+        r#"{"a":.5}"#,
+        r#"{"a":1e}"#,
+        r#"{"a":-}"#,
+        r#"{"a":+1}"#,
+        r#"{"a":tru}"#,
+        r#"{"a":nul}"#,
+        r#"{"a":"x}"#,
+        "{\"a\":\"tab\there\"}",
+        r#"{"a":"\x"}"#,
+        r#"{"a":1} x"#,
+        r#"{"a":1}}"#,
+        r#"{"a":[}"#,
+        r#"{"a":{"b":1]}"#,
+        r#"{"a":NaN}"#,
+        r#"{'a':1}"#,
+    ] {
+        assert!(!accepts(text), "{text:?}");
+    }
+}
+
+/// Mutations of valid documents (a byte dropped, doubled or replaced by a JSON character):
+/// whatever the scanner keeps, serde_json reads as a valid object.
+#[test]
+fn never_keeps_what_serde_json_rejects() {
+    let seeds = [
+        r#"{"@timestamp":"2026-01-01T00:00:00Z","client":{"ip":"10.2.74.229"},"event":{"category":["network"],"duration":11248000,"kind":"event"},"message":"a \"b\" c\\d","n":[1,-2.5e-3,{"x":null}],"t":true}"#,
+        r#"{"a":[[],{}],"b":{"c":[1,2,[3]]},"d":"é\n"}"#,
+    ];
+    let alphabet = b"{}[]:,\"\\ .-+eE0123456789tfnaul/";
+    let mut kept = 0;
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for seed in seeds {
+        let bytes = seed.as_bytes();
+        for _ in 0..20_000 {
+            let at = (next() % bytes.len() as u64) as usize;
+            let mut m = bytes.to_vec();
+            match next() % 3 {
+                0 => {
+                    m.remove(at);
+                }
+                1 => m.insert(at, bytes[at]),
+                _ => m[at] = alphabet[(next() % alphabet.len() as u64) as usize],
+            }
+            let Ok(text) = String::from_utf8(m) else { continue };
+            if accepts(&text) {
+                kept += 1;
+                assert!(serde_accepts(&text), "kept invalid JSON: {text}");
+            }
+        }
+    }
+    assert!(kept > 100, "the mutations should leave some valid documents ({kept})");
+}
