@@ -143,6 +143,7 @@ CORPUS = {
     "https_body": {},
     "admin_api": {},
     "timeparse": {},
+    "component_output": {},
 }
 
 TIMES = [
@@ -162,6 +163,26 @@ for i, t in enumerate(TIMES):
     epoch = [1700000000, 1700000000123, -1, 2**53, 0][i % 5]
     CORPUS["timeparse"][f"time-{i:02}"] = now_bytes() + struct.pack("<q", epoch) + t.encode()
 CORPUS["timeparse"]["epoch-double"] = now_bytes() + struct.pack("<d", 1.7e9) + b"x"
+
+# What components return (`finalize`): nested as the SDK writes them, flat as third-party
+# components may, conflicting, odd, invalid; after 5 bytes of clock.
+DOCUMENTS = {
+    "sdk-nested": '{"@timestamp":"2026-11-22T22:44:57Z","client":{"ip":"10.2.74.229"},"dns":{"question":'
+                  '{"name":"example.org","registered_domain":"example.org","type":"A"},"type":"answer"},'
+                  '"event":{"category":["network"],"duration":11248000,"kind":"event"},"message":"a \\"b\\" c",'
+                  '"related":{"ip":["10.2.74.229"]},"source":{"port":53}}',
+    "flat": '{"@timestamp":"2026-11-22T23:44:57+01:00","event.kind":"event","source.ip":"192.0.2.1","source.port":22}',
+    "no-time": '{"message":"m","log":{"syslog":{"hostname":"fw1","structured_data":{"meta@1":{"a":"b"}}}}}',
+    "epoch": '{"@timestamp":1700000000.5,"a":{"b":[1,{"c":null}]}}',
+    "null-time": '{"@timestamp":null,"b":true,"a":false}',
+    "conflict": '{"a":1,"a.b":2}',
+    "merge": '{"a":{"b":1},"a.c":2}',
+    "unicode": '{"message":"caf\\u00e9 \u00e9","n":-0.0}',
+    "deep": '{"a":' * 40 + '1' + '}' * 40,
+    "invalid": '{"a":[1,],"b"}',
+}
+for name, doc in DOCUMENTS.items():
+    CORPUS["component_output"][name] = now_bytes() + doc.encode()
 
 ENDPOINT = {"single": 0, "batch": 1, "array": 2, "plain": 3, "plain_batch": 4, "jsons": 5}
 

@@ -8,12 +8,14 @@
 //! input means defaults.
 
 mod bodies;
+mod documents;
 mod framers;
 mod parsers;
 #[cfg(test)]
 mod tests;
 
 pub use bodies::{admin_api, https_body};
+pub use documents::component_output;
 pub use framers::{relp_framer, syslog_framer};
 pub use parsers::{syslog_message, timeparse};
 
@@ -29,6 +31,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("timeparse", timeparse),
     ("https_body", https_body),
     ("admin_api", admin_api),
+    ("component_output", component_output),
 ];
 
 /// Reads parameters off the front of a fuzz input; past its end every read gives zero.

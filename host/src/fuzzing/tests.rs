@@ -230,3 +230,8 @@ fn https_body() {
 fn admin_api() {
     seeds_and_mutations("admin_api");
 }
+
+#[test]
+fn component_output() {
+    seeds_and_mutations("component_output");
+}

@@ -17,6 +17,8 @@ mod sandbox;
 mod worker;
 
 pub use bindings::Description;
+/// For the fuzz target of component output (`fuzzing::component_output`).
+pub(crate) use finalize::finalize;
 pub use finalize::Outcome;
 pub use format::LoadedFormat;
 pub use limits::{SandboxViolation, MAX_INSTANCES, MAX_MEMORIES, MAX_TABLES};
