@@ -38,6 +38,8 @@ pub enum NestError {
     EmptyName { key: String },
     /// The document nests deeper than [`MAX_DEPTH`] objects.
     TooDeep { field: String },
+    /// A value that cannot be read (a name serde_json reserves inside it).
+    Unreadable { field: String, reason: String },
 }
 
 impl fmt::Display for NestError {
@@ -50,6 +52,7 @@ impl fmt::Display for NestError {
             ),
             Self::EmptyName { key } => write!(f, "invalid field name {key:?}: an empty name between dots"),
             Self::TooDeep { field } => write!(f, "field {field:?} nests deeper than {MAX_DEPTH} objects"),
+            Self::Unreadable { field, reason } => write!(f, "field {field:?}: {reason}"),
         }
     }
 }
@@ -110,7 +113,10 @@ impl<'a> Document<'a> {
         }
         let mut entries = Vec::with_capacity(self.entries.len());
         for (key, value) in self.entries {
-            let node = top_node(value).map_err(|_| parse_failure(&key))?;
+            let node = top_node(value).map_err(|e| NestError::Unreadable {
+                field: key.to_string(),
+                reason: e.to_string(),
+            })?;
             entries.push((key, node));
         }
         let nested = nest_object(entries, None, 1)?;

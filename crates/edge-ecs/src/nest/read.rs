@@ -79,19 +79,39 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
 
 struct KeyVisitor;
 
+impl KeyVisitor {
+    fn checked<E: de::Error>(key: Cow<'_, str>) -> Result<Cow<'_, str>, E> {
+        if is_reserved(&key) {
+            return Err(E::custom(format_args!(
+                "field name {key:?} is reserved by the JSON reader"
+            )));
+        }
+        Ok(key)
+    }
+}
+
+/// Names serde_json gives a meaning to when it reads a document back (`{"$serde_json::private::
+/// RawValue": "…"}` reads as the JSON inside the string, or fails): a stored event must read
+/// back as what it is, so no document may use them.
+pub(crate) fn is_reserved(key: &str) -> bool {
+    key.starts_with(RESERVED_PREFIX)
+}
+
+pub(crate) const RESERVED_PREFIX: &str = "$serde_json::private::";
+
 impl<'de> Visitor<'de> for KeyVisitor {
     type Value = Cow<'de, str>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
+        Self::checked(Cow::Borrowed(v))
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
+        Self::checked(Cow::Owned(v.to_owned()))
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
+        Self::checked(Cow::Owned(v))
     }
 }
 

@@ -2,8 +2,8 @@
 //! and the keys of every object checked together, byte by byte, without building anything.
 //!
 //! It answers only "this text can be kept as it is": anything unusual (a `\u` escape, which
-//! serde_json checks for lone surrogates; a key with an escape; nesting deeper than
-//! [`MAX_DEPTH`]) is declined, and the caller reads the text with serde_json, which accepts or
+//! serde_json checks for lone surrogates; a key with an escape or a name serde_json reserves;
+//! nesting deeper than [`MAX_DEPTH`]) is declined, and the caller reads the text with serde_json, which accepts or
 //! rejects it with its own words. A differential test holds it to serde_json on valid and broken
 //! documents.
 
@@ -97,7 +97,8 @@ impl Scanner<'_> {
                 let key = self.string(false)?;
                 let name = &self.b[key.clone()];
                 let in_order = previous.end == 0 || self.b[previous.clone()] < *name;
-                if name.is_empty() || !in_order || name.contains(&b'.') {
+                let reserved = name.starts_with(super::read::RESERVED_PREFIX.as_bytes());
+                if name.is_empty() || !in_order || name.contains(&b'.') || reserved {
                     return None;
                 }
                 picking = stack.len() == 1 && name == pick;

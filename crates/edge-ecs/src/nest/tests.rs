@@ -202,3 +202,23 @@ fn already_nested_documents_are_read_in_one_pass() {
         assert_eq!(already_nested(text, "@timestamp"), None, "{text}");
     }
 }
+
+/// Found by the `component_output` fuzz target: serde_json reads an object whose first key is
+/// its raw-value token as the JSON inside the string (or fails), so such a document would not
+/// read back as it was stored. It is rejected, naming the field, at any level.
+#[test]
+fn serde_json_reserved_names_are_refused() {
+    for text in [
+        r#"{"$serde_json::private::RawValue":"fw0"}"#,
+        r#"{"a":{"$serde_json::private::RawValue":"1"}}"#,
+        r#"{"a.b":[{"$serde_json::private::Number":"1"}]}"#,
+    ] {
+        assert_eq!(already_nested(text, "@timestamp"), None, "{text}");
+        let error = Document::parse(text).and_then(|d| {
+            // Nested values are read when the document is nested.
+            d.into_json().map_err(|e| serde::de::Error::custom(e.to_string()))
+        });
+        let message = error.expect_err("refused").to_string();
+        assert!(message.contains("is reserved by the JSON reader"), "{text}: {message}");
+    }
+}
