@@ -52,6 +52,9 @@ impl fmt::Display for NestError {
             ),
             Self::EmptyName { key } => write!(f, "invalid field name {key:?}: an empty name between dots"),
             Self::TooDeep { field } => write!(f, "field {field:?} nests deeper than {MAX_DEPTH} objects"),
+            Self::Unreadable { field, reason } if field.is_empty() => {
+                write!(f, "the document would not read back: {reason}")
+            }
             Self::Unreadable { field, reason } => write!(f, "field {field:?}: {reason}"),
         }
     }
@@ -132,6 +135,22 @@ impl<'a> Document<'a> {
 /// [`Document::parse`] then, which tells which.
 pub fn already_nested<'a>(text: &'a str, pick: &str) -> Option<Option<&'a str>> {
     clean_document(text, pick)
+}
+
+/// Whether `text`, a document the general paths keep or rebuild (their values are copied as
+/// written), reads back with serde_json as it is: numbers in range, no name serde_json reserves.
+/// The one-pass scan answers for most; serde_json itself for the rest.
+pub fn check_readable(text: &str) -> Result<(), NestError> {
+    if scan::clean(text.as_bytes(), b"").is_some() {
+        return Ok(());
+    }
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(NestError::Unreadable {
+            field: String::new(),
+            reason: e.to_string(),
+        }),
+    }
 }
 
 /// `value` nested (see [`Document::into_json`]); anything but an object is returned as it is.

@@ -76,21 +76,33 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
     if document.is_nested() {
         // Nested but not in the order the one pass wants (keys unsorted): the text as it is.
         let span = raw_time.map(|raw| span_of(&json, raw));
-        return Outcome {
+        return readable(Outcome {
             normalized: Ok(as_written(json, span, &canonical, already)),
             event_time_us: Some(event_time_us),
-        };
+        });
     }
     let quoted = format!("\"{canonical}\"");
     if !already {
         document.set(TIMESTAMP, &quoted);
     }
     match document.into_json() {
-        Ok(nested) => Outcome {
+        Ok(nested) => readable(Outcome {
             normalized: Ok(nested),
             event_time_us: Some(event_time_us),
-        },
+        }),
         Err(e) => Outcome::rejected(e.to_string()),
+    }
+}
+
+/// The general paths copy values as written: a number out of serde_json's range would be
+/// stored and then fail every reader (found by the `component_output` fuzz target).
+fn readable(outcome: Outcome) -> Outcome {
+    match &outcome.normalized {
+        Ok(text) => match edge_ecs::nest::check_readable(text) {
+            Ok(()) => outcome,
+            Err(e) => Outcome::rejected(e.to_string()),
+        },
+        Err(_) => outcome,
     }
 }
 

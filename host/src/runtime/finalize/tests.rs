@@ -139,3 +139,24 @@ fn conflicting_fields_reject_the_event_naming_them() {
         r#"conflicting fields: "@timestamp" is a value, and "@timestamp.x" makes it an object"#
     );
 }
+
+/// Found by the `component_output` fuzz target: the general paths copy values as written, and
+/// a number serde_json cannot read (out of range) would have been stored.
+#[test]
+fn documents_that_would_not_read_back_are_rejected() {
+    for json in [
+        r#"{"a.b":-1.5e+1022}"#,
+        r#"{"b":1e400,"a":1}"#,
+        r#"{"a.b":1,"c":{"$serde_json::private::RawValue":"1"}}"#,
+    ] {
+        let out = finalize(Ok(json.to_string()), &event(None), 1 << 20);
+        let reason = out.normalized.expect_err(json);
+        assert!(
+            reason.contains("read back") || reason.contains("reserved"),
+            "{json}: {reason}"
+        );
+    }
+    // In range, through the same paths.
+    let (v, _) = ok(r#"{"a.b":-1.5e+102,"c":1}"#, &event(None));
+    assert_eq!(v["a"]["b"], -1.5e102);
+}
