@@ -54,15 +54,9 @@ impl ObjectWriter {
     /// before the other top-level names a format writes (`message`).
     pub fn envelope(&mut self, event: &Event) {
         let h = event.syslog.as_ref();
-        let hostname = h.and_then(|h| h.hostname.as_deref());
-        if event.source_address.is_none() && h.is_none() {
-            return;
-        }
         let start = self.buf.len();
         self.open("log");
-        if let Some(hostname) = hostname {
-            self.string("hostname", hostname);
-        }
+        self.optional_string("hostname", h.and_then(|h| h.hostname.as_deref()));
         if let Some(address) = &event.source_address {
             self.open("source");
             self.string("address", address);
@@ -71,53 +65,54 @@ impl ObjectWriter {
         if let Some(h) = h {
             self.syslog_header(h);
         }
-        self.close();
-        if self.buf.ends_with(b"\"log\":{}") {
-            // A header with nothing in it.
-            self.buf.truncate(start);
-        }
+        self.close_or_drop(start);
     }
 
     /// `"syslog":{…}` of the envelope, keys in increasing order.
     fn syslog_header(&mut self, h: &SyslogHeader) {
         let start = self.buf.len();
         self.open("syslog");
-        if let Some(v) = &h.app_name {
-            self.string("appname", v);
-        }
+        self.optional_string("appname", h.app_name.as_deref());
         if let Some(f) = h.facility {
-            self.open("facility");
-            self.number("code", u64::from(f));
-            self.string("name", facility_name(f));
-            self.close();
+            self.code_and_name("facility", f, facility_name(f));
         }
-        if let Some(v) = &h.hostname {
-            self.string("hostname", v);
-        }
-        if let Some(v) = &h.msgid {
-            self.string("msgid", v);
-        }
+        self.optional_string("hostname", h.hostname.as_deref());
+        self.optional_string("msgid", h.msgid.as_deref());
         if let (Some(f), Some(s)) = (h.facility, h.severity) {
             self.number("priority", u64::from(f) * 8 + u64::from(s));
         }
-        if let Some(v) = &h.procid {
-            self.string("procid", v);
-        }
+        self.optional_string("procid", h.procid.as_deref());
         if let Some(s) = h.severity {
-            self.open("severity");
-            self.number("code", u64::from(s));
-            self.string("name", severity_name(s));
-            self.close();
+            self.code_and_name("severity", s, severity_name(s));
         }
-        if let Some(v) = &h.structured_data {
-            self.string("structured_data", v);
-        }
+        self.optional_string("structured_data", h.structured_data.as_deref());
         if let Some(v) = h.version {
             self.number("version", u64::from(v));
         }
+        self.close_or_drop(start);
+    }
+
+    fn optional_string(&mut self, key: &str, value: Option<&str>) {
+        if let Some(value) = value {
+            self.string(key, value);
+        }
+    }
+
+    /// `"key":{"code":…,"name":…}` (syslog facility and severity).
+    fn code_and_name(&mut self, key: &str, code: u8, name: &str) {
+        self.open(key);
+        self.number("code", u64::from(code));
+        self.string("name", name);
         self.close();
-        if self.buf.ends_with(b"\"syslog\":{}") {
+    }
+
+    /// Closes the object opened at byte `start`, or takes it back (key and comma too) when
+    /// nothing was written in it.
+    fn close_or_drop(&mut self, start: usize) {
+        if self.buf.last() == Some(&b'{') {
             self.buf.truncate(start);
+        } else {
+            self.close();
         }
     }
 
