@@ -102,7 +102,7 @@ impl Format for Cef {
         )
     }
 
-    fn normalize_one(mut event: Event) -> Result<Fields, String> {
+    fn normalize_one(event: Event) -> Result<Fields, String> {
         let raw = event.raw.trim_end_matches(['\r', '\n']);
         if raw.trim().is_empty() {
             return Err("empty event".into());
@@ -168,8 +168,8 @@ impl Format for Cef {
                 fields.insert(name, Value::String(value));
             }
         }
-        insert_envelope(&mut fields, &mut event);
-        insert_metadata(&mut fields, std::mem::take(&mut event.metadata));
+        insert_envelope(&mut fields, &event);
+        insert_metadata(&mut fields, &event.metadata);
         Ok(fields)
     }
 }

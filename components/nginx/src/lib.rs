@@ -51,7 +51,7 @@ impl Format for Nginx {
         )
     }
 
-    fn normalize_one(mut event: Event) -> Result<Fields, String> {
+    fn normalize_one(event: Event) -> Result<Fields, String> {
         let mut fields = {
             let prefixed = line::split(&event.raw);
             let msg = prefixed.msg.trim_end_matches(['\r', '\n']);
@@ -70,8 +70,8 @@ impl Format for Nginx {
             line::insert_prefix_fields(&mut fields, &prefixed, &event);
             fields
         };
-        insert_envelope(&mut fields, &mut event);
-        insert_metadata(&mut fields, event.metadata);
+        insert_envelope(&mut fields, &event);
+        insert_metadata(&mut fields, &event.metadata);
         Ok(fields)
     }
 }

@@ -2,7 +2,9 @@
 //! (`<address> port <n>`, `[user <name> ]<address> port <n>`) the message parsers share.
 
 use edge_format_sdk::ecs::parse_ip;
-use edge_format_sdk::{Fields, Value};
+use std::borrow::Cow;
+
+use edge_format_sdk::{Sink, Value};
 
 pub const AUTHENTICATION: &[&str] = &["authentication"];
 pub const SESSION: &[&str] = &["session"];
@@ -91,50 +93,50 @@ impl<'a> Parsed<'a> {
     /// Writes the ECS and `openssh.*` fields. The authenticating user is `user.name`; when the
     /// message also names the remote peer it is `source.user.name` too (the name as the client
     /// presented it), so that rules keyed on either side find it.
-    pub fn insert_into(self, fields: &mut Fields) {
-        fields.insert("event.kind".into(), Value::from("event"));
-        fields.insert("event.category".into(), strings(self.category));
-        fields.insert("event.type".into(), strings(self.kind));
-        fields.insert("event.action".into(), Value::from(self.action));
-        fields.insert("event.outcome".into(), Value::from(self.outcome));
+    pub fn insert_into(self, sink: &mut impl Sink<'a>) {
+        sink.set("event.kind", "event");
+        sink.set("event.category", strings(self.category));
+        sink.set("event.type", strings(self.kind));
+        sink.set("event.action", self.action);
+        sink.set("event.outcome", self.outcome);
         if let Some(reason) = self.reason {
-            fields.insert("event.reason".into(), Value::from(reason));
+            sink.set("event.reason", reason);
         }
         // `related.*` written directly: at most two addresses and one user, so the SDK's
         // `Related` sets (and `address_fields`' formatted keys) would only add allocations.
         if let Some(user) = self.user {
-            fields.insert("user.name".into(), Value::from(user));
+            sink.set("user.name", user);
             if self.address.is_some() {
-                fields.insert("source.user.name".into(), Value::from(user));
+                sink.set("source.user.name", user);
             }
-            fields.insert("related.user".into(), Value::Array(vec![Value::from(user)]));
+            sink.set("related.user", Value::Array(vec![Value::from(user)]));
         }
         if let Some(uid) = self.uid {
-            fields.insert("user.id".into(), Value::from(uid));
+            sink.set("user.id", uid);
         }
         let mut ips = Vec::new();
         let mut hosts = Vec::new();
         if let Some(address) = self.address.filter(|a| *a != "-") {
-            insert_address(fields, Side::Source, address, &mut ips, &mut hosts);
+            insert_address(sink, Side::Source, address, &mut ips, &mut hosts);
         }
         if let Some(port) = self.port {
-            fields.insert("source.port".into(), Value::from(port));
+            sink.set("source.port", port);
         }
         if let Some((address, port)) = self.local {
-            insert_address(fields, Side::Destination, address, &mut ips, &mut hosts);
+            insert_address(sink, Side::Destination, address, &mut ips, &mut hosts);
             if let Some(port) = port {
-                fields.insert("destination.port".into(), Value::from(port));
+                sink.set("destination.port", port);
             }
         }
         for (key, mut values) in [("related.ip", ips), ("related.hosts", hosts)] {
             if !values.is_empty() {
                 values.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
                 values.dedup();
-                fields.insert(key.into(), Value::Array(values));
+                sink.set(key, Value::Array(values));
             }
         }
         for (key, value) in self.extra {
-            fields.insert(key.into(), value);
+            sink.set(key, value);
         }
     }
 }
@@ -147,25 +149,31 @@ enum Side {
 
 /// `{side}.address` and `{side}.ip` or `{side}.domain`, as the SDK's `address_fields` writes
 /// them, with constant keys; the IP or host name goes to `ips`/`hosts`.
-fn insert_address(fields: &mut Fields, side: Side, address: &str, ips: &mut Vec<Value>, hosts: &mut Vec<Value>) {
+fn insert_address<'a>(
+    sink: &mut impl Sink<'a>,
+    side: Side,
+    address: &'a str,
+    ips: &mut Vec<Value>,
+    hosts: &mut Vec<Value>,
+) {
     let (address_key, ip_key, domain_key) = match side {
         Side::Source => ("source.address", "source.ip", "source.domain"),
         Side::Destination => ("destination.address", "destination.ip", "destination.domain"),
     };
-    fields.insert(address_key.into(), Value::from(address));
+    sink.set(address_key, address);
     match parse_ip(address) {
         Some(ip) => {
             // Rust reads only canonical dotted quads: the text is the address as ECS writes it.
             let ip = if ip.is_ipv4() && address.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-                address.to_string()
+                Cow::Borrowed(address)
             } else {
-                ip.to_string()
+                Cow::Owned(ip.to_string())
             };
-            fields.insert(ip_key.into(), Value::String(ip.clone()));
-            ips.push(Value::String(ip));
+            ips.push(Value::String(ip.to_string()));
+            sink.set(ip_key, ip);
         }
         None => {
-            fields.insert(domain_key.into(), Value::from(address));
+            sink.set(domain_key, address);
             hosts.push(Value::String(address.trim_end_matches('.').to_ascii_lowercase()));
         }
     }

@@ -1,5 +1,5 @@
 use super::*;
-use edge_format_sdk::{json, Protocol, SyslogHeader, Timestamp};
+use edge_format_sdk::{json, Protocol, SyslogHeader, Timestamp, Value};
 
 fn event(raw: &str, app: Option<&str>) -> Event {
     Event {

@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::{Fields, Value};
+use crate::{Fields, Sink, Val, Value};
 
 /// The `related.*` values of one event, written sorted and unique by [`Related::insert_into`].
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -48,14 +48,14 @@ impl Related {
 
     /// Writes `related.ip`, `related.hosts` and `related.user` as sorted unique arrays; empty
     /// sets are omitted.
-    pub fn insert_into(self, fields: &mut Fields) {
+    pub fn insert_into<'a>(self, sink: &mut impl Sink<'a>) {
         for (key, set) in [
             ("related.ip", self.ip),
             ("related.hosts", self.hosts),
             ("related.user", self.user),
         ] {
             if !set.is_empty() {
-                fields.insert(key.into(), Value::Array(set.into_iter().map(Value::String).collect()));
+                sink.set(key, Value::Array(set.into_iter().map(Value::String).collect()));
             }
         }
     }
@@ -93,18 +93,18 @@ pub fn ip_or_domain(address: &str) -> IpOrDomain<'_> {
 /// Writes `{prefix}.address` and either `{prefix}.ip` (when it parses as an IP address) or
 /// `{prefix}.domain`, and adds the value to `related.ip` / `related.hosts`. `-` and empty values
 /// write nothing. `prefix` is `source`, `client`, `destination`, `server`…
-pub fn address_fields(prefix: &str, address: &str, fields: &mut Fields, related: &mut Related) {
+pub fn address_fields<'a>(prefix: &str, address: &'a str, sink: &mut impl Sink<'a>, related: &mut Related) {
     if !present(address) {
         return;
     }
-    fields.insert(format!("{prefix}.address"), Value::String(address.to_owned()));
+    sink.set(format!("{prefix}.address"), address);
     match ip_or_domain(address) {
         IpOrDomain::Ip(ip) => {
-            fields.insert(format!("{prefix}.ip"), Value::String(ip.to_string()));
+            sink.set(format!("{prefix}.ip"), ip.to_string());
             related.add_ip(ip);
         }
         IpOrDomain::Domain(domain) => {
-            fields.insert(format!("{prefix}.domain"), Value::String(domain.to_owned()));
+            sink.set(format!("{prefix}.domain"), domain);
             related.add_host(domain);
         }
     }
@@ -117,48 +117,66 @@ pub fn address_fields(prefix: &str, address: &str, fields: &mut Fields, related:
 /// Writes nothing for IP addresses, names whose suffix is not in the list (`localhost`,
 /// `printer.internal`) and public suffixes themselves (`co.uk`). The name is lower-cased and a
 /// trailing dot is dropped.
-pub fn domain_fields(prefix: &str, domain: &str, fields: &mut Fields) {
+pub fn domain_fields<'a>(prefix: &str, domain: &'a str, sink: &mut impl Sink<'a>) {
     // Per event (every DNS query, every URL): one list lookup, and a lower-case copy only when
     // the name has upper case.
     let trimmed = domain.trim().trim_end_matches('.');
-    let lowered;
-    let name = if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
-        lowered = trimmed.to_ascii_lowercase();
-        lowered.as_str()
-    } else {
-        trimmed
-    };
-    if name.is_empty() || parse_ip(name).is_some() {
-        return;
+    if trimmed.bytes().any(|b| b.is_ascii_uppercase()) {
+        let lowered = trimmed.to_ascii_lowercase();
+        if let Some(split) = split_domain(&lowered) {
+            split.write(prefix, sink, |s| Val::from(s.to_owned()));
+        }
+    } else if let Some(split) = split_domain(trimmed) {
+        split.write(prefix, sink, Val::from);
     }
-    let Some(registered) = psl::domain(name.as_bytes()) else {
-        return;
-    };
+}
+
+/// A lower-case name split by the public suffix list.
+struct DomainSplit<'n> {
+    subdomain: Option<&'n str>,
+    registered: &'n str,
+    suffix: &'n str,
+}
+
+fn split_domain(name: &str) -> Option<DomainSplit<'_>> {
+    if name.is_empty() || parse_ip(name).is_some() {
+        return None;
+    }
+    let registered = psl::domain(name.as_bytes())?;
     let suffix = registered.suffix();
     if !suffix.is_known() {
-        return;
+        return None;
     }
-    let (Ok(suffix), Ok(registered)) = (
-        std::str::from_utf8(suffix.as_bytes()),
-        std::str::from_utf8(registered.as_bytes()),
-    ) else {
-        return;
-    };
-    let key = |field: &str| {
-        let mut key = String::with_capacity(prefix.len() + field.len());
-        key.push_str(prefix);
-        key.push_str(field);
-        key
-    };
+    let suffix = std::str::from_utf8(suffix.as_bytes()).ok()?;
+    let registered = std::str::from_utf8(registered.as_bytes()).ok()?;
+    // Slices of `name` itself (the list returns its tail), so that borrowed values stay borrowed.
+    let registered = &name[name.len().checked_sub(registered.len())?..];
+    let suffix = &name[name.len().checked_sub(suffix.len())?..];
     let subdomain = name
         .strip_suffix(registered)
         .and_then(|s| s.strip_suffix('.'))
         .filter(|s| !s.is_empty());
-    if let Some(subdomain) = subdomain {
-        fields.insert(key(".subdomain"), Value::String(subdomain.to_owned()));
+    Some(DomainSplit {
+        subdomain,
+        registered,
+        suffix,
+    })
+}
+
+impl<'n> DomainSplit<'n> {
+    fn write<'a>(&self, prefix: &str, sink: &mut impl Sink<'a>, value: impl Fn(&'n str) -> Val<'a>) {
+        let key = |field: &str| {
+            let mut key = String::with_capacity(prefix.len() + field.len());
+            key.push_str(prefix);
+            key.push_str(field);
+            key
+        };
+        if let Some(subdomain) = self.subdomain {
+            sink.set(key(".subdomain"), value(subdomain));
+        }
+        sink.set(key(".registered_domain"), value(self.registered));
+        sink.set(key(".top_level_domain"), value(self.suffix));
     }
-    fields.insert(key(".registered_domain"), Value::String(registered.to_owned()));
-    fields.insert(key(".top_level_domain"), Value::String(suffix.to_owned()));
 }
 
 /// `user_agent.original` (unless empty or `-`), then what the uap-core rules read in it

@@ -1,6 +1,6 @@
 //! Helpers to read an [`Event`] and build [`Fields`].
 
-use crate::{format_rfc3339, Event, Fields, Timestamp, Value};
+use crate::{format_rfc3339, Event, Fields, Sink, Timestamp, Value};
 
 /// The ECS key of the event time. The host rewrites whatever datetime is there to RFC 3339 UTC.
 pub const TIMESTAMP: &str = "@timestamp";
@@ -39,13 +39,13 @@ pub fn is_dotted_ecs_name(name: &str) -> bool {
         })
 }
 
-/// Moves the envelope metadata whose names are dotted ECS names into `fields`, as flat dotted
-/// keys. Other names are dropped, and a key already in `fields` is never overwritten (the first
-/// pair with a given name wins).
-pub fn insert_metadata(fields: &mut Fields, metadata: Vec<(String, String)>) {
+/// Writes the envelope metadata whose names are dotted ECS names, as flat dotted keys. Other
+/// names are dropped, and a key already set is never overwritten (the first pair with a given
+/// name wins).
+pub fn insert_metadata<'a>(sink: &mut impl Sink<'a>, metadata: &'a [(String, String)]) {
     for (name, value) in metadata {
-        if is_dotted_ecs_name(&name) {
-            fields.entry(name).or_insert(Value::String(value));
+        if is_dotted_ecs_name(name) {
+            sink.set_default(name.as_str(), value.as_str());
         }
     }
 }
@@ -54,56 +54,53 @@ pub fn insert_metadata(fields: &mut Fields, metadata: Vec<(String, String)>) {
 /// `{"message": raw}` plus the envelope ([`insert_envelope`]) and the dotted ECS metadata.
 /// `@timestamp` is left to the host, which sets it to the client time or the reception time.
 /// Rejects an empty or whitespace-only event with "empty event".
-pub fn message_event(mut event: Event) -> Result<Fields, String> {
+pub fn message_event(event: Event) -> Result<Fields, String> {
     if event.raw.trim().is_empty() {
         return Err("empty event".into());
     }
     let mut fields = Fields::new();
-    insert_envelope(&mut fields, &mut event);
+    insert_envelope(&mut fields, &event);
     fields.insert(MESSAGE.into(), Value::String(event.raw));
-    insert_metadata(&mut fields, event.metadata);
+    insert_metadata(&mut fields, &event.metadata);
     Ok(fields)
 }
 
-/// Moves the envelope into ECS fields: the syslog header as `log.syslog.*` (codes as numbers,
+/// Writes the envelope as ECS fields: the syslog header as `log.syslog.*` (codes as numbers,
 /// names as strings; the hostname also as `log.hostname`) and the sender's address as
 /// `log.source.address`.
-pub fn insert_envelope(fields: &mut Fields, event: &mut Event) {
-    if let Some(address) = event.source_address.take() {
-        fields.insert("log.source.address".into(), Value::String(address));
+pub fn insert_envelope<'a>(sink: &mut impl Sink<'a>, event: &'a Event) {
+    if let Some(address) = &event.source_address {
+        sink.set("log.source.address", address.as_str());
     }
-    let Some(header) = event.syslog.take() else {
+    let Some(header) = &event.syslog else {
         return;
     };
     if let (Some(facility), Some(severity)) = (header.facility, header.severity) {
-        fields.insert(
-            "log.syslog.priority".into(),
-            Value::from(u16::from(facility) * 8 + u16::from(severity)),
-        );
+        sink.set("log.syslog.priority", u16::from(facility) * 8 + u16::from(severity));
     }
     if let Some(facility) = header.facility {
-        fields.insert("log.syslog.facility.code".into(), Value::from(facility));
-        fields.insert("log.syslog.facility.name".into(), Value::from(facility_name(facility)));
+        sink.set("log.syslog.facility.code", facility);
+        sink.set("log.syslog.facility.name", facility_name(facility));
     }
     if let Some(severity) = header.severity {
-        fields.insert("log.syslog.severity.code".into(), Value::from(severity));
-        fields.insert("log.syslog.severity.name".into(), Value::from(severity_name(severity)));
+        sink.set("log.syslog.severity.code", severity);
+        sink.set("log.syslog.severity.name", severity_name(severity));
     }
     if let Some(version) = header.version {
-        fields.insert("log.syslog.version".into(), Value::from(version));
+        sink.set("log.syslog.version", version);
     }
-    if let Some(hostname) = header.hostname {
-        fields.insert("log.hostname".into(), Value::String(hostname.clone()));
-        fields.insert("log.syslog.hostname".into(), Value::String(hostname));
+    if let Some(hostname) = &header.hostname {
+        sink.set("log.hostname", hostname.as_str());
+        sink.set("log.syslog.hostname", hostname.as_str());
     }
     for (key, value) in [
-        ("log.syslog.appname", header.app_name),
-        ("log.syslog.procid", header.procid),
-        ("log.syslog.msgid", header.msgid),
-        ("log.syslog.structured_data", header.structured_data),
+        ("log.syslog.appname", &header.app_name),
+        ("log.syslog.procid", &header.procid),
+        ("log.syslog.msgid", &header.msgid),
+        ("log.syslog.structured_data", &header.structured_data),
     ] {
         if let Some(value) = value {
-            fields.insert(key.into(), Value::String(value));
+            sink.set(key, value.as_str());
         }
     }
 }

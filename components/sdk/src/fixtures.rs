@@ -153,6 +153,22 @@ pub fn check_fixtures_of(
     fixture_check::check_dir(dir, namespace, |input| run_input(input, normalize))
 }
 
+/// `T::normalize_one`, after checking that `T::normalize` sends the same text for the same
+/// event: a format with a batch path of its own (a direct writer, a [`crate::FlatEvent`]) is
+/// held to its map path on every fixture. Panics when they differ.
+pub fn normalize_one_checked<T: crate::Format>(event: Event) -> Result<Fields, String> {
+    let batch = T::normalize(vec![event.clone()]);
+    let one = T::normalize_one(event.clone());
+    let expected = one.clone().and_then(|fields| crate::to_json_string(&fields, 0));
+    assert_eq!(
+        batch,
+        vec![expected],
+        "`normalize` and `normalize_one` disagree on {:?}",
+        event.raw
+    );
+    one
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -52,6 +52,7 @@ mod fields;
 pub mod fixtures;
 pub mod line;
 mod nested;
+mod sink;
 pub mod syslog_line;
 mod time;
 pub mod user_agent;
@@ -66,6 +67,7 @@ pub use fields::{
 };
 #[cfg(not(target_arch = "wasm32"))]
 pub use fixtures::check_fixtures;
+pub use sink::{normalize_flat, FlatEvent, Sink, Val};
 /// Civil date arithmetic (`days_from_civil`, `civil_from_days`, leap years): the one copy, shared
 /// with the syslog grammar and the host; formats that read dates use it rather than their own.
 pub use syslog_grammar::civil;
@@ -183,8 +185,9 @@ macro_rules! describe {
 
 /// Generates the `#[test] fn fixtures()` of a format crate: every case of every
 /// `tests/fixtures/*.json` of the calling crate (one case or an array of them a file, read as
-/// `intake-edge formats test` reads them: see [`fixtures`]) runs through `$ty::normalize_one`
-/// with [`fixtures::check_fixtures_of`] (ECS checks with the format's name as its namespace);
+/// `intake-edge formats test` reads them: see [`fixtures`]) runs through `$ty::normalize_one`,
+/// held to `$ty::normalize` ([`fixtures::normalize_one_checked`]), with
+/// [`fixtures::check_fixtures_of`] (ECS checks with the format's name as its namespace);
 /// at least 8 cases must exist.
 #[macro_export]
 macro_rules! fixtures_test {
@@ -194,7 +197,7 @@ macro_rules! fixtures_test {
             match $crate::fixtures::check_fixtures_of(
                 concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"),
                 &<$ty as $crate::Format>::describe().name,
-                <$ty as $crate::Format>::normalize_one,
+                $crate::fixtures::normalize_one_checked::<$ty>,
             ) {
                 Ok(count) => assert!(count >= 8, "only {count} fixture cases"),
                 Err(failures) => panic!("{}", failures.join("\n")),

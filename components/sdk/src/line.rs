@@ -17,7 +17,7 @@
 //! ```
 
 use crate::syslog_line::{self, DateTime, Priority};
-use crate::{format_rfc3339, Event, Fields, Timestamp, Value};
+use crate::{format_rfc3339, Event, Sink, Timestamp};
 
 /// What the front of a line said, and the MSG after it. Every `&str` borrows from the line.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -61,42 +61,33 @@ fn trim_message(s: &str) -> &str {
 /// Sets, from `prefix`, what the event's envelope did not give: `host.name`, `process.name`,
 /// `process.pid` (a number), `log.syslog.*` for the priority, and `@timestamp` (the prefix's
 /// time, its year inferred from the reception time and its zone UTC when the line has none).
-/// Fields already in `fields` are kept.
-pub fn insert_prefix_fields(fields: &mut Fields, prefix: &Prefixed<'_>, event: &Event) {
+/// Fields already set are kept.
+pub fn insert_prefix_fields<'a>(sink: &mut impl Sink<'a>, prefix: &Prefixed<'a>, event: &'a Event) {
     let header = event.syslog.as_ref();
-    let mut set = |key: &str, value: Value| {
-        fields.entry(key.to_string()).or_insert(value);
-    };
     let hostname = header.and_then(|h| h.hostname.as_deref()).or(prefix.hostname);
     if let Some(host) = hostname.filter(|h| !h.is_empty() && *h != "-") {
-        set("host.name", Value::String(host.to_string()));
+        sink.set_default("host.name", host);
     }
     let app = header.and_then(|h| h.app_name.as_deref()).or(prefix.app_name);
     if let Some(app) = app.filter(|a| !a.is_empty() && *a != "-") {
-        set("process.name", Value::String(app.to_string()));
+        sink.set_default("process.name", app);
     }
     let procid = header.and_then(|h| h.procid.as_deref()).or(prefix.procid);
     if let Some(pid) = procid.and_then(|p| p.parse::<u64>().ok()) {
-        set("process.pid", Value::from(pid));
+        sink.set_default("process.pid", pid);
     }
     if header.is_none_or(|h| h.facility.is_none()) {
         if let Some(priority) = prefix.priority {
-            set("log.syslog.priority", Value::from(priority.value()));
-            set("log.syslog.facility.code", Value::from(priority.facility));
-            set(
-                "log.syslog.facility.name",
-                Value::from(crate::facility_name(priority.facility)),
-            );
-            set("log.syslog.severity.code", Value::from(priority.severity));
-            set(
-                "log.syslog.severity.name",
-                Value::from(crate::severity_name(priority.severity)),
-            );
+            sink.set_default("log.syslog.priority", priority.value());
+            sink.set_default("log.syslog.facility.code", priority.facility);
+            sink.set_default("log.syslog.facility.name", crate::facility_name(priority.facility));
+            sink.set_default("log.syslog.severity.code", priority.severity);
+            sink.set_default("log.syslog.severity.name", crate::severity_name(priority.severity));
         }
     }
     if event.client_time.is_none() {
         if let Some(time) = prefix.timestamp.and_then(|t| t.to_timestamp(event.received_at, 0)) {
-            set(crate::TIMESTAMP, Value::String(format_rfc3339(time)));
+            sink.set_default(crate::TIMESTAMP, format_rfc3339(time));
         }
     }
 }

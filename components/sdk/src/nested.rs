@@ -10,14 +10,44 @@
 
 use serde_json::{Map, Value};
 
+use crate::sink::Val;
+
+/// A value the nested writer can write.
+pub(crate) trait WriteJson {
+    fn write_json(&self, out: &mut Vec<u8>);
+}
+
+impl WriteJson for &Value {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_value(self, out);
+    }
+}
+
+impl WriteJson for &Val<'_> {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match self {
+            Val::Str(s) => write_str(s, out),
+            Val::U64(n) => write_u64(*n, out),
+            Val::Bool(true) => out.extend_from_slice(b"true"),
+            Val::Bool(false) => out.extend_from_slice(b"false"),
+            Val::Json(v) => write_value(v, out),
+        }
+    }
+}
+
 /// Writes `fields` nested into `out`; `false` (and `out` left in any state) when one pass
 /// cannot.
 pub(crate) fn write(fields: &Map<String, Value>, out: &mut Vec<u8>) -> bool {
+    write_pairs(fields.iter().map(|(k, v)| (k.as_str(), v)), out)
+}
+
+/// [`write`] for any `(key, value)` pairs in increasing byte order of keys, none twice.
+pub(crate) fn write_pairs<'k, V: WriteJson>(pairs: impl Iterator<Item = (&'k str, V)>, out: &mut Vec<u8>) -> bool {
     out.push(b'{');
     let mut previous: &[u8] = b"";
     // Objects open below the top: the dots of the previous key.
     let mut open = 0;
-    for (i, (key, value)) in fields.iter().enumerate() {
+    for (i, (key, value)) in pairs.enumerate() {
         let k = key.as_bytes();
         // The bytes and the whole names both keys share (`start`: where the first name they do
         // not share begins).
@@ -75,7 +105,7 @@ pub(crate) fn write(fields: &Map<String, Value>, out: &mut Vec<u8>) -> bool {
         }
         out.push(b'"');
         out.push(b':');
-        write_value(value, out);
+        value.write_json(out);
         open = depth;
         previous = k;
     }
@@ -102,6 +132,23 @@ fn write_value(value: &Value, out: &mut Vec<u8>) {
 /// A JSON string.
 fn write_str(s: &str, out: &mut Vec<u8>) {
     let _ = serde_json::to_writer(&mut *out, s);
+}
+
+/// A number's digits, without a formatter.
+pub(crate) fn write_u64(mut n: u64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(d);
+    }
 }
 
 #[cfg(test)]

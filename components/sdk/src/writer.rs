@@ -34,8 +34,7 @@ impl ObjectWriter {
 
     pub fn number(&mut self, key: &str, value: u64) {
         self.key(key);
-        let mut digits = itoa_u64(value);
-        self.buf.append(&mut digits);
+        crate::nested::write_u64(value, &mut self.buf);
     }
 
     /// Opens an object under `key`; [`ObjectWriter::close`] ends it.
@@ -123,19 +122,6 @@ impl ObjectWriter {
     }
 }
 
-fn itoa_u64(mut v: u64) -> Vec<u8> {
-    let mut digits = Vec::with_capacity(20);
-    loop {
-        digits.push(b'0' + (v % 10) as u8);
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    digits.reverse();
-    digits
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +148,7 @@ mod tests {
         let text = w.finish();
         let mut fields = Fields::new();
         fields.insert("message".into(), Value::from("m\n\"é\""));
-        insert_envelope(&mut fields, &mut e);
+        insert_envelope(&mut fields, &e);
         // The same text as the map API sends: nested, keys in order.
         assert_eq!(text, crate::to_json_string(&fields, 0).expect("serializable"));
         let written: Value = serde_json::from_str(&text).expect("valid JSON");
@@ -206,11 +192,14 @@ mod tests {
             w.string("message", "m");
             let mut fields = Fields::new();
             fields.insert("message".into(), Value::from("m"));
-            insert_envelope(&mut fields, &mut e);
+            insert_envelope(&mut fields, &e);
             assert_eq!(w.finish(), crate::to_json_string(&fields, 0).expect("serializable"));
         }
-        assert_eq!(itoa_u64(0), b"0");
-        assert_eq!(itoa_u64(18_446_744_073_709_551_615), b"18446744073709551615");
+        for n in [0, 7, 10, 18_446_744_073_709_551_615] {
+            let mut out = Vec::new();
+            crate::nested::write_u64(n, &mut out);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
     }
 
     #[test]

@@ -65,7 +65,7 @@ impl Format for Syslog {
         let envelope_sd = event.syslog.as_mut().and_then(|h| h.structured_data.take());
         let metadata = std::mem::take(&mut event.metadata);
         let mut fields = Fields::new();
-        insert_envelope(&mut fields, &mut event);
+        insert_envelope(&mut fields, &event);
         if let Some(sd) = envelope_sd {
             // The host sends it well formed; anything else is left out rather than mixed in as a
             // string where this format writes an object.
@@ -88,7 +88,7 @@ impl Format for Syslog {
             Err(e) => return Err(format!("not a syslog line: {e}")),
         }
         process_fields(&mut fields);
-        insert_metadata(&mut fields, metadata);
+        insert_metadata(&mut fields, &metadata);
         Ok(fields)
     }
 }

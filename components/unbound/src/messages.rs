@@ -2,8 +2,10 @@
 //! resolver's own messages that name a question (`resolving`, `response for`, `validation
 //! failure <...>`, `SERVFAIL <...>`), the daemon's start and stop, and statistics.
 
+use std::borrow::Cow;
+
 use edge_format_sdk::ecs::{domain_fields, parse_ip};
-use edge_format_sdk::{Fields, Value};
+use edge_format_sdk::{Sink, Value};
 
 use crate::stats;
 
@@ -26,11 +28,11 @@ pub fn duration_ns(s: &str) -> Option<u64> {
 
 /// `ip` as text: the logged text itself for an IPv4 address (Rust reads only the canonical
 /// dotted quad), saving a formatting per event; IPv6 is re-formatted (case, `::`).
-fn canonical_ip(text: &str, ip: std::net::IpAddr) -> String {
+fn canonical_ip(text: &str, ip: std::net::IpAddr) -> Cow<'_, str> {
     if ip.is_ipv4() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        text.to_string()
+        Cow::Borrowed(text)
     } else {
-        ip.to_string()
+        Cow::Owned(ip.to_string())
     }
 }
 
@@ -54,38 +56,34 @@ fn question(name: &str, qtype: &str, qclass: &str) -> Option<()> {
 /// Writes `dns.question.*` (the name without its trailing dot, `.` for the root; its public
 /// suffix split) and `related.hosts`. The one-element `related.*` arrays are written directly:
 /// the SDK's `Related` sets cost more than they save here (this runs per query).
-fn insert_question(fields: &mut Fields, name: &str, qtype: &str, qclass: &str) {
+fn insert_question<'a>(sink: &mut impl Sink<'a>, name: &'a str, qtype: &'a str, qclass: &'a str) {
     let name = match name.trim_end_matches('.') {
         "" => ".",
         trimmed => trimmed,
     };
-    fields.insert("dns.question.name".into(), Value::from(name));
-    fields.insert("dns.question.type".into(), Value::from(qtype));
-    fields.insert("dns.question.class".into(), Value::from(qclass));
+    sink.set("dns.question.name", name);
+    sink.set("dns.question.type", qtype);
+    sink.set("dns.question.class", qclass);
     if name != "." {
-        domain_fields("dns.question", name, fields);
+        domain_fields("dns.question", name, sink);
         let host = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             name.to_ascii_lowercase()
         } else {
             name.to_string()
         };
-        fields.insert("related.hosts".into(), Value::Array(vec![Value::String(host)]));
+        sink.set("related.hosts", Value::Array(vec![Value::String(host)]));
     }
 }
 
-pub(crate) fn set(fields: &mut Fields, key: &str, value: impl Into<Value>) {
-    fields.insert(key.into(), value.into());
-}
-
-fn categorize(fields: &mut Fields, action: &str, category: &str, kind: &str) {
-    set(fields, "event.action", action);
-    fields.insert("event.category".into(), Value::Array(vec![Value::from(category)]));
-    fields.insert("event.type".into(), Value::Array(vec![Value::from(kind)]));
+fn categorize<'a>(sink: &mut impl Sink<'a>, action: &'a str, category: &'a str, kind: &'a str) {
+    sink.set("event.action", action);
+    sink.set("event.category", Value::Array(vec![Value::from(category)]));
+    sink.set("event.type", Value::Array(vec![Value::from(kind)]));
 }
 
 /// A query (`ip name type class`) or reply (`... rcode seconds cached size[ on <tr> <ip> <port>]`)
 /// line; `false` (nothing written) for other text.
-fn query_or_reply(fields: &mut Fields, text: &str) -> bool {
+fn query_or_reply<'a>(sink: &mut impl Sink<'a>, text: &'a str) -> bool {
     let mut tokens = [""; 12];
     let mut count = 0;
     for token in text.split(' ') {
@@ -131,31 +129,27 @@ fn query_or_reply(fields: &mut Fields, text: &str) -> bool {
         None
     };
     let ip = canonical_ip(tokens[0], client);
-    set(fields, "source.ip", ip.as_str());
-    set(fields, "source.address", tokens[0]);
-    set(fields, "client.ip", ip.as_str());
-    let mut related_ips = vec![Value::String(ip)];
+    sink.set("source.ip", ip.clone());
+    sink.set("source.address", tokens[0]);
+    sink.set("client.ip", ip.clone());
+    let mut related_ips = vec![Value::String(ip.into_owned())];
     if !formerr {
-        insert_question(fields, name, qtype, qclass);
+        insert_question(sink, name, qtype, qclass);
     }
     match reply_fields {
         None => {
-            categorize(fields, "dns_query", "network", "protocol");
-            set(fields, "dns.type", "query");
+            categorize(sink, "dns_query", "network", "protocol");
+            sink.set("dns.type", "query");
         }
         Some((rcode, details)) => {
-            categorize(fields, "dns_reply", "network", "protocol");
-            set(fields, "dns.type", "answer");
-            set(fields, "dns.response_code", rcode);
-            set(
-                fields,
-                "event.outcome",
-                if rcode == "NOERROR" { "success" } else { "failure" },
-            );
+            categorize(sink, "dns_reply", "network", "protocol");
+            sink.set("dns.type", "answer");
+            sink.set("dns.response_code", rcode);
+            sink.set("event.outcome", if rcode == "NOERROR" { "success" } else { "failure" });
             if let Some((duration, cached, size)) = details {
-                set(fields, "event.duration", duration);
-                set(fields, "unbound.reply.cached", cached);
-                set(fields, "unbound.reply.size", size);
+                sink.set("event.duration", duration);
+                sink.set("unbound.reply.cached", cached);
+                sink.set("unbound.reply.size", size);
             }
         }
     }
@@ -167,22 +161,22 @@ fn query_or_reply(fields: &mut Fields, text: &str) -> bool {
             _ => None,
         };
         if let Some(l4) = l4 {
-            set(fields, "network.transport", l4);
+            sink.set("network.transport", l4);
         }
-        set(fields, "unbound.reply.transport", transport);
+        sink.set("unbound.reply.transport", transport);
         if let Some(ip) = parse_ip(local) {
             let ip = Value::String(ip.to_string());
-            set(fields, "destination.ip", ip.clone());
+            sink.set("destination.ip", ip.clone());
             if !related_ips.contains(&ip) {
                 related_ips.push(ip);
                 related_ips.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
             }
         }
         if let Ok(port) = port.parse::<u16>() {
-            set(fields, "destination.port", port);
+            sink.set("destination.port", port);
         }
     }
-    fields.insert("related.ip".into(), Value::Array(related_ips));
+    sink.set("related.ip", Value::Array(related_ips));
     true
 }
 
@@ -197,7 +191,7 @@ fn bracketed_question(s: &str) -> Option<(&str, &str, &str, &str)> {
 
 /// `resolving|response for|generate keytag query <name. TYPE CLASS>`, `validation failure
 /// <...>: why`, `SERVFAIL <...>: why`, `reply from <zone.> ip#port`.
-fn resolver(fields: &mut Fields, text: &str) -> bool {
+fn resolver<'a>(sink: &mut impl Sink<'a>, text: &'a str) -> bool {
     for (prefix, action) in [
         ("resolving ", "dns_resolving"),
         ("response for ", "dns_response"),
@@ -213,8 +207,8 @@ fn resolver(fields: &mut Fields, text: &str) -> bool {
             if question(name, qtype, qclass).is_none() {
                 return false;
             }
-            insert_question(fields, name, qtype, qclass);
-            categorize(fields, action, "network", "protocol");
+            insert_question(sink, name, qtype, qclass);
+            categorize(sink, action, "network", "protocol");
             return true;
         }
     }
@@ -229,28 +223,28 @@ fn resolver(fields: &mut Fields, text: &str) -> bool {
         };
         (action, Some(rcode), &text[rcode.len() + 1..])
     } else if let Some(rest) = text.strip_prefix("reply from <") {
-        return reply_from(fields, rest);
+        return reply_from(sink, rest);
     } else {
         return false;
     };
     let Some((name, qtype, qclass, why)) = bracketed_question(bracketed) else {
         return false;
     };
-    insert_question(fields, name, qtype, qclass);
-    categorize(fields, action, "network", "protocol");
-    set(fields, "event.outcome", "failure");
+    insert_question(sink, name, qtype, qclass);
+    categorize(sink, action, "network", "protocol");
+    sink.set("event.outcome", "failure");
     if let Some(rcode) = rcode {
-        set(fields, "dns.response_code", rcode);
+        sink.set("dns.response_code", rcode);
     }
     let why = why.trim_start_matches(':').trim();
     if !why.is_empty() {
-        set(fields, "event.reason", why);
+        sink.set("event.reason", why);
     }
     true
 }
 
 /// `reply from <zone.> 192.0.2.1#53`: the upstream server that answered for a zone.
-fn reply_from(fields: &mut Fields, rest: &str) -> bool {
+fn reply_from<'a>(sink: &mut impl Sink<'a>, rest: &'a str) -> bool {
     let Some((zone, server)) = rest.split_once("> ") else {
         return false;
     };
@@ -259,22 +253,22 @@ fn reply_from(fields: &mut Fields, rest: &str) -> bool {
         return false;
     };
     let ip = ip.to_string();
-    set(fields, "server.ip", ip.as_str());
-    fields.insert("related.ip".into(), Value::Array(vec![Value::String(ip)]));
+    sink.set("server.ip", ip.clone());
+    sink.set("related.ip", Value::Array(vec![Value::String(ip)]));
     if let Ok(port) = port.trim().parse::<u16>() {
-        set(fields, "server.port", port);
+        sink.set("server.port", port);
     }
     let zone = match zone.trim_end_matches('.') {
         "" => ".",
         trimmed => trimmed,
     };
-    set(fields, "unbound.zone", zone);
-    categorize(fields, "dns_reply_from", "network", "protocol");
+    sink.set("unbound.zone", zone);
+    categorize(sink, "dns_reply_from", "network", "protocol");
     true
 }
 
 /// `start of service (unbound 1.19.0).` / `service stopped (unbound 1.19.0).`
-fn daemon(fields: &mut Fields, text: &str) -> bool {
+fn daemon<'a>(sink: &mut impl Sink<'a>, text: &'a str) -> bool {
     let (action, kind, rest) = if let Some(rest) = text.strip_prefix("start of service") {
         ("service_start", "start", rest)
     } else if let Some(rest) = text.strip_prefix("service stopped") {
@@ -282,27 +276,25 @@ fn daemon(fields: &mut Fields, text: &str) -> bool {
     } else {
         return false;
     };
-    categorize(fields, action, "process", kind);
-    set(fields, "event.outcome", "success");
+    categorize(sink, action, "process", kind);
+    sink.set("event.outcome", "success");
     let version = rest
         .trim_start()
         .strip_prefix("(unbound ")
         .and_then(|v| v.split_once(')'));
     if let Some((version, _)) = version {
-        set(fields, "service.version", version);
+        sink.set("service.version", version);
     }
     true
 }
 
 /// Writes what `text` (after `level: `) says; other texts add nothing.
-pub fn insert(fields: &mut Fields, level: &str, text: &str) {
+pub fn insert<'a>(sink: &mut impl Sink<'a>, level: &'a str, text: &'a str) {
     if matches!(level, "info" | "query" | "reply") {
-        let _ = query_or_reply(fields, text)
-            || resolver(fields, text)
-            || daemon(fields, text)
-            || stats::statistics(fields, text);
+        let _ =
+            query_or_reply(sink, text) || resolver(sink, text) || daemon(sink, text) || stats::statistics(sink, text);
     } else {
         // `error: SERVFAIL <...>: ...`, `debug: resolving ...`
-        let _ = resolver(fields, text);
+        let _ = resolver(sink, text);
     }
 }

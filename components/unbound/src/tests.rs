@@ -1,6 +1,6 @@
 use super::messages::duration_ns;
 use super::*;
-use edge_format_sdk::{json, Protocol};
+use edge_format_sdk::{json, Protocol, Value};
 
 fn event(raw: &str) -> Event {
     Event {

@@ -170,12 +170,21 @@ fn interpret(raw: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, Str
     }
 }
 
-fn with_timestamp_inserted(mut json: String, canonical: &str) -> String {
+/// Per event of most formats (those that leave the time to the host): one allocation and one
+/// copy, not a formatted field inserted into a full-capacity string (two of each).
+fn with_timestamp_inserted(json: String, canonical: &str) -> String {
     let open = json.len() - json.trim_start().len();
-    let rest_empty = json[open + 1..].trim_start().starts_with('}');
-    let field = format!("\"@timestamp\":\"{canonical}\"{}", if rest_empty { "" } else { "," });
-    json.insert_str(open + 1, &field);
-    json
+    let rest = &json[open + 1..];
+    let mut out = String::with_capacity(json.len() + canonical.len() + 17);
+    out.push_str(&json[..=open]);
+    out.push_str("\"@timestamp\":\"");
+    out.push_str(canonical);
+    out.push('"');
+    if !rest.trim_start().starts_with('}') {
+        out.push(',');
+    }
+    out.push_str(rest);
+    out
 }
 
 fn truncate(mut s: String) -> String {

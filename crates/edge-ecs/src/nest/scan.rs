@@ -41,10 +41,57 @@ enum At {
 }
 
 /// An open container on the scanner's stack.
+#[derive(Clone, Copy)]
 enum Open {
-    /// An object, with the range of its last key (`0..0`: none yet; keys are never empty).
-    Object(Range<usize>),
+    /// An object, with the start and end of its last key (`0, 0`: none yet; keys are never
+    /// empty).
+    Object(usize, usize),
     Array,
+}
+
+/// Levels kept inline: deeper documents are rare.
+const INLINE: usize = 8;
+
+/// The open containers: the first [`INLINE`] levels without an allocation (this runs per
+/// event), deeper ones in a vector.
+struct Stack {
+    inline: [Open; INLINE],
+    len: usize,
+    spill: Vec<Open>,
+}
+
+impl Stack {
+    fn new() -> Stack {
+        Stack {
+            inline: [Open::Array; INLINE],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, open: Open) {
+        if self.len < INLINE {
+            self.inline[self.len] = open;
+        } else {
+            self.spill.push(open);
+        }
+        self.len += 1;
+    }
+
+    fn pop(&mut self) {
+        if self.len > INLINE {
+            self.spill.pop();
+        }
+        self.len = self.len.saturating_sub(1);
+    }
+
+    fn last_mut(&mut self) -> Option<&mut Open> {
+        match self.len {
+            0 => None,
+            n if n <= INLINE => self.inline.get_mut(n - 1),
+            _ => self.spill.last_mut(),
+        }
+    }
 }
 
 impl Scanner<'_> {
@@ -60,16 +107,16 @@ impl Scanner<'_> {
 
     /// The top-level object, iteratively (an explicit stack: no recursion on hostile depth).
     fn object(&mut self, pick: &[u8]) -> Option<Option<Range<usize>>> {
-        let mut stack: Vec<Open> = Vec::with_capacity(8);
+        let mut stack = Stack::new();
         let mut picked = None;
         self.i += 1;
-        stack.push(Open::Object(0..0));
+        stack.push(Open::Object(0, 0));
         let mut at = At::Open;
         loop {
             self.ws();
             let c = self.peek()?;
-            let top = stack.last_mut()?;
-            let closing = matches!((&*top, c), (Open::Object(_), b'}') | (Open::Array, b']'));
+            let top = *stack.last_mut()?;
+            let closing = matches!((top, c), (Open::Object(..), b'}') | (Open::Array, b']'));
             match at {
                 At::Value if c == b',' => {
                     self.i += 1;
@@ -79,7 +126,7 @@ impl Scanner<'_> {
                 At::Open | At::Value if closing => {
                     self.i += 1;
                     stack.pop();
-                    if stack.is_empty() {
+                    if stack.len == 0 {
                         return Some(picked);
                     }
                     at = At::Value;
@@ -90,20 +137,20 @@ impl Scanner<'_> {
             }
             // A member or an element starts here.
             let mut picking = false;
-            if let Open::Object(previous) = top {
+            if let Open::Object(previous_start, previous_end) = top {
                 if c != b'"' {
                     return None;
                 }
                 let key = self.string(false)?;
                 let name = &self.b[key.clone()];
-                let in_order = previous.end == 0 || self.b[previous.clone()] < *name;
+                let in_order = previous_end == 0 || self.b[previous_start..previous_end] < *name;
                 let reserved = name.starts_with(super::read::RESERVED_PREFIX.as_bytes());
                 if name.is_empty() || !in_order || name.contains(&b'.') || reserved {
                     return None;
                 }
-                picking = stack.len() == 1 && name == pick;
-                if let Some(Open::Object(previous)) = stack.last_mut() {
-                    *previous = key;
+                picking = stack.len == 1 && name == pick;
+                if let Some(last) = stack.last_mut() {
+                    *last = Open::Object(key.start, key.end);
                 }
                 self.ws();
                 if self.peek()? != b':' {
@@ -116,7 +163,7 @@ impl Scanner<'_> {
             match self.value_or_open()? {
                 // Only a scalar is picked (an object or array `@timestamp` is invalid anyway:
                 // the general path says so).
-                Some(_) if picking || stack.len() >= MAX_DEPTH => return None,
+                Some(_) if picking || stack.len >= MAX_DEPTH => return None,
                 Some(opened) => {
                     stack.push(opened);
                     at = At::Open;
@@ -137,7 +184,7 @@ impl Scanner<'_> {
         match self.peek()? {
             b'{' => {
                 self.i += 1;
-                Some(Some(Open::Object(0..0)))
+                Some(Some(Open::Object(0, 0)))
             }
             b'[' => {
                 self.i += 1;
@@ -209,6 +256,7 @@ impl Scanner<'_> {
         self.i += 1;
         let start = self.i;
         loop {
+            self.skip_plain_bytes();
             match *self.b.get(self.i)? {
                 b'"' => break,
                 b'\\' if escapes => match self.b.get(self.i + 1)? {
@@ -222,6 +270,35 @@ impl Scanner<'_> {
         let content = start..self.i;
         self.i += 1;
         Some(content)
+    }
+
+    /// Skips to the next string byte that needs a look (`"`, `\\` or a control character), eight
+    /// bytes at a time: strings are most of a document, and a byte-by-byte loop made this scan the host's
+    /// largest cost per event.
+    fn skip_plain_bytes(&mut self) {
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        const HIGHS: u64 = 0x8080_8080_8080_8080;
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        let mut skipped = 0;
+        for chunk in rest.chunks_exact(8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let v = u64::from_le_bytes(word);
+            // A byte of `x` is zero, or of `v` is below 0x20: its high bit set in the result
+            // (the usual SWAR tests, as serde_json's reader skips strings).
+            let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+            let special = (zero(v ^ (ONES * u64::from(b'"')))
+                | zero(v ^ (ONES * u64::from(b'\\')))
+                | (v.wrapping_sub(ONES * 0x20) & !v))
+                & HIGHS;
+            if special != 0 {
+                // The lowest flagged byte is a true hit (false ones only follow a true one).
+                skipped += (special.trailing_zeros() / 8) as usize;
+                break;
+            }
+            skipped += 8;
+        }
+        self.i += skipped;
     }
 }
 
