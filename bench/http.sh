@@ -17,7 +17,7 @@
 #
 # How to read a result line / the summary
 #   req/s, ev/s   2xx responses / measured seconds, and that x events per request.
-#   db            SELECT count(*) FROM events after a graceful stop (SIGTERM) vs events
+#   db            the blocks' event counts after a graceful stop (SIGTERM) vs events
 #                 acknowledged with a 2xx (warm-up + measured). db may exceed acked by the
 #                 requests in flight when the client stopped (at most connections x streams per
 #                 run, shown as "+N in flight"); fewer rows than acked, rows with status 1, or

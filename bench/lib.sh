@@ -160,9 +160,9 @@ stop_server() {
   STOP_RC=$rc
 }
 
-# db_counts DB_FILE: prints "TOTAL OK ERR" (status 0 = ok, 1 = error) of table events.
+# db_counts DB_FILE: prints "TOTAL OK ERR" of the stored events (the blocks' counts).
 db_counts() {
-  local q='SELECT count(*), coalesce(sum(status = 0), 0), coalesce(sum(status <> 0), 0) FROM events;'
+  local q='SELECT coalesce(sum(events), 0), coalesce(sum(events - errors), 0), coalesce(sum(errors), 0) FROM blocks;'
   if command -v sqlite3 >/dev/null 2>&1; then
     sqlite3 -separator ' ' "$1" "$q"
   else

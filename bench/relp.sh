@@ -33,8 +33,8 @@
 #               apart: it is the sender, not the server under test.
 #   lg_cpu      loggen (plain TCP into the relay). other = the rest of the box's busy CPU in the
 #               window (other processes: noise); box busy = all busy CPU / (nproc x window).
-#   stored      after stopping the relay and then the server (SIGTERM): ours = count(*) FROM
-#               events, rsyslog = lines in its file. More than N = RELP resends after a
+#   stored      after stopping the relay and then the server (SIGTERM): ours = the stored
+#               events (the blocks' counts), rsyslog = lines in its file. More than N = RELP resends after a
 #               reconnect (noted, not a failure).
 #   result      OK, CAPPED (time-capped by design), -NOISY suffix (other > 10 % of the box: an
 #               OK-NOISY run is repeated up to RETRY_NOISY times and the least noisy attempt is

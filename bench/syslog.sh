@@ -28,7 +28,7 @@
 #   loggen cpu  loggen's user+sys CPU (it shares the 2 CPUs with the server; `ran` = its wall time).
 #   other       the rest of the box's busy CPU in the window (other processes: noise; the 20-ms
 #               poller's own CPU is left out). box busy = all busy CPU / (nproc x window).
-#   stored      ours: SELECT count(*) FROM events after a graceful stop (SIGTERM); rsyslog:
+#   stored      ours: the blocks' event counts after a graceful stop (SIGTERM); rsyslog:
 #               lines in its file after SIGTERM.
 #   result      OK; OK-NOISY (other > 10 % of the box: such a run is repeated up to RETRY_NOISY
 #               times and the least noisy attempt is kept: the detail lines show every attempt,

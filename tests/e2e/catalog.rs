@@ -125,11 +125,14 @@ fn reasons_are_counted_and_renormalize_fixes_events_in_place() {
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no intake named"));
 }
 
+/// 2026-11-20T08:00:00Z, the client time of [`renormalize_nests_rows_stored_flat`], in µs.
+const CLIENT_TIME_US: i64 = 1_795_161_600_000_000;
+
 /// Rows stored before documents were nested (flat dotted keys) come back nested from
 /// `events renormalize`; rows already nested are left alone.
 #[test]
 fn renormalize_nests_rows_stored_flat() {
-    let host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
+    let mut host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
     let raw = r#"{"source.ip": "192.0.2.1", "source": {"port": 22}, "user.name": "alice"}"#;
     // A client time: the reception time is stored to the microsecond, and would change.
     let ids = host
@@ -148,20 +151,29 @@ fn renormalize_nests_rows_stored_flat() {
         Some(0)
     );
 
-    // What an older node stored: the component's flat dotted keys.
+    // What an older node stored: the component's flat dotted keys, in a row of a version 3
+    // store, which this release migrates to blocks when it opens it.
     let flat = format!(
         r#"{{"@timestamp":{},"source.ip":"192.0.2.1","source.port":22,"user.name":"alice"}}"#,
         nested["@timestamp"]
     );
-    let store = rusqlite::Connection::open(host.data_dir.join("events.sqlite3")).expect("open the store");
-    store.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
-    assert_eq!(
-        store
-            .execute("UPDATE events SET normalized = ?1 WHERE raw = ?2", [flat.as_str(), raw])
-            .expect("update"),
-        1
+    host.stop();
+    old_store::write_v3(
+        &host.data_dir,
+        &[old_store::OldRow {
+            id: &ids[0],
+            intake: "fix-me",
+            entity: "ent-f",
+            format: "json",
+            protocol: "https",
+            received_at_us: CLIENT_TIME_US + 1_000,
+            client_time_us: Some(CLIENT_TIME_US),
+            raw,
+            metadata: None,
+            outcome: Ok(&flat),
+        }],
     );
-    drop(store);
+    host.restart();
     assert_eq!(
         field(&host.events_get(&ids[0])["normalized"], "source.ip"),
         &Value::Null
@@ -178,7 +190,7 @@ fn renormalize_nests_rows_stored_flat() {
 
 #[test]
 fn renormalize_names_rows_it_cannot_read_back_and_leaves_them_as_they_are() {
-    let host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
+    let mut host = Host::start(&format!("{}{}", formats(), intake("fix-me", "json", "ent-f", FIX_KEY)));
     let ids = host
         .post("/plain/batch")
         .key(FIX_KEY)
@@ -186,14 +198,39 @@ fn renormalize_names_rows_it_cannot_read_back_and_leaves_them_as_they_are() {
         .send()
         .event_ids();
     assert_eq!(ids.len(), 3);
-    // Rows no node writes: a protocol without a listener, an envelope that is not an object.
-    let store = rusqlite::Connection::open(host.data_dir.join("events.sqlite3")).expect("open the store");
-    store.busy_timeout(Duration::from_secs(10)).expect("busy timeout");
-    for (column, value, raw) in [("protocol", "ftp", "not json"), ("metadata", "[1]", "not json either")] {
-        let sql = format!("UPDATE events SET {column} = ?1 WHERE raw = ?2");
-        assert_eq!(store.execute(&sql, [value, raw]).expect("update"), 1);
-    }
-    drop(store);
+    // Rows no node writes (a protocol without a listener, an envelope that is not an object), in
+    // a version 3 store this release migrates.
+    let stored: Vec<Value> = ids.iter().map(|id| host.events_get(id)).collect();
+    let outcomes: Vec<String> = stored
+        .iter()
+        .map(|ev| match ev["status"].as_str() {
+            Some("ok") => ev["normalized"].to_string(),
+            _ => ev["error"].as_str().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let rows: Vec<old_store::OldRow<'_>> = stored
+        .iter()
+        .enumerate()
+        .map(|(i, ev)| old_store::OldRow {
+            id: &ids[i],
+            intake: "fix-me",
+            entity: "ent-f",
+            format: "json",
+            protocol: if i == 0 { "ftp" } else { "https" },
+            received_at_us: CLIENT_TIME_US + i as i64,
+            client_time_us: None,
+            raw: ev["raw"].as_str().unwrap_or_default(),
+            metadata: (i == 2).then_some("[1]"),
+            outcome: if ev["status"] == "ok" {
+                Ok(&outcomes[i])
+            } else {
+                Err(&outcomes[i])
+            },
+        })
+        .collect();
+    host.stop();
+    old_store::write_v3(&host.data_dir, &rows);
+    host.restart();
 
     host.write_config(&format!("{}{}", formats(), intake("fix-me", "plain", "ent-f", FIX_KEY)));
     let out = host.cli(&["events", "renormalize", "--json", "--intake", "fix-me"]);

@@ -99,24 +99,16 @@ fn kill_when_stored(
     kills.kill_and_restart(host);
 }
 
-/// How many distinct payloads `intake` holds (`None` if the store cannot be read right now): a
-/// progress probe while senders run, straight from the SQLite file.
+/// How many distinct payloads `intake` holds: a progress probe while senders run (RELP resends
+/// after a crash, so copies are not progress), through the CLI.
 fn distinct_stored(host: &Host, intake: &str) -> Option<usize> {
-    use rusqlite::{Connection, OpenFlags};
-    let conn = Connection::open_with_flags(
-        host.data_dir.join("events.sqlite3"),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .ok()?;
-    conn.busy_timeout(Duration::from_secs(1)).ok()?;
-    let n: i64 = conn
-        .query_row(
-            "SELECT count(DISTINCT raw) FROM events WHERE intake = ?1",
-            [intake],
-            |r| r.get(0),
-        )
-        .ok()?;
-    usize::try_from(n).ok()
+    let mut payloads = std::collections::HashSet::new();
+    host.for_each_event(intake, |event| {
+        if let Some(raw) = event["raw"].as_str() {
+            payloads.insert(raw.to_string());
+        }
+    });
+    Some(payloads.len())
 }
 
 /// The stored events of a trial, by payload.

@@ -36,6 +36,11 @@ pub const DEFAULT_HTTPS_KEEPALIVE_TIMEOUT_SECS: u64 = 20;
 pub const DEFAULT_HTTPS_MAX_HEADER_BYTES: u64 = 64 * 1024;
 
 pub const DEFAULT_MAX_COMMIT_EVENTS: u64 = 50_000;
+/// Events per stored block: enough for the compressor to find the repeats, few enough that
+/// reading one event (which decompresses its block) stays under a millisecond or two.
+pub const DEFAULT_BLOCK_EVENTS: u64 = 1024;
+/// zstd's fastest levels compress log blocks 5-10 fold at a few ns per byte.
+pub const DEFAULT_COMPRESSION_LEVEL: u64 = 1;
 pub const DEFAULT_STORE_QUEUE_REQUESTS: u64 = 1024;
 pub const DEFAULT_ENQUEUE_TIMEOUT_MS: u64 = 2_000;
 
@@ -87,6 +92,9 @@ pub mod ceiling {
     pub const BODY_RATE_BYTES: u64 = 1 << 30;
     pub const REQUEST_EVENTS: u64 = 10_000_000;
     pub const COMMIT_EVENTS: u64 = 10_000_000;
+    pub const BLOCK_EVENTS: u64 = 65_536;
+    /// zstd's highest regular level.
+    pub const COMPRESSION_LEVEL: u64 = 19;
     /// Events per stream batch or component call; queued batches or requests.
     pub const BATCH_EVENTS: u64 = 1_000_000;
     pub const QUEUE_LENGTH: u64 = 1_000_000;

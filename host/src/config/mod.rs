@@ -185,6 +185,10 @@ pub struct HttpsSettings {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreSettings {
     pub max_commit_events: usize,
+    /// Events of one intake per stored block (one compressed value).
+    pub block_events: usize,
+    /// zstd level of the blocks.
+    pub compression_level: i32,
     pub queue_requests: usize,
     pub enqueue_timeout: Duration,
 }

@@ -92,6 +92,8 @@ pub struct RawLimits {
 #[serde(deny_unknown_fields)]
 pub struct RawStore {
     pub max_commit_events: Option<u64>,
+    pub block_events: Option<u64>,
+    pub compression_level: Option<u64>,
     pub queue_requests: Option<u64>,
     pub enqueue_timeout_ms: Option<u64>,
 }

@@ -406,6 +406,18 @@ impl Validator {
                 DEFAULT_MAX_COMMIT_EVENTS,
                 ceiling::COMMIT_EVENTS,
             ) as usize,
+            block_events: self.limit(
+                "store.block_events",
+                raw.block_events,
+                DEFAULT_BLOCK_EVENTS,
+                ceiling::BLOCK_EVENTS,
+            ) as usize,
+            compression_level: self.limit(
+                "store.compression_level",
+                raw.compression_level,
+                DEFAULT_COMPRESSION_LEVEL,
+                ceiling::COMPRESSION_LEVEL,
+            ) as i32,
             queue_requests: self.limit(
                 "store.queue_requests",
                 raw.queue_requests,

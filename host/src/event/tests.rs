@@ -58,6 +58,7 @@ fn syslog_event(header: SyslogHeader) -> Event {
 /// The row as the store gives it back for `events renormalize`.
 fn stored(row: &crate::store::NewEvent) -> StoredRaw {
     StoredRaw {
+        block: 0,
         id: row.id,
         protocol: row.protocol.as_str().to_string(),
         received_at_us: row.received_at_us,
@@ -113,6 +114,7 @@ fn an_event_comes_back_from_its_component_and_its_row_as_it_was() {
 #[test]
 fn rows_that_cannot_be_rebuilt_say_why() {
     let good = StoredRaw {
+        block: 0,
         id: uuid::Uuid::nil(),
         protocol: "syslog".into(),
         received_at_us: 1_795_387_497_000_000,

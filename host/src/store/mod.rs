@@ -1,18 +1,22 @@
-//! The durable event store: SQLite in WAL mode behind one writer thread.
+//! The durable event store: SQLite in WAL mode behind one writer thread, events kept as
+//! compressed blocks (one per intake and commit, `block.rs`, `table.rs`).
 //!
 //! Callers hand a batch of events to [`Store::commit`] and get the answer only after the
 //! transaction holding them has committed (`synchronous = FULL`), so an acknowledgement always
 //! means "on disk". The writer groups every batch waiting in its queue into one transaction
 //! (group commit): concurrent requests share the cost of one fsync.
 
+mod block;
 mod checkpoint;
 mod counters;
 mod error;
 pub mod ids;
+mod migrate;
 mod patient;
 mod query;
 mod rewrite;
 mod schema;
+mod table;
 mod writer;
 
 pub use error::{StoreError, WriteFailure};
@@ -121,12 +125,16 @@ impl Store {
         settings: StoreSettings,
     ) -> Result<(Store, StoreWriter), StoreError> {
         let (tx, rx) = mpsc::channel(settings.queue_requests);
-        let max_events = settings.max_commit_events;
+        let shape = writer::Shape {
+            max_events: settings.max_commit_events,
+            block_events: settings.block_events,
+            level: settings.compression_level,
+        };
         let healthy = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let flag = healthy.clone();
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, max_events, flag))
+            .spawn(move || writer::run(conn, rx, shape, flag))
             .map_err(|e| StoreError::Open {
                 path: path.to_path_buf(),
                 reason: format!("cannot start writer thread: {e}"),

@@ -1,9 +1,13 @@
 //! Reading stored events back, for the CLI (and later the admin API).
 
+use super::block::BlockEvent;
 use super::schema::STATS_DAYS;
+use super::table::{self, Block};
 use super::{schema, StoreError};
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection};
 use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::path::Path;
 use uuid::Uuid;
 
@@ -37,9 +41,6 @@ pub struct Reader {
     conn: Connection,
 }
 
-const COLUMNS: &str =
-    "id, intake, entity, format, protocol, received_at, event_time, status, error, raw, normalized, metadata, id_low";
-
 impl Reader {
     pub fn open(path: &Path) -> Result<Reader, StoreError> {
         Ok(Reader {
@@ -48,31 +49,113 @@ impl Reader {
     }
 
     pub fn get(&self, id: Uuid) -> Result<Option<StoredEvent>, StoreError> {
-        let sql = format!("SELECT {COLUMNS} FROM events WHERE id = ?1 AND id_low = ?2");
-        let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
-        let mut rows = stmt
-            .query(params![super::ids::rowid(id), super::ids::low(id)])
-            .map_err(query_err)?;
-        match rows.next().map_err(query_err)? {
-            Some(row) => Ok(Some(from_row(row).map_err(query_err)?)),
-            None => Ok(None),
+        let (high, low) = id.as_u64_pair();
+        for block in table::holding(&self.conn, high as i64).map_err(query_err)? {
+            if let Some(event) = block.events.iter().find(|e| e.high == high && e.low == low) {
+                return Ok(Some(stored(&block, event)));
+            }
         }
+        Ok(None)
     }
 
-    /// Newest first.
+    /// Newest first: blocks by decreasing first ID; a block further down can still hold IDs
+    /// above the ones kept so far only while its first ID is within the widest block span of
+    /// them.
     pub fn list(&self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM events WHERE (?1 IS NULL OR intake = ?1) AND (?2 = 0 OR status = 1)
-             ORDER BY id DESC LIMIT ?3"
-        );
-        let mut stmt = self.conn.prepare(&sql).map_err(query_err)?;
-        let rows = stmt
-            .query_map(
-                params![filter.intake, filter.errors_only as i64, filter.limit as i64],
-                from_row,
-            )
+        if filter.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let span = table::max_span(&self.conn).map_err(query_err)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM blocks WHERE (?1 IS NULL OR intake = ?1) AND (?2 = 0 OR errors > 0)
+                 ORDER BY first_id DESC",
+                table::COLUMNS
+            ))
             .map_err(query_err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+        let mut rows = stmt
+            .query(params![filter.intake, filter.errors_only as i64])
+            .map_err(query_err)?;
+        // The newest `limit` seen so far, the oldest of them on top.
+        let mut kept: BinaryHeap<Reverse<ByHigh>> = BinaryHeap::new();
+        while let Some(row) = rows.next().map_err(query_err)? {
+            let block = table::from_row(row).map_err(query_err)?;
+            let lowest = (kept.len() >= filter.limit).then(|| kept.peek().map_or(0, |Reverse(e)| e.0));
+            if let Some(lowest) = lowest {
+                if (block.first_id as u64).saturating_add(span as u64) < lowest {
+                    break;
+                }
+            }
+            for event in &block.events {
+                if filter.errors_only && event.outcome.is_ok() {
+                    continue;
+                }
+                if lowest.is_some_and(|lowest| event.high <= lowest) {
+                    continue;
+                }
+                kept.push(Reverse(ByHigh(event.high, stored(&block, event))));
+                if kept.len() > filter.limit {
+                    kept.pop();
+                }
+            }
+        }
+        let mut events: Vec<StoredEvent> = kept.into_iter().map(|Reverse(e)| e.1).collect();
+        events.sort_by(|a, b| b.id.cmp(&a.id));
+        Ok(events)
+    }
+
+    /// Up to `limit` events with an ID above `after` (all events when `None`), in ID order, of
+    /// one intake or all: the read a forwarder repeats from its cursor.
+    pub fn after(
+        &self,
+        after: Option<Uuid>,
+        intake: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let after_high = after.map_or(-1, |id| id.as_u64_pair().0 as i64);
+        let span = table::max_span(&self.conn).map_err(query_err)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {} FROM blocks WHERE (?1 IS NULL OR intake = ?1) AND first_id >= ?2 AND last_id > ?3
+                 ORDER BY first_id",
+                table::COLUMNS
+            ))
+            .map_err(query_err)?;
+        let mut rows = stmt
+            .query(params![intake, after_high.saturating_sub(span), after_high])
+            .map_err(query_err)?;
+        // The oldest `limit` above the cursor seen so far, the newest of them on top.
+        let mut kept: BinaryHeap<ByHigh> = BinaryHeap::new();
+        while let Some(row) = rows.next().map_err(query_err)? {
+            let block = table::from_row(row).map_err(query_err)?;
+            let highest = (kept.len() >= limit).then(|| kept.peek().map_or(u64::MAX, |e| e.0));
+            if highest.is_some_and(|highest| block.first_id as u64 > highest) {
+                break;
+            }
+            for event in block.events.iter().filter(|e| e.high as i64 > after_high) {
+                if highest.is_some_and(|highest| event.high >= highest) {
+                    continue;
+                }
+                kept.push(ByHigh(event.high, stored(&block, event)));
+                if kept.len() > limit {
+                    kept.pop();
+                }
+            }
+        }
+        Ok(kept.into_sorted_vec().into_iter().map(|e| e.1).collect())
+    }
+
+    /// Stored events and, of them, events in error: of one intake or all.
+    pub fn count(&self, intake: Option<&str>) -> Result<(u64, u64), StoreError> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(sum(events), 0), coalesce(sum(errors), 0) FROM blocks WHERE ?1 IS NULL OR intake = ?1",
+                [intake],
+                |r| Ok((r.get::<_, i64>(0)?.max(0) as u64, r.get::<_, i64>(1)?.max(0) as u64)),
+            )
+            .map_err(query_err)
     }
 
     /// Events and errors per day and rejection reasons of `intake` over the last
@@ -206,25 +289,49 @@ fn query_err(e: rusqlite::Error) -> StoreError {
     StoreError::Query(e.to_string())
 }
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<StoredEvent> {
-    let id = super::ids::from_parts(row.get(0)?, row.get(12)?).to_string();
-    let normalized: Option<String> = row.get(10)?;
-    Ok(StoredEvent {
-        id,
-        intake: row.get(1)?,
-        entity: row.get(2)?,
-        format: row.get(3)?,
-        protocol: row.get(4)?,
-        received_at: micros_rfc3339(row.get(5)?),
-        event_time: row.get::<_, Option<i64>>(6)?.map(micros_rfc3339),
-        status: if row.get::<_, i64>(7)? == 0 { "ok" } else { "error" },
-        error: row.get(8)?,
-        raw: row.get(9)?,
-        metadata: row
-            .get::<_, Option<String>>(11)?
-            .and_then(|s| serde_json::from_str(&s).ok()),
-        normalized: normalized.and_then(|s| serde_json::from_str(&s).ok()),
-    })
+/// An event ordered by the upper half of its ID (unique).
+struct ByHigh(u64, StoredEvent);
+
+impl PartialEq for ByHigh {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for ByHigh {}
+
+impl PartialOrd for ByHigh {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ByHigh {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
+}
+
+/// A block's event as the CLI prints it.
+fn stored(block: &Block, event: &BlockEvent) -> StoredEvent {
+    let (normalized, error) = match &event.outcome {
+        Ok(json) => (serde_json::from_str(json).ok(), None),
+        Err(reason) => (None, Some(reason.clone())),
+    };
+    StoredEvent {
+        id: Uuid::from_u64_pair(event.high, event.low).to_string(),
+        intake: block.intake.clone(),
+        entity: block.entity.clone(),
+        format: event.format.clone(),
+        protocol: event.protocol.clone(),
+        received_at: micros_rfc3339(event.received_at_us),
+        event_time: event.event_time_us.map(micros_rfc3339),
+        status: if event.outcome.is_ok() { "ok" } else { "error" },
+        error,
+        raw: event.raw.clone(),
+        metadata: event.metadata.as_deref().and_then(|s| serde_json::from_str(s).ok()),
+        normalized,
+    }
 }
 
 fn micros_rfc3339(us: i64) -> String {

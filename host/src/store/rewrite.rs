@@ -4,8 +4,11 @@
 //! transactions); the daily error counts and reasons are adjusted in the same transaction.
 
 use super::counters::Tally;
+use super::table;
 use super::{schema, StoreError};
+use crate::config::DEFAULT_COMPRESSION_LEVEL;
 use rusqlite::{params, Connection};
+use std::collections::BTreeMap;
 use std::path::Path;
 use uuid::Uuid;
 
@@ -13,6 +16,8 @@ use uuid::Uuid;
 #[derive(Debug, Clone)]
 pub struct StoredRaw {
     pub id: Uuid,
+    /// The key of the block that holds it.
+    pub block: i64,
     pub protocol: String,
     pub received_at_us: i64,
     pub client_time_us: Option<i64>,
@@ -32,6 +37,8 @@ pub struct Rewrite<'a> {
 
 pub struct Rewriter {
     conn: Connection,
+    /// zstd level of the blocks written again.
+    level: i32,
 }
 
 impl Rewriter {
@@ -45,68 +52,69 @@ impl Rewriter {
         }
         Ok(Rewriter {
             conn: schema::open_for_writing(path)?,
+            level: DEFAULT_COMPRESSION_LEVEL as i32,
         })
     }
 
-    /// Up to `limit` events of `intake` with a rowid above `after`, in ID order.
+    /// Up to `limit` events of `intake` whose ID's upper half is above `after`, in ID order
+    /// (an intake's blocks may overlap a little: see `Reader::after`).
     pub fn page(&self, intake: &str, after: i64, limit: usize) -> Result<Vec<StoredRaw>, StoreError> {
+        let span = table::max_span(&self.conn).map_err(query_err)?;
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT id, id_low, protocol, received_at, client_time, event_time, raw, metadata, normalized, status, error
-                 FROM events WHERE intake = ?1 AND id > ?2 ORDER BY id LIMIT ?3",
-            )
+            .prepare_cached(&format!(
+                "SELECT {} FROM blocks WHERE intake = ?1 AND first_id >= ?2 AND last_id > ?3 ORDER BY first_id",
+                table::COLUMNS
+            ))
             .map_err(query_err)?;
-        let rows = stmt
-            .query_map(params![intake, after, limit as i64], |r| {
-                let status: i64 = r.get(9)?;
-                // The column the status names is never NULL as this program writes rows: a NULL
-                // there fails the read (rusqlite's InvalidColumnType) rather than reading as "".
-                let outcome = if status == 0 { Ok(r.get(8)?) } else { Err(r.get(10)?) };
-                Ok(StoredRaw {
-                    id: super::ids::from_parts(r.get(0)?, r.get(1)?),
-                    protocol: r.get(2)?,
-                    received_at_us: r.get(3)?,
-                    client_time_us: r.get(4)?,
-                    event_time_us: r.get(5)?,
-                    raw: r.get(6)?,
-                    metadata: r.get(7)?,
-                    outcome,
-                })
-            })
+        let mut rows = stmt
+            .query(params![intake, after.saturating_sub(span), after])
             .map_err(query_err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(query_err)
+        let mut kept: Vec<StoredRaw> = Vec::new();
+        while let Some(row) = rows.next().map_err(query_err)? {
+            let block = table::from_row(row).map_err(query_err)?;
+            if kept.len() >= limit && kept.last().is_some_and(|e| super::ids::rowid(e.id) < block.first_id) {
+                break;
+            }
+            for e in block.events.into_iter().filter(|e| e.high as i64 > after) {
+                kept.push(StoredRaw {
+                    id: Uuid::from_u64_pair(e.high, e.low),
+                    block: block.first_id,
+                    protocol: e.protocol,
+                    received_at_us: e.received_at_us,
+                    client_time_us: e.client_time_us,
+                    event_time_us: e.event_time_us,
+                    raw: e.raw,
+                    metadata: e.metadata,
+                    outcome: e.outcome,
+                });
+            }
+            kept.sort_by_key(|e| e.id);
+            kept.truncate(limit);
+        }
+        Ok(kept)
     }
 
     /// Stores the new outcomes of `intake`'s events, now normalized by `format`, in one
-    /// transaction, with the error counts and reasons moved to match.
+    /// transaction, with the error counts and reasons moved to match. Each block that holds a
+    /// rewritten event is written again.
     pub fn rewrite(&mut self, intake: &str, format: &str, rewrites: &[Rewrite<'_>]) -> Result<(), StoreError> {
         let write = |e: rusqlite::Error| StoreError::write(&e);
         let tx = self.conn.transaction().map_err(write)?;
         let mut tally = Tally::default();
-        {
-            let mut update = tx
-                .prepare_cached(
-                    "UPDATE events SET format = ?3, event_time = ?4, normalized = ?5, status = ?6, error = ?7
-                     WHERE id = ?1 AND id_low = ?2",
-                )
-                .map_err(write)?;
-            for r in rewrites {
-                let (normalized, status, error) = match r.outcome {
-                    Ok(json) => (Some(json.as_str()), 0, None),
-                    Err(reason) => (None, 1, Some(reason.as_str())),
+        let mut by_block: BTreeMap<i64, Vec<&Rewrite<'_>>> = BTreeMap::new();
+        for r in rewrites {
+            by_block.entry(r.event.block).or_default().push(r);
+        }
+        for (key, changes) in by_block {
+            let Some(mut block) = table::by_key(&tx, key).map_err(write)? else {
+                continue;
+            };
+            for r in changes {
+                let (high, low) = r.event.id.as_u64_pair();
+                let Some(event) = block.events.iter_mut().find(|e| e.high == high && e.low == low) else {
+                    continue;
                 };
-                update
-                    .execute(params![
-                        super::ids::rowid(r.event.id),
-                        super::ids::low(r.event.id),
-                        format,
-                        r.event_time_us,
-                        normalized,
-                        status,
-                        error
-                    ])
-                    .map_err(write)?;
                 let received = r.event.received_at_us;
                 tally.add(
                     intake,
@@ -116,7 +124,11 @@ impl Rewriter {
                     false,
                 );
                 tally.add(intake, received, r.outcome.as_ref().err().map(String::as_str), 1, false);
+                event.outcome = r.outcome.clone();
+                event.event_time_us = r.event_time_us;
+                event.format = format.to_string();
             }
+            table::replace(&tx, &block, self.level).map_err(write)?;
         }
         tally.apply(&tx).map_err(write)?;
         tx.commit().map_err(write)

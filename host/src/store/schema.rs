@@ -12,31 +12,29 @@ const WAL_SIZE_LIMIT_BYTES: u64 = 64 << 20;
 /// How long a connection waits for another one's lock (the checkpointer, a reader, the CLI).
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Bumped on every incompatible change; a store of another version is refused, not guessed at.
-pub const SCHEMA_VERSION: i64 = 3;
+/// Bumped on every incompatible change; a store of a newer version is refused, an older one
+/// migrated (see `migrate.rs`).
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Rejection reasons are counted per intake and day for this many days (today included); older
 /// counts are pruned by the writer. The events themselves stay.
 pub const STATS_DAYS: i64 = 7;
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS events (
-    id          INTEGER PRIMARY KEY, -- upper 64 bits of the UUIDv7: time-ordered, unique
-    id_low      INTEGER NOT NULL,    -- lower 64 bits of the UUIDv7
-    intake      TEXT    NOT NULL,
-    entity      TEXT    NOT NULL,
-    format      TEXT    NOT NULL,
-    protocol    TEXT    NOT NULL,
-    received_at INTEGER NOT NULL,    -- microseconds since the Unix epoch
-    event_time  INTEGER,             -- microseconds since the Unix epoch
-    raw         TEXT    NOT NULL,
-    client_time INTEGER,             -- microseconds since the Unix epoch, as the sender said
-    metadata    TEXT,                -- envelope metadata, JSON object
-    normalized  TEXT,                -- JSON object when status = 0
-    status      INTEGER NOT NULL,    -- 0 ok, 1 error
-    error       TEXT                 -- rejection reason when status = 1
+pub(crate) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS blocks (
+    first_id INTEGER PRIMARY KEY, -- upper 64 bits of the first event's UUIDv7 (time-ordered)
+    last_id  INTEGER NOT NULL,    -- upper 64 bits of the last event's UUIDv7
+    intake   TEXT    NOT NULL,
+    entity   TEXT    NOT NULL,
+    events   INTEGER NOT NULL,
+    errors   INTEGER NOT NULL,    -- events stored in error (status 1)
+    data     BLOB    NOT NULL     -- the events, column by column, zstd (block.rs)
 );
-CREATE INDEX IF NOT EXISTS events_intake ON events(intake, id);
+CREATE INDEX IF NOT EXISTS blocks_intake ON blocks(intake, first_id);
+CREATE TABLE IF NOT EXISTS store_meta (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS intake_daily (
     intake  TEXT    NOT NULL,
     day     INTEGER NOT NULL,        -- days since the Unix epoch (UTC)
@@ -51,12 +49,6 @@ CREATE TABLE IF NOT EXISTS intake_reasons (
     count   INTEGER NOT NULL,
     PRIMARY KEY (intake, day, reason)
 ) WITHOUT ROWID;
-";
-
-/// Version 2 → 3: the client time column and the per-day rejection reasons, counted again from
-/// the stored events of the last days.
-const MIGRATE_2_TO_3: &str = "
-ALTER TABLE events ADD COLUMN client_time INTEGER;
 ";
 
 /// Opens the writer's connection: WAL, and a full sync at each commit so a commit is durable.
@@ -86,50 +78,32 @@ pub fn open_for_writing(path: &Path) -> Result<Connection, StoreError> {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| open_err(&e))?;
     let has_tables: bool = conn
-        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events'", [], |r| {
-            r.get::<_, i64>(0)
-        })
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('events', 'blocks')",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
         .map(|n| n > 0)
         .map_err(|e| open_err(&e))?;
-    if has_tables && version == 2 {
-        migrate_2_to_3(&conn).map_err(|e| open_err(&format!("cannot migrate the store from version 2: {e}")))?;
-    } else if has_tables && version != SCHEMA_VERSION {
+    if has_tables && version > SCHEMA_VERSION {
         return Err(open_err(&format!(
-            "store schema version {version}, this build needs {SCHEMA_VERSION}; move the data directory aside"
+            "store schema version {version} was written by a newer release (this build reads up to {SCHEMA_VERSION}): run that release, or move the data directory aside"
         )));
+    }
+    if has_tables && version < SCHEMA_VERSION {
+        super::migrate::run(&conn, version).map_err(|e| open_err(&e))?;
     }
     conn.execute_batch(SCHEMA).map_err(|e| open_err(&e))?;
     conn.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))
         .map_err(|e| open_err(&e))?;
     // IDs stay increasing across restarts even if the clock went back.
-    let newest: Option<(i64, i64)> = conn
-        .query_row("SELECT id, id_low FROM events ORDER BY id DESC LIMIT 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .ok();
-    if let Some((high, low)) = newest {
-        super::ids::observe(super::ids::from_parts(high, low));
+    let newest: Option<i64> = conn
+        .query_row("SELECT max(last_id) FROM blocks", [], |r| r.get(0))
+        .map_err(|e| open_err(&e))?;
+    if let Some(high) = newest {
+        super::ids::observe(super::ids::from_parts(high, 0));
     }
     Ok(conn)
-}
-
-fn migrate_2_to_3(conn: &Connection) -> rusqlite::Result<()> {
-    let tx = conn.unchecked_transaction()?;
-    tx.execute_batch(MIGRATE_2_TO_3)?;
-    tx.execute_batch(SCHEMA)?;
-    let today = chrono::Utc::now().timestamp_micros().div_euclid(super::MICROS_PER_DAY);
-    let first = today - (STATS_DAYS - 1);
-    tx.execute(
-        "INSERT INTO intake_reasons (intake, day, reason, count)
-         SELECT intake, received_at / ?2, substr(error, 1, ?3), count(*) FROM events
-         WHERE status = 1 AND received_at >= ?1 * ?2
-         GROUP BY 1, 2, 3",
-        rusqlite::params![first, super::MICROS_PER_DAY, super::MAX_REASON_CHARS],
-    )?;
-    tx.execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION}"))?;
-    tx.commit()?;
-    tracing::info!("Store migrated from schema version 2 to {SCHEMA_VERSION}.");
-    Ok(())
 }
 
 /// Opens a read-only connection for the CLI and queries; WAL lets it run beside the writer.

@@ -35,6 +35,8 @@ impl Drop for TempDir {
 fn settings() -> StoreSettings {
     StoreSettings {
         max_commit_events: 1000,
+        block_events: 4,
+        compression_level: 1,
         queue_requests: 16,
         enqueue_timeout: std::time::Duration::from_secs(5),
     }
@@ -142,7 +144,7 @@ fn counts_older_than_the_window_are_pruned() {
     assert_eq!(reasons, vec!["new".to_string()]);
     // The events themselves stay.
     let events: i64 = conn
-        .query_row("SELECT count(*) FROM events", [], |r| r.get(0))
+        .query_row("SELECT sum(events) FROM blocks", [], |r| r.get(0))
         .expect("count");
     assert_eq!(events, 2);
 }
@@ -200,16 +202,23 @@ fn rewrites_keep_ids_and_move_the_counts() {
 }
 
 #[test]
-fn a_row_whose_outcome_column_is_null_is_refused_not_read_as_empty() {
+fn a_corrupt_block_is_refused_not_read_as_empty() {
     let dir = TempDir::new();
     write(&dir.db(), vec![event("a", now_us(), Ok("{\"x\":1}"))]);
     let conn = Connection::open(dir.db()).expect("open");
-    conn.execute("UPDATE events SET normalized = NULL", [])
-        .expect("null it");
+    conn.execute("UPDATE blocks SET data = x'28b52ffd0000'", [])
+        .expect("corrupt it");
     let rewriter = Rewriter::open(&dir.db()).expect("rewriter");
-    let err = rewriter.page("a", 0, 10).expect_err("a NULL outcome");
+    let err = rewriter.page("a", 0, 10).expect_err("a corrupt block");
     assert!(matches!(err, StoreError::Query(_)), "{err:?}");
-    assert!(err.to_string().contains("normalized"), "{err}");
+    assert!(err.to_string().contains("unreadable event block"), "{err}");
+    let reader = Reader::open(&dir.db()).expect("reader");
+    assert!(reader
+        .list(&EventFilter {
+            limit: 10,
+            ..Default::default()
+        })
+        .is_err());
 }
 
 #[test]
@@ -252,3 +261,180 @@ fn a_version_2_store_is_migrated_with_its_reasons() {
 }
 
 mod failures;
+
+/// Commits `events` as separate requests, in the given order, to one writer.
+fn write_each(path: &Path, requests: Vec<Vec<NewEvent>>) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (store, writer) = Store::open(path, settings()).expect("open");
+    for events in requests {
+        rt.block_on(store.commit(events)).expect("commit");
+    }
+    drop(store);
+    writer.join();
+}
+
+#[test]
+fn reads_in_id_order_across_overlapping_blocks() {
+    let dir = TempDir::new();
+    let now = now_us();
+    // IDs handed out in one order, committed in another, two intakes interleaved: blocks (4
+    // events each in these settings) overlap in ID.
+    let events: Vec<NewEvent> = (0..30)
+        .map(|i| {
+            let mut e = event(
+                if i % 3 == 0 { "b" } else { "a" },
+                now + i,
+                if i % 4 == 0 { Err("no") } else { Ok("{}") },
+            );
+            e.raw = format!("line {i}");
+            e
+        })
+        .collect();
+    let all: Vec<String> = events.iter().map(|e| e.id.to_string()).collect();
+    let late = events[10..20].to_vec();
+    let mut early = events[..10].to_vec();
+    early.extend_from_slice(&events[20..]);
+    write_each(&dir.db(), vec![late, early]);
+
+    let reader = Reader::open(&dir.db()).expect("reader");
+    assert_eq!(reader.count(None).expect("count"), (30, 8));
+    let ids = |events: Vec<StoredEvent>| events.into_iter().map(|e| e.id).collect::<Vec<_>>();
+    assert_eq!(ids(reader.after(None, None, 100).expect("after")), all);
+    // From a cursor, page by page, as a forwarder reads.
+    let mut cursor = None;
+    let mut paged = Vec::new();
+    loop {
+        let page = reader.after(cursor, None, 7).expect("page");
+        let Some(last) = page.last() else { break };
+        cursor = Some(last.id.parse().expect("uuid"));
+        paged.extend(ids(page));
+    }
+    assert_eq!(paged, all);
+    let of_b: Vec<String> = events
+        .iter()
+        .filter(|e| &*e.intake == "b")
+        .map(|e| e.id.to_string())
+        .collect();
+    assert_eq!(ids(reader.after(None, Some("b"), 100).expect("b")), of_b);
+    // Newest first.
+    let newest: Vec<String> = all.iter().rev().take(5).cloned().collect();
+    assert_eq!(
+        ids(reader
+            .list(&EventFilter {
+                limit: 5,
+                ..Default::default()
+            })
+            .expect("list")),
+        newest
+    );
+    let errors = reader
+        .list(&EventFilter {
+            intake: Some("a".into()),
+            errors_only: true,
+            limit: 100,
+        })
+        .expect("errors");
+    assert!(errors.iter().all(|e| e.status == "error" && e.intake == "a"));
+    assert_eq!(
+        errors.len(),
+        events
+            .iter()
+            .filter(|e| &*e.intake == "a" && e.outcome.is_err())
+            .count()
+    );
+    // Every event by its ID, with what was stored.
+    for e in &events {
+        let got = reader.get(e.id).expect("get").expect("found");
+        assert_eq!((got.raw.as_str(), got.intake.as_str()), (e.raw.as_str(), &*e.intake));
+        assert_eq!(got.status == "ok", e.outcome.is_ok());
+    }
+    assert_eq!(reader.get(ids::next()).expect("get"), None);
+}
+
+#[test]
+fn a_version_3_store_becomes_blocks_with_every_event() {
+    let dir = TempDir::new();
+    let now = now_us();
+    let mut written = Vec::new();
+    {
+        let conn = Connection::open(dir.db()).expect("open");
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; {} PRAGMA user_version = 3;",
+            migrate::SCHEMA_V3
+        ))
+        .expect("v3 schema");
+        let mut insert = conn
+            .prepare(
+                "INSERT INTO events (id, id_low, intake, entity, format, protocol, received_at, event_time, raw,
+                 client_time, metadata, normalized, status, error) VALUES (?1, ?2, ?3, 'e', 'plain', 'syslog', ?4, ?5, ?6,
+                 ?7, ?8, ?9, ?10, ?11)",
+            )
+            .expect("insert");
+        for i in 0..2500i64 {
+            let id = ids::next();
+            let intake = if i % 2 == 0 { "a" } else { "b" };
+            let bad = i % 10 == 0;
+            insert
+                .execute(rusqlite::params![
+                    ids::rowid(id),
+                    ids::low(id),
+                    intake,
+                    now + i,
+                    (i % 3 == 0).then_some(now - i),
+                    format!("line {i}"),
+                    (i % 5 == 0).then_some(now - 1),
+                    (i % 7 == 0).then_some(r#"{"log.syslog.hostname":"fw1"}"#),
+                    (!bad).then(|| format!(r#"{{"message":"line {i}"}}"#)),
+                    i64::from(bad),
+                    bad.then_some("bad line"),
+                ])
+                .expect("row");
+            written.push((id, i));
+        }
+    }
+    // Opening for writing migrates.
+    write(&dir.db(), vec![event("a", now, Ok("{}"))]);
+    let reader = Reader::open(&dir.db()).expect("reader");
+    assert_eq!(reader.count(None).expect("count"), (2501, 250));
+    for (id, i) in written.iter().step_by(7) {
+        let got = reader.get(*id).expect("get").expect("migrated");
+        assert_eq!(got.raw, format!("line {i}"));
+        assert_eq!(got.intake, if i % 2 == 0 { "a" } else { "b" });
+        assert_eq!(got.protocol, "syslog");
+        assert_eq!(got.status == "error", i % 10 == 0);
+        assert_eq!(got.event_time.is_some(), i % 3 == 0);
+        assert_eq!(got.metadata.is_some(), i % 7 == 0);
+        if i % 10 != 0 {
+            assert_eq!(
+                got.normalized,
+                Some(serde_json::json!({"message": format!("line {i}")}))
+            );
+        }
+    }
+    let conn = Connection::open(dir.db()).expect("open");
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'events'", [], |r| {
+            r.get(0)
+        })
+        .expect("tables");
+    assert_eq!(tables, 0, "the row table is gone");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("version");
+    assert_eq!(version, schema::SCHEMA_VERSION);
+}
+
+#[test]
+fn a_store_of_a_newer_release_is_refused() {
+    let dir = TempDir::new();
+    write(&dir.db(), vec![event("a", now_us(), Ok("{}"))]);
+    let conn = Connection::open(dir.db()).expect("open");
+    conn.execute_batch(&format!("PRAGMA user_version = {}", schema::SCHEMA_VERSION + 1))
+        .expect("bump");
+    drop(conn);
+    let err = Store::open(&dir.db(), settings()).err().expect("refused");
+    assert!(err.to_string().contains("newer release"), "{err}");
+}

@@ -1,15 +1,26 @@
 //! The writer thread: drains the queue into one transaction per round (group commit).
 
+use super::block::EventRef;
 use super::counters::{self, Tally};
+use super::table::{self, Group};
 use super::{CommitError, NewEvent, StoreError, WriteRequest};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use tokio::sync::mpsc;
+
+/// How the writer groups events.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    /// Events per transaction, at most (whole requests are never split).
+    pub max_events: usize,
+    pub block_events: usize,
+    pub level: i32,
+}
 
 /// Runs until every [`super::Store`] handle is dropped and the queue is empty.
 pub fn run(
     mut conn: Connection,
     mut rx: mpsc::Receiver<WriteRequest>,
-    max_events: usize,
+    shape: Shape,
     healthy: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut round: Vec<WriteRequest> = Vec::new();
@@ -19,7 +30,7 @@ pub fn run(
         let mut n = first.events.len();
         round.push(first);
         // Take whatever else is already waiting, up to the per-commit cap: that is the group.
-        while n < max_events {
+        while n < shape.max_events {
             match rx.try_recv() {
                 Ok(req) => {
                     n += req.events.len();
@@ -31,7 +42,7 @@ pub fn run(
         let started = std::time::Instant::now();
         let today = counters::day_of(chrono::Utc::now().timestamp_micros());
         let prune = today != pruned_day;
-        let result = write_round(&mut conn, &round, prune.then_some(today));
+        let result = write_round(&mut conn, &round, shape, prune.then_some(today));
         if prune && result.is_ok() {
             pruned_day = today;
         }
@@ -57,16 +68,21 @@ pub fn run(
     tracing::debug!("Store writer exits: queue closed and drained.");
 }
 
-fn write_round(conn: &mut Connection, round: &[WriteRequest], prune_before: Option<i64>) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
+fn write_round(
+    conn: &mut Connection,
+    round: &[WriteRequest],
+    shape: Shape,
+    prune_before: Option<i64>,
+) -> rusqlite::Result<()> {
     let mut tally = Tally::default();
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO events (id, id_low, intake, entity, format, protocol, received_at, event_time, client_time, raw, metadata, normalized, status, error)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?;
-        for ev in round.iter().flat_map(|r| r.events.iter()) {
-            insert_event(&mut insert, ev)?;
+    // One group per intake and entity, its events in ID order (each keeps its format: a reload
+    // may change an intake's format between two requests of a round).
+    let mut events: Vec<&NewEvent> = round.iter().flat_map(|r| r.events.iter()).collect();
+    events.sort_by(|a, b| (&*a.intake, &*a.entity, a.id).cmp(&(&*b.intake, &*b.entity, b.id)));
+    let tx = conn.transaction()?;
+    for group in events.chunk_by(|a, b| a.intake == b.intake && a.entity == b.entity) {
+        let Some(first) = group.first() else { continue };
+        for ev in group {
             tally.add(
                 &ev.intake,
                 ev.received_at_us,
@@ -75,6 +91,12 @@ fn write_round(conn: &mut Connection, round: &[WriteRequest], prune_before: Opti
                 true,
             );
         }
+        let group = Group {
+            intake: &first.intake,
+            entity: &first.entity,
+            events: group.iter().map(|ev| event_ref(ev)).collect(),
+        };
+        table::insert(&tx, &group, shape.block_events, shape.level)?;
     }
     tally.apply(&tx)?;
     if let Some(today) = prune_before {
@@ -83,26 +105,18 @@ fn write_round(conn: &mut Connection, round: &[WriteRequest], prune_before: Opti
     tx.commit()
 }
 
-fn insert_event(stmt: &mut rusqlite::CachedStatement<'_>, ev: &NewEvent) -> rusqlite::Result<()> {
-    let (normalized, status, error) = match &ev.outcome {
-        Ok(json) => (Some(json.as_str()), 0, None),
-        Err(reason) => (None, 1, Some(reason.as_str())),
-    };
-    stmt.execute(params![
-        super::ids::rowid(ev.id),
-        super::ids::low(ev.id),
-        &*ev.intake,
-        &*ev.entity,
-        &*ev.format,
-        ev.protocol.as_str(),
-        ev.received_at_us,
-        ev.event_time_us,
-        ev.client_time_us,
-        ev.raw,
-        ev.metadata,
-        normalized,
-        status,
-        error,
-    ])?;
-    Ok(())
+fn event_ref(ev: &NewEvent) -> EventRef<'_> {
+    let (high, low) = ev.id.as_u64_pair();
+    EventRef {
+        high,
+        low,
+        format: &ev.format,
+        protocol: ev.protocol.as_str(),
+        received_at_us: ev.received_at_us,
+        event_time_us: ev.event_time_us,
+        client_time_us: ev.client_time_us,
+        raw: &ev.raw,
+        metadata: ev.metadata.as_deref(),
+        outcome: ev.outcome.as_ref().map(String::as_str).map_err(String::as_str),
+    }
 }

@@ -692,12 +692,13 @@ impl Host {
         )
         .ok()?;
         conn.busy_timeout(Duration::from_secs(1)).ok()?;
-        let n: i64 = match intake {
-            Some(name) => conn
-                .query_row("SELECT count(*) FROM events WHERE intake = ?1", [name], |r| r.get(0))
-                .ok()?,
-            None => conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0)).ok()?,
-        };
+        let n: i64 = conn
+            .query_row(
+                "SELECT coalesce(sum(events), 0) FROM blocks WHERE ?1 IS NULL OR intake = ?1",
+                [intake],
+                |r| r.get(0),
+            )
+            .ok()?;
         usize::try_from(n).ok()
     }
 

@@ -4,6 +4,7 @@
 
 mod client;
 mod host;
+pub mod old_store;
 mod pki;
 pub mod senders;
 pub mod tls;

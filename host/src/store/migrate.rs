@@ -1,0 +1,169 @@
+//! Stores written by earlier releases, brought to [`SCHEMA_VERSION`] when the writer opens them,
+//! each step in one transaction (a crash midway leaves the old store as it was).
+//!
+//! - 2 → 3: the client time column, and the per-day rejection reasons counted again from the
+//!   stored events of the last days.
+//! - 3 → 4: the row per event (`events`) becomes compressed blocks (`blocks`), intake by intake
+//!   in ID order; the IDs, outcomes and counters are kept. The freed pages are reused by new
+//!   blocks (the file does not shrink: `VACUUM` it offline to give the space back).
+
+use super::block::{BlockEvent, EventRef};
+use super::schema::{SCHEMA, SCHEMA_VERSION, STATS_DAYS};
+use super::table::{self, Group};
+use crate::config::{DEFAULT_BLOCK_EVENTS, DEFAULT_COMPRESSION_LEVEL};
+use rusqlite::{params, Connection};
+
+/// The version 3 schema, as the release before blocks wrote it (the suite builds old stores
+/// with it).
+pub(crate) const SCHEMA_V3: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    id          INTEGER PRIMARY KEY,
+    id_low      INTEGER NOT NULL,
+    intake      TEXT    NOT NULL,
+    entity      TEXT    NOT NULL,
+    format      TEXT    NOT NULL,
+    protocol    TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    event_time  INTEGER,
+    raw         TEXT    NOT NULL,
+    client_time INTEGER,
+    metadata    TEXT,
+    normalized  TEXT,
+    status      INTEGER NOT NULL,
+    error       TEXT
+);
+CREATE INDEX IF NOT EXISTS events_intake ON events(intake, id);
+CREATE TABLE IF NOT EXISTS intake_daily (
+    intake  TEXT    NOT NULL,
+    day     INTEGER NOT NULL,
+    events  INTEGER NOT NULL,
+    errors  INTEGER NOT NULL,
+    PRIMARY KEY (intake, day)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS intake_reasons (
+    intake  TEXT    NOT NULL,
+    day     INTEGER NOT NULL,
+    reason  TEXT    NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (intake, day, reason)
+) WITHOUT ROWID;
+";
+
+/// Brings a store of schema `version` to [`SCHEMA_VERSION`].
+pub fn run(conn: &Connection, version: i64) -> Result<(), String> {
+    if version < 2 {
+        return Err(format!(
+            "store schema version {version} is too old to migrate (this build migrates from 2); move the data directory aside"
+        ));
+    }
+    if version == 2 {
+        step(conn, 3, v2_to_v3)?;
+    }
+    if version <= 3 {
+        step(conn, 4, v3_to_v4)?;
+    }
+    Ok(())
+}
+
+fn step(conn: &Connection, to: i64, migrate: fn(&Connection) -> rusqlite::Result<u64>) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let tx = conn
+        .unchecked_transaction()
+        .map_err(|e| format!("cannot migrate the store to version {to}: {e}"))?;
+    let events = migrate(&tx).map_err(|e| format!("cannot migrate the store to version {to}: {e}"))?;
+    tx.execute_batch(&format!("PRAGMA user_version = {to}"))
+        .and_then(|()| tx.commit())
+        .map_err(|e| format!("cannot migrate the store to version {to}: {e}"))?;
+    tracing::info!(
+        events,
+        seconds = started.elapsed().as_secs_f64(),
+        "Store migrated to schema version {to} (this build: {SCHEMA_VERSION})."
+    );
+    Ok(())
+}
+
+fn v2_to_v3(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.execute_batch("ALTER TABLE events ADD COLUMN client_time INTEGER;")?;
+    conn.execute_batch(SCHEMA_V3)?;
+    let today = chrono::Utc::now().timestamp_micros().div_euclid(super::MICROS_PER_DAY);
+    let first = today - (STATS_DAYS - 1);
+    conn.execute(
+        "INSERT INTO intake_reasons (intake, day, reason, count)
+         SELECT intake, received_at / ?2, substr(error, 1, ?3), count(*) FROM events
+         WHERE status = 1 AND received_at >= ?1 * ?2
+         GROUP BY 1, 2, 3",
+        params![first, super::MICROS_PER_DAY, super::MAX_REASON_CHARS],
+    )?;
+    Ok(0)
+}
+
+/// The events of one intake and entity (and, to keep blocks as the writer makes them, format),
+/// collected until a block is full.
+struct Pending {
+    key: (String, String, String),
+    events: Vec<BlockEvent>,
+}
+
+impl Pending {
+    fn flush(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        if self.events.is_empty() {
+            return Ok(());
+        }
+        let group = Group {
+            intake: &self.key.0,
+            entity: &self.key.1,
+            events: self.events.iter().map(EventRef::from).collect(),
+        };
+        table::insert(conn, &group, usize::MAX, DEFAULT_COMPRESSION_LEVEL as i32)?;
+        self.events.clear();
+        Ok(())
+    }
+}
+
+fn v3_to_v4(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.execute_batch(SCHEMA)?;
+    let block_events = DEFAULT_BLOCK_EVENTS as usize;
+    let mut pending = Pending {
+        key: Default::default(),
+        events: Vec::with_capacity(block_events),
+    };
+    let mut moved = 0u64;
+    {
+        let mut stmt = conn.prepare(
+            "SELECT intake, entity, format, id, id_low, protocol, received_at, event_time, client_time, raw, metadata,
+                    normalized, status, error
+             FROM events ORDER BY intake, id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let key: (String, String, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            if key != pending.key || pending.events.len() >= block_events {
+                pending.flush(conn)?;
+                pending.key = key;
+            }
+            let status: i64 = row.get(12)?;
+            let outcome = if status == 0 {
+                row.get::<_, Option<String>>(11)?
+                    .ok_or_else(|| "stored without its normalized document (version 3 store)".to_string())
+            } else {
+                Err(row.get::<_, Option<String>>(13)?.unwrap_or_default())
+            };
+            pending.events.push(BlockEvent {
+                high: row.get::<_, i64>(3)? as u64,
+                low: row.get::<_, i64>(4)? as u64,
+                format: pending.key.2.clone(),
+                protocol: row.get(5)?,
+                received_at_us: row.get(6)?,
+                event_time_us: row.get(7)?,
+                client_time_us: row.get(8)?,
+                raw: row.get(9)?,
+                metadata: row.get(10)?,
+                outcome,
+            });
+            moved += 1;
+        }
+    }
+    pending.flush(conn)?;
+    conn.execute_batch("DROP TABLE events;")?;
+    Ok(moved)
+}

@@ -1,0 +1,122 @@
+//! The `blocks` table: writing a group of events as blocks, and finding the blocks that hold an
+//! ID, an intake's events, or the events after a cursor.
+//!
+//! A block holds events of one intake and entity, in ID order (each names its format); its key is the upper half
+//! of its first event's ID, and `last_id` that of its last. Blocks committed in one round
+//! overlap in ID (intakes interleave), so a block that holds an ID starts at most
+//! [`max_span`] before it: lookups read that window of the primary key.
+
+use super::block::{self, BlockEvent, EventRef};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+/// Decompressed bytes a block may take when read back: far above what the writer makes
+/// (`block_events` of events whose normalized JSON is capped), far below what a corrupt
+/// length could ask for.
+pub const MAX_BLOCK_BYTES: usize = 1 << 30;
+
+/// The `store_meta` key of the widest ID span of any block (upper halves).
+const MAX_SPAN_KEY: &str = "max_block_span";
+
+/// A block as a row, with its events decoded.
+#[derive(Debug)]
+pub struct Block {
+    pub first_id: i64,
+    pub intake: String,
+    pub entity: String,
+    pub events: Vec<BlockEvent>,
+}
+
+/// What the writer knows of a group of events to store as blocks.
+pub struct Group<'a> {
+    pub intake: &'a str,
+    pub entity: &'a str,
+    /// In increasing ID order.
+    pub events: Vec<EventRef<'a>>,
+}
+
+/// Stores `group` as blocks of at most `block_events` events each.
+pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, level: i32) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO blocks (first_id, last_id, intake, entity, events, errors, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut widest = 0i64;
+    for chunk in group.events.chunks(block_events.max(1)) {
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let data = block::encode(chunk.iter().copied(), chunk.len(), level)
+            .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let errors = chunk.iter().filter(|e| e.outcome.is_err()).count();
+        let (first_id, last_id) = (first.high as i64, last.high as i64);
+        stmt.execute(params![
+            first_id,
+            last_id,
+            group.intake,
+            group.entity,
+            chunk.len() as i64,
+            errors as i64,
+            data
+        ])?;
+        widest = widest.max(last_id.saturating_sub(first_id));
+    }
+    if widest > 0 {
+        conn.execute(
+            "INSERT INTO store_meta (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+            params![MAX_SPAN_KEY, widest],
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `block` again in place (same key and IDs): new outcomes, formats and error count.
+pub fn replace(conn: &Connection, block: &Block, level: i32) -> rusqlite::Result<()> {
+    let data = block::encode(block.events.iter().map(EventRef::from), block.events.len(), level)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let errors = block.events.iter().filter(|e| e.outcome.is_err()).count();
+    conn.prepare_cached("UPDATE blocks SET errors = ?2, data = ?3 WHERE first_id = ?1")?
+        .execute(params![block.first_id, errors as i64, data])?;
+    Ok(())
+}
+
+/// The widest ID span of any block.
+pub fn max_span(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT value FROM store_meta WHERE name = ?1")?
+        .query_row([MAX_SPAN_KEY], |r| r.get(0))
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
+/// Reads a block row ([`COLUMNS`]).
+pub fn from_row(row: &Row<'_>) -> rusqlite::Result<Block> {
+    let data: Vec<u8> = row.get(3)?;
+    let events = block::decode(&data, MAX_BLOCK_BYTES)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Blob, Box::new(e)))?;
+    Ok(Block {
+        first_id: row.get(0)?,
+        intake: row.get(1)?,
+        entity: row.get(2)?,
+        events,
+    })
+}
+
+/// The columns [`from_row`] reads.
+pub const COLUMNS: &str = "first_id, intake, entity, data";
+
+/// The blocks that may hold the ID whose upper half is `high`.
+pub fn holding(conn: &Connection, high: i64) -> rusqlite::Result<Vec<Block>> {
+    let span = max_span(conn)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM blocks WHERE first_id <= ?1 AND first_id >= ?2 AND last_id >= ?1"
+    ))?;
+    let rows = stmt.query_map(params![high, high.saturating_sub(span)], from_row)?;
+    rows.collect()
+}
+
+/// The block with key `first_id`, if any.
+pub fn by_key(conn: &Connection, first_id: i64) -> rusqlite::Result<Option<Block>> {
+    conn.prepare_cached(&format!("SELECT {COLUMNS} FROM blocks WHERE first_id = ?1"))?
+        .query_row([first_id], from_row)
+        .optional()
+}
