@@ -106,6 +106,10 @@ run_case() {
     local total err warns totals
     read -r total _ err < <(db_counts "$dir/data/events.sqlite3")
     final=$total
+    # Disk: the store's files after the graceful stop, against the bytes loggen sent.
+    local store_bytes
+    store_bytes=$(cat "$dir/data/events.sqlite3"* 2>/dev/null | wc -c)
+    notes+=("$(python3 -c "import sys; s,n,z=map(int,sys.argv[1:]); print(f'disk: store {s} B = {s/max(n,1):.1f} B/event = {s/max(n*z,1):.3f} x raw ({n} x {z} B)')" "$store_bytes" "$total" "$SIZE")")
     ((err == 0)) || { rc="$rc, $err rows with status 1"; }
     IFS='|' read -r warns totals < <(our_log_notes "$dir/server.log")
     ((warns == 0)) || notes+=("server log: $warns WARN/ERROR lines")

@@ -162,7 +162,14 @@ where
 /// The events of a block, in ID order. `max_bytes` bounds the uncompressed size (a corrupt
 /// length must not allocate without bound).
 pub fn decode(data: &[u8], max_bytes: usize) -> Result<Vec<BlockEvent>, DecodeError> {
-    let bytes = zstd::bulk::decompress(data, max_bytes).map_err(|e| DecodeError(e.to_string()))?;
+    // The frame header says the size (the encoder writes it): allocate that, not the bound.
+    let size = zstd::zstd_safe::get_frame_content_size(data)
+        .map_err(|_| DecodeError("not a zstd frame".into()))?
+        .ok_or_else(|| DecodeError("no content size in the frame".into()))?;
+    if size > max_bytes as u64 {
+        return Err(DecodeError(format!("{size} bytes, over the bound of {max_bytes}")));
+    }
+    let bytes = zstd::bulk::decompress(data, size as usize).map_err(|e| DecodeError(e.to_string()))?;
     let mut r = Cursor { b: &bytes, i: 0 };
     let version = r.byte()?;
     if version != VERSION {

@@ -9,9 +9,8 @@
 use super::block::{self, BlockEvent, EventRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-/// Decompressed bytes a block may take when read back: far above what the writer makes
-/// (`block_events` of events whose normalized JSON is capped), far below what a corrupt
-/// length could ask for.
+/// Decompressed bytes a block may say it holds when read back (a corrupt header must not
+/// allocate without bound): above what the writer makes with the largest settings.
 pub const MAX_BLOCK_BYTES: usize = 1 << 30;
 
 /// The `store_meta` key of the widest ID span of any block (upper halves).
@@ -41,7 +40,7 @@ pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, level: 
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     let mut widest = 0i64;
-    for chunk in group.events.chunks(block_events.max(1)) {
+    for chunk in chunks(&group.events, block_events.max(1)) {
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
@@ -78,6 +77,34 @@ pub fn replace(conn: &Connection, block: &Block, level: i32) -> rusqlite::Result
     conn.prepare_cached("UPDATE blocks SET errors = ?2, data = ?3 WHERE first_id = ?1")?
         .execute(params![block.first_id, errors as i64, data])?;
     Ok(())
+}
+
+/// Text bytes per block at most (whatever `block_events` says), so that a block always reads
+/// back under [`MAX_BLOCK_BYTES`] and reading one event never decompresses much.
+const BLOCK_TEXT_BYTES: usize = 16 << 20;
+
+/// `events` cut into runs of at most `block_events` events and about [`BLOCK_TEXT_BYTES`].
+fn chunks<'e, 'a>(events: &'e [EventRef<'a>], block_events: usize) -> impl Iterator<Item = &'e [EventRef<'a>]> {
+    let mut rest = events;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0usize;
+        let mut n = 0;
+        while n < rest.len() && n < block_events && (n == 0 || bytes < BLOCK_TEXT_BYTES) {
+            let e = &rest[n];
+            bytes += e.raw.len()
+                + e.metadata.map_or(0, str::len)
+                + match e.outcome {
+                    Ok(s) | Err(s) => s.len(),
+                };
+            n += 1;
+        }
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        Some(chunk)
+    })
 }
 
 /// The widest ID span of any block.
