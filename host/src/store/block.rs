@@ -58,16 +58,17 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// The uncompressed columns of `events`, which must be in increasing ID order.
-fn columns<'a, I>(events: I, count: usize) -> Vec<u8>
+fn columns<'a, I>(events: I, count: usize, out: &mut Vec<u8>)
 where
     I: Iterator<Item = EventRef<'a>> + Clone,
 {
-    let mut out = Vec::with_capacity(count * 64 + 16);
+    out.clear();
+    out.reserve(count * 64 + 16);
     out.push(VERSION);
-    put_uvarint(&mut out, count as u64);
+    put_uvarint(out, count as u64);
     let mut previous = 0u64;
     for (i, e) in events.clone().enumerate() {
-        put_uvarint(&mut out, if i == 0 { e.high } else { e.high.wrapping_sub(previous) });
+        put_uvarint(out, if i == 0 { e.high } else { e.high.wrapping_sub(previous) });
         previous = e.high;
     }
     for e in events.clone() {
@@ -91,32 +92,31 @@ where
     }
     let mut previous = 0i64;
     for e in events.clone() {
-        put_ivarint(&mut out, e.received_at_us.wrapping_sub(previous));
+        put_ivarint(out, e.received_at_us.wrapping_sub(previous));
         previous = e.received_at_us;
     }
     for e in events.clone() {
         if let Some(t) = e.event_time_us {
-            put_ivarint(&mut out, t.wrapping_sub(e.received_at_us));
+            put_ivarint(out, t.wrapping_sub(e.received_at_us));
         }
     }
     for e in events.clone() {
         if let Some(t) = e.client_time_us {
-            put_ivarint(&mut out, t.wrapping_sub(e.received_at_us));
+            put_ivarint(out, t.wrapping_sub(e.received_at_us));
         }
     }
-    put_strings(&mut out, events.clone().map(|e| Some(e.format)));
-    put_strings(&mut out, events.clone().map(|e| Some(e.protocol)));
-    put_strings(&mut out, events.clone().map(|e| Some(e.raw)));
-    put_strings(&mut out, events.clone().map(|e| e.metadata));
+    put_strings(out, events.clone().map(|e| Some(e.format)));
+    put_strings(out, events.clone().map(|e| Some(e.protocol)));
+    put_strings(out, events.clone().map(|e| Some(e.raw)));
+    put_strings(out, events.clone().map(|e| e.metadata));
     put_strings(
-        &mut out,
+        out,
         events.map(|e| {
             Some(match e.outcome {
                 Ok(s) | Err(s) => s,
             })
         }),
     );
-    out
 }
 
 /// The fields of one event that a block stores, borrowed.
@@ -151,12 +151,31 @@ impl<'a> From<&'a BlockEvent> for EventRef<'a> {
     }
 }
 
-/// The compressed block of `events` (increasing IDs), at zstd `level`.
-pub fn encode<'a, I>(events: I, count: usize, level: i32) -> std::io::Result<Vec<u8>>
-where
-    I: Iterator<Item = EventRef<'a>> + Clone,
-{
-    zstd::bulk::compress(&columns(events, count), level)
+/// Writes blocks, keeping its buffer and its zstd context from one block to the next: a fresh
+/// context per block allocates and zeroes its tables each time, which cost more than the
+/// compression itself.
+pub struct Encoder {
+    compressor: zstd::bulk::Compressor<'static>,
+    columns: Vec<u8>,
+}
+
+impl Encoder {
+    /// An encoder at zstd `level`.
+    pub fn new(level: i32) -> std::io::Result<Encoder> {
+        Ok(Encoder {
+            compressor: zstd::bulk::Compressor::new(level)?,
+            columns: Vec::new(),
+        })
+    }
+
+    /// The compressed block of `events` (increasing IDs).
+    pub fn encode<'a, I>(&mut self, events: I, count: usize) -> std::io::Result<Vec<u8>>
+    where
+        I: Iterator<Item = EventRef<'a>> + Clone,
+    {
+        columns(events, count, &mut self.columns);
+        self.compressor.compress(&self.columns)
+    }
 }
 
 /// The events of a block, in ID order. `max_bytes` bounds the uncompressed size (a corrupt
@@ -358,6 +377,16 @@ mod tests {
         }
     }
 
+    fn encode<'a>(events: impl Iterator<Item = EventRef<'a>> + Clone, count: usize, level: i32) -> std::io::Result<Vec<u8>> {
+        Encoder::new(level)?.encode(events, count)
+    }
+
+    fn columns_of(events: &[BlockEvent]) -> Vec<u8> {
+        let mut out = Vec::new();
+        columns(events.iter().map(EventRef::from), events.len(), &mut out);
+        out
+    }
+
     fn round_trip(events: &[BlockEvent]) -> Vec<BlockEvent> {
         let data = encode(events.iter().map(EventRef::from), events.len(), 1).expect("compressed");
         decode(&data, 1 << 24).expect("decoded")
@@ -417,7 +446,7 @@ mod tests {
     #[test]
     fn corrupt_blocks_are_errors_not_panics() {
         let events = [event(1, Ok("{}")), event(2, Err("no"))];
-        let columns = columns(events.iter().map(EventRef::from), 2);
+        let columns = columns_of(&events);
         // Every truncation and every single-byte change of the columns decodes or fails cleanly.
         for cut in 0..columns.len() {
             let data = zstd::bulk::compress(&columns[..cut], 1).expect("compressed");

@@ -7,7 +7,7 @@
 //!   in ID order; the IDs, outcomes and counters are kept. The freed pages are reused by new
 //!   blocks (the file does not shrink: `VACUUM` it offline to give the space back).
 
-use super::block::{BlockEvent, EventRef};
+use super::block::{BlockEvent, Encoder, EventRef};
 use super::schema::{SCHEMA, SCHEMA_VERSION, STATS_DAYS};
 use super::table::{self, Group};
 use crate::config::{DEFAULT_BLOCK_EVENTS, DEFAULT_COMPRESSION_LEVEL};
@@ -102,6 +102,7 @@ fn v2_to_v3(conn: &Connection) -> rusqlite::Result<u64> {
 struct Pending {
     key: (String, String, String),
     events: Vec<BlockEvent>,
+    encoder: Encoder,
 }
 
 impl Pending {
@@ -114,7 +115,7 @@ impl Pending {
             entity: &self.key.1,
             events: self.events.iter().map(EventRef::from).collect(),
         };
-        table::insert(conn, &group, usize::MAX, DEFAULT_COMPRESSION_LEVEL as i32)?;
+        table::insert(conn, &group, usize::MAX, &mut self.encoder)?;
         self.events.clear();
         Ok(())
     }
@@ -123,9 +124,12 @@ impl Pending {
 fn v3_to_v4(conn: &Connection) -> rusqlite::Result<u64> {
     conn.execute_batch(SCHEMA)?;
     let block_events = DEFAULT_BLOCK_EVENTS as usize;
+    let encoder = Encoder::new(DEFAULT_COMPRESSION_LEVEL as i32)
+        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let mut pending = Pending {
         key: Default::default(),
         events: Vec::with_capacity(block_events),
+        encoder,
     };
     let mut moved = 0u64;
     {

@@ -128,13 +128,16 @@ impl Store {
         let shape = writer::Shape {
             max_events: settings.max_commit_events,
             block_events: settings.block_events,
-            level: settings.compression_level,
         };
+        let encoder = block::Encoder::new(settings.compression_level).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: format!("cannot start the block compressor: {e}"),
+        })?;
         let healthy = Arc::new(std::sync::atomic::AtomicBool::new(true));
         let flag = healthy.clone();
         let thread = std::thread::Builder::new()
             .name("store-writer".into())
-            .spawn(move || writer::run(conn, rx, shape, flag))
+            .spawn(move || writer::run(conn, rx, shape, encoder, flag))
             .map_err(|e| StoreError::Open {
                 path: path.to_path_buf(),
                 reason: format!("cannot start writer thread: {e}"),

@@ -4,6 +4,7 @@
 //! transactions); the daily error counts and reasons are adjusted in the same transaction.
 
 use super::counters::Tally;
+use super::block::Encoder;
 use super::table;
 use super::{schema, StoreError};
 use crate::config::DEFAULT_COMPRESSION_LEVEL;
@@ -37,8 +38,7 @@ pub struct Rewrite<'a> {
 
 pub struct Rewriter {
     conn: Connection,
-    /// zstd level of the blocks written again.
-    level: i32,
+    encoder: Encoder,
 }
 
 impl Rewriter {
@@ -50,9 +50,13 @@ impl Rewriter {
                 reason: "no such file (has the server ever run with this data directory?)".into(),
             });
         }
+        let encoder = Encoder::new(DEFAULT_COMPRESSION_LEVEL as i32).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: format!("cannot start the block compressor: {e}"),
+        })?;
         Ok(Rewriter {
             conn: schema::open_for_writing(path)?,
-            level: DEFAULT_COMPRESSION_LEVEL as i32,
+            encoder,
         })
     }
 
@@ -128,7 +132,7 @@ impl Rewriter {
                 event.event_time_us = r.event_time_us;
                 event.format = format.to_string();
             }
-            table::replace(&tx, &block, self.level).map_err(write)?;
+            table::replace(&tx, &block, &mut self.encoder).map_err(write)?;
         }
         tally.apply(&tx).map_err(write)?;
         tx.commit().map_err(write)

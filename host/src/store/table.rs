@@ -6,7 +6,7 @@
 //! overlap in ID (intakes interleave), so a block that holds an ID starts at most
 //! [`max_span`] before it: lookups read that window of the primary key.
 
-use super::block::{self, BlockEvent, EventRef};
+use super::block::{self, BlockEvent, Encoder, EventRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Decompressed bytes a block may say it holds when read back (a corrupt header must not
@@ -34,7 +34,7 @@ pub struct Group<'a> {
 }
 
 /// Stores `group` as blocks of at most `block_events` events each.
-pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, level: i32) -> rusqlite::Result<()> {
+pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, encoder: &mut Encoder) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO blocks (first_id, last_id, intake, entity, events, errors, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -44,7 +44,8 @@ pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, level: 
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
-        let data = block::encode(chunk.iter().copied(), chunk.len(), level)
+        let data = encoder
+            .encode(chunk.iter().copied(), chunk.len())
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let errors = chunk.iter().filter(|e| e.outcome.is_err()).count();
         let (first_id, last_id) = (first.high as i64, last.high as i64);
@@ -70,8 +71,9 @@ pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, level: 
 }
 
 /// Writes `block` again in place (same key and IDs): new outcomes, formats and error count.
-pub fn replace(conn: &Connection, block: &Block, level: i32) -> rusqlite::Result<()> {
-    let data = block::encode(block.events.iter().map(EventRef::from), block.events.len(), level)
+pub fn replace(conn: &Connection, block: &Block, encoder: &mut Encoder) -> rusqlite::Result<()> {
+    let data = encoder
+        .encode(block.events.iter().map(EventRef::from), block.events.len())
         .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let errors = block.events.iter().filter(|e| e.outcome.is_err()).count();
     conn.prepare_cached("UPDATE blocks SET errors = ?2, data = ?3 WHERE first_id = ?1")?

@@ -1,6 +1,6 @@
 //! The writer thread: drains the queue into one transaction per round (group commit).
 
-use super::block::EventRef;
+use super::block::{Encoder, EventRef};
 use super::counters::{self, Tally};
 use super::table::{self, Group};
 use super::{CommitError, NewEvent, StoreError, WriteRequest};
@@ -13,7 +13,6 @@ pub struct Shape {
     /// Events per transaction, at most (whole requests are never split).
     pub max_events: usize,
     pub block_events: usize,
-    pub level: i32,
 }
 
 /// Runs until every [`super::Store`] handle is dropped and the queue is empty.
@@ -21,6 +20,7 @@ pub fn run(
     mut conn: Connection,
     mut rx: mpsc::Receiver<WriteRequest>,
     shape: Shape,
+    mut encoder: Encoder,
     healthy: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut round: Vec<WriteRequest> = Vec::new();
@@ -42,7 +42,7 @@ pub fn run(
         let started = std::time::Instant::now();
         let today = counters::day_of(chrono::Utc::now().timestamp_micros());
         let prune = today != pruned_day;
-        let result = write_round(&mut conn, &round, shape, prune.then_some(today));
+        let result = write_round(&mut conn, &round, shape, &mut encoder, prune.then_some(today));
         if prune && result.is_ok() {
             pruned_day = today;
         }
@@ -72,6 +72,7 @@ fn write_round(
     conn: &mut Connection,
     round: &[WriteRequest],
     shape: Shape,
+    encoder: &mut Encoder,
     prune_before: Option<i64>,
 ) -> rusqlite::Result<()> {
     let mut tally = Tally::default();
@@ -96,7 +97,7 @@ fn write_round(
             entity: &first.entity,
             events: group.iter().map(|ev| event_ref(ev)).collect(),
         };
-        table::insert(&tx, &group, shape.block_events, shape.level)?;
+        table::insert(&tx, &group, shape.block_events, encoder)?;
     }
     tally.apply(&tx)?;
     if let Some(today) = prune_before {
