@@ -10,12 +10,17 @@
 //! ```text
 //! version (1 byte) | count
 //! ID upper halves: the first, then increasing deltas    | ID lower halves: 8 bytes each
-//! flags: 1 byte per event (error, metadata, event time, client time)
+//! flags: 1 byte per event (error, metadata, event time, client time, raw inside)
 //! received_at: the first, then signed deltas            | event_time, client_time: signed
 //!     deltas from received_at, for the events whose flag says so
-//! format, protocol, raw, metadata (flagged events), outcome (normalized or reason): lengths,
-//!     then bytes
+//! raw inside: the offset of the raw text in the normalized text, for the flagged events
+//! format, protocol, raw, metadata (flagged events), outcome (normalized or reason, without the
+//!     raw text where flagged): lengths, then bytes
 //! ```
+//!
+//! Most formats copy the raw text (or the syslog MSG, which is what `raw` holds for syslog) into
+//! `message`: cutting that copy out of the normalized text before compression saves the
+//! compressor a third to a half of its input.
 
 use std::fmt;
 
@@ -26,6 +31,40 @@ const ERROR: u8 = 1;
 const METADATA: u8 = 2;
 const EVENT_TIME: u8 = 4;
 const CLIENT_TIME: u8 = 8;
+/// The normalized text holds the raw text as its `message` (a JSON string exactly as
+/// [`edge_ecs::write_json_string`] writes it, quotes included): it is stored without that
+/// string, put back at the offset the refs column gives.
+const RAW_INSIDE: u8 = 16;
+
+/// Shorter raw texts are stored twice: the check would cost more than it saves.
+const MIN_RAW_INSIDE: usize = 8;
+
+/// The key the raw text is looked for under.
+const MESSAGE_KEY: &[u8] = b"\"message\":";
+
+/// Where the outcome of `e` holds its raw text as the `message` string, and the length of that
+/// string in the outcome (quotes and escapes included).
+fn raw_inside(e: &EventRef<'_>) -> Option<(usize, usize)> {
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(MESSAGE_KEY));
+    let Ok(json) = e.outcome else { return None };
+    if e.raw.len() < MIN_RAW_INSIDE {
+        return None;
+    }
+    let at = FINDER.find(json.as_bytes())? + MESSAGE_KEY.len();
+    let rest = &json.as_bytes()[at..];
+    let raw = e.raw.as_bytes();
+    let plain = !raw.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
+    if plain {
+        // The usual case, without building the escaped text.
+        let end = raw.len() + 2;
+        let matches = rest.len() >= end && rest[0] == b'"' && &rest[1..end - 1] == raw && rest[end - 1] == b'"';
+        return matches.then_some((at, end));
+    }
+    let mut escaped = String::with_capacity(raw.len() + 16);
+    edge_ecs::write_json_string(e.raw, &mut escaped);
+    rest.starts_with(escaped.as_bytes()).then_some((at, escaped.len()))
+}
 
 /// One stored event, as a block holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,8 +113,12 @@ where
     for e in events.clone() {
         out.extend_from_slice(&e.low.to_le_bytes());
     }
-    for e in events.clone() {
+    let inside: Vec<Option<(usize, usize)>> = events.clone().map(|e| raw_inside(&e)).collect();
+    for (e, inside) in events.clone().zip(&inside) {
         let mut flags = 0;
+        if inside.is_some() {
+            flags |= RAW_INSIDE;
+        }
         if e.outcome.is_err() {
             flags |= ERROR;
         }
@@ -105,18 +148,31 @@ where
             put_ivarint(out, t.wrapping_sub(e.received_at_us));
         }
     }
+    for (at, _) in inside.iter().flatten() {
+        put_uvarint(out, *at as u64);
+    }
     put_strings(out, events.clone().map(|e| Some(e.format)));
     put_strings(out, events.clone().map(|e| Some(e.protocol)));
     put_strings(out, events.clone().map(|e| Some(e.raw)));
     put_strings(out, events.clone().map(|e| e.metadata));
-    put_strings(
-        out,
-        events.map(|e| {
-            Some(match e.outcome {
-                Ok(s) | Err(s) => s,
-            })
-        }),
-    );
+    // The outcomes, each without its raw text where flagged: lengths, then bytes.
+    let outcome = |e: &EventRef<'a>| match e.outcome {
+        Ok(s) | Err(s) => s,
+    };
+    for (e, inside) in events.clone().zip(&inside) {
+        let cut = inside.map_or(0, |(_, len)| len);
+        put_uvarint(out, (outcome(&e).len() - cut) as u64);
+    }
+    for (e, inside) in events.zip(&inside) {
+        let text = outcome(&e).as_bytes();
+        match inside {
+            Some((at, len)) => {
+                out.extend_from_slice(&text[..*at]);
+                out.extend_from_slice(&text[at + len..]);
+            }
+            None => out.extend_from_slice(text),
+        }
+    }
 }
 
 /// The fields of one event that a block stores, borrowed.
@@ -234,6 +290,10 @@ pub fn decode(data: &[u8], max_bytes: usize) -> Result<Vec<BlockEvent>, DecodeEr
     };
     let event_times = times(EVENT_TIME, &mut r)?;
     let client_times = times(CLIENT_TIME, &mut r)?;
+    let mut inside = Vec::with_capacity(count);
+    for &f in &flags {
+        inside.push(if f & RAW_INSIDE != 0 { Some(r.uvarint()?) } else { None });
+    }
     let formats = r.strings(count, |_| true)?;
     let protocols = r.strings(count, |_| true)?;
     let raws = r.strings(count, |_| true)?;
@@ -251,9 +311,18 @@ pub fn decode(data: &[u8], max_bytes: usize) -> Result<Vec<BlockEvent>, DecodeEr
         .zip(outcomes)
         .enumerate();
     for (i, ((((format, protocol), raw), metadata), outcome)) in columns {
-        let (Some(format), Some(protocol), Some(raw), Some(outcome)) = (format, protocol, raw, outcome) else {
+        let (Some(format), Some(protocol), Some(raw), Some(mut outcome)) = (format, protocol, raw, outcome) else {
             return Err(DecodeError("a required column is missing".into()));
         };
+        if let Some(at) = inside[i] {
+            let at = usize::try_from(at)
+                .ok()
+                .filter(|at| outcome.is_char_boundary(*at))
+                .ok_or_else(|| DecodeError(format!("raw text offset {at} outside the normalized text")))?;
+            let mut escaped = String::with_capacity(raw.len() + 2);
+            edge_ecs::write_json_string(&raw, &mut escaped);
+            outcome.insert_str(at, &escaped);
+        }
         events.push(BlockEvent {
             high: highs[i],
             low: lows[i],
@@ -377,7 +446,11 @@ mod tests {
         }
     }
 
-    fn encode<'a>(events: impl Iterator<Item = EventRef<'a>> + Clone, count: usize, level: i32) -> std::io::Result<Vec<u8>> {
+    fn encode<'a>(
+        events: impl Iterator<Item = EventRef<'a>> + Clone,
+        count: usize,
+        level: i32,
+    ) -> std::io::Result<Vec<u8>> {
         Encoder::new(level)?.encode(events, count)
     }
 
@@ -406,6 +479,34 @@ mod tests {
             .collect();
         assert_eq!(round_trip(&events), events);
         assert_eq!(round_trip(&[]), Vec::<BlockEvent>::new());
+        // Raw texts inside the normalized text: first, last, twice, multi-byte, too short.
+        let inside: Vec<BlockEvent> = [
+            ("a line é ünïcode", r#"{"message":"a line é ünïcode","x":1}"#),
+            (
+                "a \"quoted\" \\ tab\t and \u{1}",
+                r#"{"a":1,"message":"a \"quoted\" \\ tab\t and \u0001"}"#,
+            ),
+            ("escaped otherwise", r#"{"message":"escaped \u006ftherwise"}"#),
+            ("ends the text", r#"{"message":"ends the text""#),
+            ("cut short here", r#"{"message":"cut short he"#),
+            ("short", r#"{"message":"short"}"#),
+            ("not there at all", r#"{"message":"other"}"#),
+            ("twice twice", r#"{"x":{"message":"no"},"message":"twice twice"}"#),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, (raw, json))| {
+            let mut e = event(i as u64 + 1, Ok(json));
+            e.raw = raw.to_string();
+            e
+        })
+        .collect();
+        assert_eq!(round_trip(&inside), inside);
+        let cut: Vec<bool> = inside
+            .iter()
+            .map(|e| raw_inside(&EventRef::from(e)).is_some())
+            .collect();
+        assert_eq!(cut, [true, true, false, true, false, false, false, false]);
         // Extremes of every integer.
         let mut odd = event(u64::MAX, Ok(""));
         odd.received_at_us = i64::MIN;
@@ -441,6 +542,9 @@ mod tests {
             .sum();
         let data = encode(events.iter().map(EventRef::from), events.len(), 1).expect("compressed");
         assert!(data.len() * 8 < plain, "{} bytes for {plain}", data.len());
+        // The copy of each line in its `message` is not given to the compressor.
+        let raw: usize = events.iter().map(|e| e.raw.len()).sum();
+        assert!(columns_of(&events).len() < plain - raw + 64 * events.len());
     }
 
     #[test]

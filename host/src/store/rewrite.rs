@@ -3,8 +3,8 @@
 //! Runs beside a serving writer (WAL: one writer at a time, each waits for the other's short
 //! transactions); the daily error counts and reasons are adjusted in the same transaction.
 
-use super::counters::Tally;
 use super::block::Encoder;
+use super::counters::Tally;
 use super::table;
 use super::{schema, StoreError};
 use crate::config::DEFAULT_COMPRESSION_LEVEL;

@@ -34,7 +34,12 @@ pub struct Group<'a> {
 }
 
 /// Stores `group` as blocks of at most `block_events` events each.
-pub fn insert(conn: &Connection, group: &Group<'_>, block_events: usize, encoder: &mut Encoder) -> rusqlite::Result<()> {
+pub fn insert(
+    conn: &Connection,
+    group: &Group<'_>,
+    block_events: usize,
+    encoder: &mut Encoder,
+) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO blocks (first_id, last_id, intake, entity, events, errors, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
