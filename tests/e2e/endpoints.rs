@@ -234,6 +234,17 @@ fn ids_follow_input_order_and_listing_is_newest_first() {
     let mut expected: Vec<&str> = ids.iter().chain(&later).map(String::as_str).collect();
     expected.reverse();
     assert_eq!(listed_ids, expected, "events list is newest first");
+    // Oldest first from a cursor, page by page, as a forwarder reads.
+    let mut cursor = "0".to_string();
+    let mut paged: Vec<String> = Vec::new();
+    loop {
+        let page = host.events_list(&["--intake", "plain-a", "--after", &cursor, "--limit", "64"]);
+        let Some(last) = page.last() else { break };
+        cursor = last["id"].as_str().expect("an id").to_string();
+        paged.extend(page.iter().filter_map(|e| e["id"].as_str()).map(str::to_string));
+    }
+    expected.reverse();
+    assert_eq!(paged, expected, "events list --after reads in ID order from the cursor");
     let raws: Vec<&str> = listed
         .iter()
         .rev()

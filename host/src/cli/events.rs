@@ -37,8 +37,12 @@ pub struct ListArgs {
     pub errors: bool,
     /// Instead of events: the rejection reasons of the last 7 days with their counts, one JSON
     /// line per intake and reason, most frequent first (implies --errors).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "after")]
     pub reasons: bool,
+    /// Oldest first, from a cursor: the events whose ID comes after this one (`0`: from the
+    /// start). Print the next page with the last ID printed.
+    #[arg(long, value_name = "ID", conflicts_with = "errors")]
+    pub after: Option<String>,
     #[arg(long, default_value_t = 100)]
     pub limit: usize,
     #[command(flatten)]
@@ -109,6 +113,16 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
                 "last_day": r.last_day,
             });
             writeln!(out, "{line}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(after) = &args.after {
+        let cursor = match after.as_str() {
+            "0" => None,
+            id => Some(uuid::Uuid::parse_str(id).with_context(|| format!("--after {id:?} is not an event ID"))?),
+        };
+        for ev in reader.after(cursor, args.intake.as_deref(), args.limit)? {
+            writeln!(out, "{}", serde_json::to_string(&ev)?)?;
         }
         return Ok(ExitCode::SUCCESS);
     }
