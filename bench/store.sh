@@ -7,7 +7,8 @@
 #   keep-alive connections). After a graceful stop (SIGTERM), the store's files are measured:
 #   bytes per event and against the raw bytes sent. Then, with the server stopped, READ_RUNS
 #   timed runs each of `intake-edge events get RANDOM_ID` and `events list --intake bench-plain
-#   --limit 100` (the whole CLI process: start, open, read, print): p50 and p99.
+#   --limit 100` (the whole CLI process: start, open, read, print): p50 and p99; and one read of
+#   the whole store in ID order from the start (`events list --after 0`): events/s.
 #   The syslog size (1M x 200 B over TLS, against raw) is printed by bench/syslog.sh.
 #
 # Usage

@@ -4,7 +4,8 @@
   store_fill.py send PORT KEY COUNT LINE_BYTES IDS_OUT   POST COUNT lines of LINE_BYTES bytes
       (1000 per request, 2 keep-alive connections), writes 1 in 1000 of the returned IDs to IDS_OUT
   store_fill.py time BIN CONFIG DATA_DIR IDS_FILE RUNS  times `events get` of random IDs and
-      `events list --intake bench-plain --limit 100`, RUNS each: prints p50/p99 in ms
+      `events list --intake bench-plain --limit 100`, RUNS each: prints p50/p99 in ms; then
+      reads the whole store with `events list --after 0` (a cursor from the start): events/s
 Needs python3 (stdlib only).
 """
 import http.client
@@ -79,6 +80,15 @@ def time_reads(binary, config, data_dir, ids_file, runs):
                     "--data-dir", data_dir]) for _ in range(runs)]
     for name, values in (("events get RANDOM_ID", gets), ("events list --intake bench-plain --limit 100", lists)):
         print(f"{name}: p50 {statistics.median(values):.1f} ms, p99 {pct(values, 0.99):.1f} ms ({runs} runs, whole CLI process)")
+    # The whole store in ID order from the start, as a forwarder's cursor reads it (JSON lines).
+    started = time.monotonic()
+    proc = subprocess.Popen([binary, "events", "list", "--after", "0", "--limit", "100000000", "--config", config,
+                             "--data-dir", data_dir], stdout=subprocess.PIPE)
+    count = sum(1 for _ in proc.stdout)
+    if proc.wait() != 0:
+        sys.exit("events list --after 0 failed")
+    seconds = time.monotonic() - started
+    print(f"events list --after 0 (all {count} in ID order, printed as JSON): {seconds:.1f} s = {count / seconds:.0f} events/s")
 
 
 if __name__ == "__main__":

@@ -244,7 +244,7 @@ pub fn decode(data: &[u8], max_bytes: usize) -> Result<Vec<BlockEvent>, DecodeEr
     if size > max_bytes as u64 {
         return Err(DecodeError(format!("{size} bytes, over the bound of {max_bytes}")));
     }
-    let bytes = zstd::bulk::decompress(data, size as usize).map_err(|e| DecodeError(e.to_string()))?;
+    let bytes = decompress(data, size as usize)?;
     let mut r = Cursor { b: &bytes, i: 0 };
     let version = r.byte()?;
     if version != VERSION {
@@ -341,6 +341,20 @@ pub fn decode(data: &[u8], max_bytes: usize) -> Result<Vec<BlockEvent>, DecodeEr
         });
     }
     Ok(events)
+}
+
+/// zstd's decompression, with one context per thread: readers go through many blocks (lists,
+/// cursors, renormalize), and a context per block would be allocated and set up each time.
+fn decompress(data: &[u8], size: usize) -> Result<Vec<u8>, DecodeError> {
+    thread_local! {
+        static CONTEXT: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+            std::cell::RefCell::new(zstd::bulk::Decompressor::new().ok());
+    }
+    let result = CONTEXT.with_borrow_mut(|context| match context {
+        Some(context) => context.decompress(data, size),
+        None => zstd::bulk::decompress(data, size),
+    });
+    result.map_err(|e| DecodeError(e.to_string()))
 }
 
 fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
