@@ -15,7 +15,8 @@
 #   bench/store.sh                         # 1,000,000 x 11 B
 #   COUNT=10000000 bench/store.sh          # the 10M-event store of the read latencies
 # Environment
-#   COUNT (1000000), LINE_BYTES (11), READ_RUNS (100), BIN (target/release/intake-edge)
+#   COUNT (1000000), LINE_BYTES (11), READ_RUNS (100), BIN (target/release/intake-edge),
+#   KEEP (0: 1 keeps the temp dir with its store)
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
@@ -29,7 +30,8 @@ PLAIN_KEY=bench-store-plain-key-0123456789
 JSON_KEY=bench-store-json-key-0123456789ab
 [[ -x $BIN ]] || die "no release binary at $BIN (cargo build --release)"
 dir=$(mktemp -d /tmp/bench-store.XXXXXX)
-trap 'stop_server; rm -rf "$dir"' EXIT
+KEEP=${KEEP:-0}
+trap 'stop_server; if [[ $KEEP == 1 ]]; then log "kept $dir"; else rm -rf "$dir"; fi' EXIT
 # HTTPS only: the default syslog port may be taken on this box.
 write_config "$dir/intakes.toml" "$PLAIN_KEY" "$JSON_KEY" "$(printf '[syslog]\nenabled = false')"
 port=$(free_port)

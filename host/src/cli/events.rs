@@ -92,6 +92,9 @@ fn get(args: GetArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// Events read per step of `events list --after`.
+const CURSOR_PAGE: usize = 4096;
+
 fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
     let config = args.store.source().load()?;
     if let Some(name) = &args.intake {
@@ -121,8 +124,17 @@ fn list(args: ListArgs) -> anyhow::Result<ExitCode> {
             "0" => None,
             id => Some(uuid::Uuid::parse_str(id).with_context(|| format!("--after {id:?} is not an event ID"))?),
         };
-        for ev in reader.after(cursor, args.intake.as_deref(), args.limit)? {
-            writeln!(out, "{}", serde_json::to_string(&ev)?)?;
+        // Page by page, as a forwarder reads: memory stays bounded whatever --limit says.
+        let mut cursor = cursor;
+        let mut left = args.limit;
+        while left > 0 {
+            let page = reader.after(cursor, args.intake.as_deref(), left.min(CURSOR_PAGE))?;
+            let Some(last) = page.last() else { break };
+            cursor = Some(uuid::Uuid::parse_str(&last.id)?);
+            left -= page.len();
+            for ev in &page {
+                writeln!(out, "{}", serde_json::to_string(ev)?)?;
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }

@@ -6,13 +6,14 @@ use super::table::{self, Block};
 use super::{schema, StoreError};
 use rusqlite::{params, Connection};
 use serde::Serialize;
+use serde_json::value::RawValue;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::path::Path;
 use uuid::Uuid;
 
 /// A stored event as the CLI prints it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize)]
 pub struct StoredEvent {
     pub id: String,
     pub intake: String,
@@ -24,8 +25,18 @@ pub struct StoredEvent {
     pub status: &'static str,
     pub error: Option<String>,
     pub raw: String,
-    pub metadata: Option<serde_json::Value>,
-    pub normalized: Option<serde_json::Value>,
+    /// JSON texts as stored (checked, printed as they are: no parse and re-serialization).
+    pub metadata: Option<Box<RawValue>>,
+    pub normalized: Option<Box<RawValue>>,
+}
+
+impl StoredEvent {
+    /// The normalized document as a value.
+    pub fn normalized_value(&self) -> Option<serde_json::Value> {
+        self.normalized
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    }
 }
 
 /// What to list.
@@ -315,7 +326,7 @@ impl Ord for ByHigh {
 /// A block's event as the CLI prints it.
 fn stored(block: &Block, event: &BlockEvent) -> StoredEvent {
     let (normalized, error) = match &event.outcome {
-        Ok(json) => (serde_json::from_str(json).ok(), None),
+        Ok(json) => (RawValue::from_string(json.clone()).ok(), None),
         Err(reason) => (None, Some(reason.clone())),
     };
     StoredEvent {
@@ -329,7 +340,7 @@ fn stored(block: &Block, event: &BlockEvent) -> StoredEvent {
         status: if event.outcome.is_ok() { "ok" } else { "error" },
         error,
         raw: event.raw.clone(),
-        metadata: event.metadata.as_deref().and_then(|s| serde_json::from_str(s).ok()),
+        metadata: event.metadata.clone().and_then(|s| RawValue::from_string(s).ok()),
         normalized,
     }
 }
