@@ -62,6 +62,8 @@
 #   INTAKE_EDGE_BIN           bench this binary instead of building target/release/intake-edge
 #   QUIET_WAIT (30)           before each run wait up to this many seconds for an idle box; 0 = no
 #   KEEP (0)                  1 = keep the temp dir (configs, logs, stores, rsyslog outputs)
+#   OURS_CONFIG_EXTRA         TOML appended to our server's file (compare settings), e.g.
+#                             $'[relp]\nbatch_events = 256'
 # Needs rsyslogd with imrelp/omrelp (rsyslog-relp) and OpenSSL TLS, scripts/loggen
 # (scripts/install-deps.sh), openssl, python3, ss. Everything listens on 127.0.0.1 only; the
 # rsyslogds run in the foreground with private configs, pid files and work dirs; only PIDs

@@ -191,10 +191,12 @@ tls_probe() {
 }
 
 # our_config FILE: the registry (lib.sh write_config) + the test PKI's server certificate.
+# OURS_CONFIG_EXTRA (TOML, optional) is appended: settings to compare, e.g. $'[relp]\nbatch_events = 256'.
 our_config() {
   write_config "$1" "$INTAKE_KEY" "$JSON_KEY" "[tls]
 cert = \"$PKI/server.pem\"
-key = \"$PKI/server.key\""
+key = \"$PKI/server.key\"
+${OURS_CONFIG_EXTRA:-}"
 }
 
 # start_ours DIR: fresh store in DIR/data, every listener on a free 127.0.0.1 port.
