@@ -48,7 +48,12 @@ impl AttributionError {
 impl Attributor {
     /// The event, or why the message is rejected.
     pub fn attribute(&self, bytes: &[u8], peer: &str) -> Result<Incoming, AttributionError> {
-        let text = String::from_utf8_lossy(bytes);
+        // `from_utf8` checks ASCII a word at a time; the lossy decoder goes byte by byte, and
+        // is kept for what is not UTF-8 (invalid bytes become U+FFFD).
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
         let options = ParseOptions {
             now: Utc::now(),
             rfc3164_zone: self.rfc3164_zone,

@@ -272,34 +272,40 @@ impl Scanner<'_> {
         Some(content)
     }
 
-    /// Skips to the next string byte that needs a look (`"`, `\\` or a control character), eight
-    /// bytes at a time: strings are most of a document, and a byte-by-byte loop made this scan the host's
-    /// largest cost per event.
+    /// Skips to the next string byte that needs a look (see [`plain_run`]).
     fn skip_plain_bytes(&mut self) {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        const HIGHS: u64 = 0x8080_8080_8080_8080;
-        let rest = self.b.get(self.i..).unwrap_or_default();
-        let mut skipped = 0;
-        for chunk in rest.chunks_exact(8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let v = u64::from_le_bytes(word);
-            // A byte of `x` is zero, or of `v` is below 0x20: its high bit set in the result
-            // (the usual SWAR tests, as serde_json's reader skips strings).
-            let zero = |x: u64| x.wrapping_sub(ONES) & !x;
-            let special = (zero(v ^ (ONES * u64::from(b'"')))
-                | zero(v ^ (ONES * u64::from(b'\\')))
-                | (v.wrapping_sub(ONES * 0x20) & !v))
-                & HIGHS;
-            if special != 0 {
-                // The lowest flagged byte is a true hit (false ones only follow a true one).
-                skipped += (special.trailing_zeros() / 8) as usize;
-                break;
-            }
-            skipped += 8;
-        }
-        self.i += skipped;
+        self.i += plain_run(self.b.get(self.i..).unwrap_or_default());
     }
+}
+
+/// How many bytes at the start of `bytes` a JSON string holds as they are: up to the first `"`,
+/// `\\` or control character (or the end). Eight bytes at a time: strings are most of a document,
+/// and both the scan and the writer run per event.
+pub(crate) fn plain_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut run = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        // A byte of `x` is zero, or of `v` is below 0x20: its high bit set in the result (the
+        // usual SWAR tests, as serde_json's reader skips strings).
+        let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+        let special = (zero(v ^ (ONES * u64::from(b'"')))
+            | zero(v ^ (ONES * u64::from(b'\\')))
+            | (v.wrapping_sub(ONES * 0x20) & !v))
+            & HIGHS;
+        if special != 0 {
+            // The lowest flagged byte is a true hit (false ones only follow a true one).
+            return run + (special.trailing_zeros() / 8) as usize;
+        }
+        run += 8;
+    }
+    run + bytes[run..]
+        .iter()
+        .take_while(|&&b| b >= 0x20 && b != b'"' && b != b'\\')
+        .count()
 }
 
 #[cfg(test)]

@@ -128,3 +128,31 @@ fn never_keeps_what_serde_json_rejects() {
     }
     assert!(kept > 100, "the mutations should leave some valid documents ({kept})");
 }
+
+/// The writer's escaping (which runs on [`plain_run`]) is serde_json's, byte for byte.
+#[test]
+fn strings_are_written_as_serde_json_writes_them() {
+    let mut samples: Vec<String> = (0u8..0x80)
+        .map(|b| format!("ab{}cdefghij{}", b as char, b as char))
+        .collect();
+    samples.extend(
+        [
+            "",
+            "plain text longer than eight bytes",
+            "[SEKOIA@53288 intake_key=\"k\"] \\ end",
+            "é\u{1}ü\u{7f}\u{2028}\t\n\r\"",
+            "0123456\"",
+            "01234567\"",
+            "012345678\\",
+        ]
+        .map(str::to_string),
+    );
+    for s in &samples {
+        let mut ours = String::new();
+        crate::nest::write::write_str(s, &mut ours);
+        assert_eq!(ours, serde_json::to_string(s).expect("serializable"), "{s:?}");
+        let plain = super::plain_run(s.as_bytes());
+        let expected = s.bytes().take_while(|&b| b >= 0x20 && b != b'"' && b != b'\\').count();
+        assert_eq!(plain, expected, "{s:?}");
+    }
+}
