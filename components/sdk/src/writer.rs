@@ -154,33 +154,19 @@ mod tests {
         let written: Value = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(written["log"]["syslog"]["facility"]["name"], "local7");
         // Parts of a header, or none.
+        let only_severity = |severity| SyslogHeader {
+            facility: None,
+            severity,
+            version: None,
+            hostname: None,
+            app_name: None,
+            procid: None,
+            msgid: None,
+            structured_data: None,
+        };
         for (address, syslog) in [
-            (
-                None,
-                Some(SyslogHeader {
-                    facility: None,
-                    severity: Some(3),
-                    version: None,
-                    hostname: None,
-                    app_name: None,
-                    procid: None,
-                    msgid: None,
-                    structured_data: None,
-                }),
-            ),
-            (
-                None,
-                Some(SyslogHeader {
-                    facility: None,
-                    severity: None,
-                    version: None,
-                    hostname: None,
-                    app_name: None,
-                    procid: None,
-                    msgid: None,
-                    structured_data: None,
-                }),
-            ),
+            (None, Some(only_severity(Some(3)))),
+            (None, Some(only_severity(None))),
             (Some("192.0.2.1:1".to_string()), None),
             (None, None),
         ] {

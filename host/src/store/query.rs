@@ -2,7 +2,7 @@
 
 use super::block::BlockEvent;
 use super::schema::STATS_DAYS;
-use super::table::{self, Block};
+use super::table::{self, ByHigh};
 use super::{schema, StoreError};
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -63,7 +63,7 @@ impl Reader {
         let (high, low) = id.as_u64_pair();
         for block in table::holding(&self.conn, high as i64).map_err(query_err)? {
             if let Some(event) = block.events.iter().find(|e| e.high == high && e.low == low) {
-                return Ok(Some(stored(&block, event)));
+                return Ok(Some(stored(&block.intake, &block.entity, event)));
             }
         }
         Ok(None)
@@ -89,7 +89,7 @@ impl Reader {
             .query(params![filter.intake, filter.errors_only as i64])
             .map_err(query_err)?;
         // The newest `limit` seen so far, the oldest of them on top.
-        let mut kept: BinaryHeap<Reverse<ByHigh>> = BinaryHeap::new();
+        let mut kept: BinaryHeap<Reverse<ByHigh<StoredEvent>>> = BinaryHeap::new();
         while let Some(row) = rows.next().map_err(query_err)? {
             let block = table::from_row(row).map_err(query_err)?;
             let lowest = (kept.len() >= filter.limit).then(|| kept.peek().map_or(0, |Reverse(e)| e.0));
@@ -105,7 +105,7 @@ impl Reader {
                 if lowest.is_some_and(|lowest| event.high <= lowest) {
                     continue;
                 }
-                kept.push(Reverse(ByHigh(event.high, stored(&block, event))));
+                kept.push(Reverse(ByHigh(event.high, stored(&block.intake, &block.entity, event))));
                 if kept.len() > filter.limit {
                     kept.pop();
                 }
@@ -125,37 +125,11 @@ impl Reader {
         limit: usize,
     ) -> Result<Vec<StoredEvent>, StoreError> {
         let after_high = after.map_or(-1, |id| id.as_u64_pair().0 as i64);
-        let span = table::max_span(&self.conn).map_err(query_err)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM blocks WHERE (?1 IS NULL OR intake = ?1) AND first_id >= ?2 AND last_id > ?3
-                 ORDER BY first_id",
-                table::COLUMNS
-            ))
-            .map_err(query_err)?;
-        let mut rows = stmt
-            .query(params![intake, after_high.saturating_sub(span), after_high])
-            .map_err(query_err)?;
-        // The oldest `limit` above the cursor seen so far, the newest of them on top.
-        let mut kept: BinaryHeap<ByHigh> = BinaryHeap::new();
-        while let Some(row) = rows.next().map_err(query_err)? {
-            let block = table::from_row(row).map_err(query_err)?;
-            let highest = (kept.len() >= limit).then(|| kept.peek().map_or(u64::MAX, |e| e.0));
-            if highest.is_some_and(|highest| block.first_id as u64 > highest) {
-                break;
-            }
-            for event in block.events.iter().filter(|e| e.high as i64 > after_high) {
-                if highest.is_some_and(|highest| event.high >= highest) {
-                    continue;
-                }
-                kept.push(ByHigh(event.high, stored(&block, event)));
-                if kept.len() > limit {
-                    kept.pop();
-                }
-            }
-        }
-        Ok(kept.into_sorted_vec().into_iter().map(|e| e.1).collect())
+        let events = table::after(&self.conn, intake, after_high, limit).map_err(query_err)?;
+        Ok(events
+            .iter()
+            .map(|(origin, event)| stored(&origin.intake, &origin.entity, event))
+            .collect())
     }
 
     /// Stored events and, of them, events in error: of one intake or all.
@@ -300,39 +274,16 @@ fn query_err(e: rusqlite::Error) -> StoreError {
     StoreError::Query(e.to_string())
 }
 
-/// An event ordered by the upper half of its ID (unique).
-struct ByHigh(u64, StoredEvent);
-
-impl PartialEq for ByHigh {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
-}
-
-impl Eq for ByHigh {}
-
-impl PartialOrd for ByHigh {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for ByHigh {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.cmp(&other.0)
-    }
-}
-
 /// A block's event as the CLI prints it.
-fn stored(block: &Block, event: &BlockEvent) -> StoredEvent {
+fn stored(intake: &str, entity: &str, event: &BlockEvent) -> StoredEvent {
     let (normalized, error) = match &event.outcome {
         Ok(json) => (RawValue::from_string(json.clone()).ok(), None),
         Err(reason) => (None, Some(reason.clone())),
     };
     StoredEvent {
         id: Uuid::from_u64_pair(event.high, event.low).to_string(),
-        intake: block.intake.clone(),
-        entity: block.entity.clone(),
+        intake: intake.to_string(),
+        entity: entity.to_string(),
         format: event.format.clone(),
         protocol: event.protocol.clone(),
         received_at: micros_rfc3339(event.received_at_us),

@@ -8,7 +8,7 @@ use super::counters::Tally;
 use super::table;
 use super::{schema, StoreError};
 use crate::config::DEFAULT_COMPRESSION_LEVEL;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::path::Path;
 use uuid::Uuid;
@@ -61,42 +61,23 @@ impl Rewriter {
     }
 
     /// Up to `limit` events of `intake` whose ID's upper half is above `after`, in ID order
-    /// (an intake's blocks may overlap a little: see `Reader::after`).
+    /// ([`table::after`]).
     pub fn page(&self, intake: &str, after: i64, limit: usize) -> Result<Vec<StoredRaw>, StoreError> {
-        let span = table::max_span(&self.conn).map_err(query_err)?;
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "SELECT {} FROM blocks WHERE intake = ?1 AND first_id >= ?2 AND last_id > ?3 ORDER BY first_id",
-                table::COLUMNS
-            ))
-            .map_err(query_err)?;
-        let mut rows = stmt
-            .query(params![intake, after.saturating_sub(span), after])
-            .map_err(query_err)?;
-        let mut kept: Vec<StoredRaw> = Vec::new();
-        while let Some(row) = rows.next().map_err(query_err)? {
-            let block = table::from_row(row).map_err(query_err)?;
-            if kept.len() >= limit && kept.last().is_some_and(|e| super::ids::rowid(e.id) < block.first_id) {
-                break;
-            }
-            for e in block.events.into_iter().filter(|e| e.high as i64 > after) {
-                kept.push(StoredRaw {
-                    id: Uuid::from_u64_pair(e.high, e.low),
-                    block: block.first_id,
-                    protocol: e.protocol,
-                    received_at_us: e.received_at_us,
-                    client_time_us: e.client_time_us,
-                    event_time_us: e.event_time_us,
-                    raw: e.raw,
-                    metadata: e.metadata,
-                    outcome: e.outcome,
-                });
-            }
-            kept.sort_by_key(|e| e.id);
-            kept.truncate(limit);
-        }
-        Ok(kept)
+        let events = table::after(&self.conn, Some(intake), after, limit).map_err(query_err)?;
+        Ok(events
+            .into_iter()
+            .map(|(origin, e)| StoredRaw {
+                id: Uuid::from_u64_pair(e.high, e.low),
+                block: origin.first_id,
+                protocol: e.protocol,
+                received_at_us: e.received_at_us,
+                client_time_us: e.client_time_us,
+                event_time_us: e.event_time_us,
+                raw: e.raw,
+                metadata: e.metadata,
+                outcome: e.outcome,
+            })
+            .collect())
     }
 
     /// Stores the new outcomes of `intake`'s events, now normalized by `format`, in one

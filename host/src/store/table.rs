@@ -8,6 +8,8 @@
 
 use super::block::{self, BlockEvent, Encoder, EventRef};
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use std::collections::BinaryHeap;
+use std::rc::Rc;
 
 /// Decompressed bytes a block may say it holds when read back (a corrupt header must not
 /// allocate without bound): above what the writer makes with the largest settings.
@@ -153,4 +155,77 @@ pub fn by_key(conn: &Connection, first_id: i64) -> rusqlite::Result<Option<Block
     conn.prepare_cached(&format!("SELECT {COLUMNS} FROM blocks WHERE first_id = ?1"))?
         .query_row([first_id], from_row)
         .optional()
+}
+
+/// The block an event was read from.
+#[derive(Debug)]
+pub struct Origin {
+    pub first_id: i64,
+    pub intake: String,
+    pub entity: String,
+}
+
+/// Up to `limit` events whose ID's upper half is above `after` (`-1`: from the start), of one
+/// intake or all, in ID order: the cursor read of `Reader::after` and of renormalize's pages.
+/// Blocks come by increasing key; one whose first ID is above the newest event kept cannot hold
+/// an older one, so the walk stops there once `limit` are kept.
+pub fn after(
+    conn: &Connection,
+    intake: Option<&str>,
+    after: i64,
+    limit: usize,
+) -> rusqlite::Result<Vec<(Rc<Origin>, BlockEvent)>> {
+    let span = max_span(conn)?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM blocks WHERE (?1 IS NULL OR intake = ?1) AND first_id >= ?2 AND last_id > ?3
+         ORDER BY first_id"
+    ))?;
+    let mut rows = stmt.query(params![intake, after.saturating_sub(span), after])?;
+    // The oldest `limit` above the cursor seen so far, the newest of them on top.
+    let mut kept: BinaryHeap<ByHigh<(Rc<Origin>, BlockEvent)>> = BinaryHeap::new();
+    while let Some(row) = rows.next()? {
+        let block = from_row(row)?;
+        let highest = (kept.len() >= limit).then(|| kept.peek().map_or(u64::MAX, |e| e.0));
+        if highest.is_some_and(|highest| block.first_id as u64 > highest) {
+            break;
+        }
+        let origin = Rc::new(Origin {
+            first_id: block.first_id,
+            intake: block.intake,
+            entity: block.entity,
+        });
+        for event in block.events.into_iter().filter(|e| e.high as i64 > after) {
+            if highest.is_some_and(|highest| event.high >= highest) {
+                continue;
+            }
+            kept.push(ByHigh(event.high, (origin.clone(), event)));
+            if kept.len() > limit {
+                kept.pop();
+            }
+        }
+    }
+    Ok(kept.into_sorted_vec().into_iter().map(|e| e.1).collect())
+}
+
+/// A value ordered by the upper half of an event's ID (unique).
+pub struct ByHigh<T>(pub u64, pub T);
+
+impl<T> PartialEq for ByHigh<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<T> Eq for ByHigh<T> {}
+
+impl<T> PartialOrd for ByHigh<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<T> Ord for ByHigh<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.cmp(&other.0)
+    }
 }
