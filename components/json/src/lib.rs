@@ -4,10 +4,18 @@
 //! no field is invented) except `@timestamp`: kept if present, otherwise copied from
 //! `timestamp` if present, otherwise left to the host (client time, else reception time). A
 //! `null` counts as absent. The host rewrites `@timestamp` to RFC 3339 UTC whatever its datetime
-//! format. Keys come out sorted (serde_json's default map), which JSON does not care about.
+//! format.
+//!
+//! The batch path keeps the sender's text when it needs nothing (no dotted key, no key twice:
+//! one pass, `already_nested`), with at most `@timestamp` put in; dotted keys are nested with
+//! the values as written ([`Document`]). What it cannot take (not an object, invalid JSON, a
+//! key given twice or conflicting) goes through `normalize_one`, whose `Value` tree (keys
+//! sorted) and error words are the reference the tests hold the batch path to.
 
 use edge_format_sdk::serde_json;
-use edge_format_sdk::{describe, Description, Event, Fields, Format, Value, TIMESTAMP};
+use edge_format_sdk::{
+    already_nested_picking, describe, to_json_string, Description, Document, Event, Fields, Format, Value, TIMESTAMP,
+};
 
 pub struct Json;
 
@@ -50,6 +58,116 @@ impl Format for Json {
         }
         Ok(fields)
     }
+
+    fn normalize(events: Vec<Event>) -> Vec<Result<String, String>> {
+        events
+            .into_iter()
+            .map(|event| match kept_as_written(event.raw) {
+                Ok(json) => Ok(json),
+                Err(raw) => {
+                    let event = Event { raw, ..event };
+                    let hint = event.raw.len() + 64;
+                    Self::normalize_one(event).and_then(|fields| to_json_string(&fields, hint))
+                }
+            })
+            .collect()
+    }
+}
+
+/// The object as written, `@timestamp` as `normalize_one` sets it, nested where a key has dots;
+/// the raw text back for what only `normalize_one` can explain.
+fn kept_as_written(raw: String) -> Result<String, String> {
+    // The usual object needs nothing (no dotted key, none twice): the sender's text itself.
+    if let Some([time, copied]) = already_nested_picking(&raw, [TIMESTAMP, "timestamp"]) {
+        return match copied {
+            Some(copied) if time.is_none_or(|t| t == "null") && copied != "null" => {
+                Ok(with_timestamp(&raw, time, copied))
+            }
+            _ => Ok(raw),
+        };
+    }
+    nested(&raw).ok_or(raw)
+}
+
+/// `raw` with `copied` as its `@timestamp`: in place of `time` (a `null` inside `raw`), or
+/// first.
+fn with_timestamp(raw: &str, time: Option<&str>, copied: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + copied.len() + 16);
+    match time {
+        Some(null) => {
+            // `null` is a slice of `raw`: its offset is the distance between their starts.
+            let at = null.as_ptr() as usize - raw.as_ptr() as usize;
+            out.push_str(&raw[..at]);
+            out.push_str(copied);
+            out.push_str(&raw[at + null.len()..]);
+        }
+        None => {
+            let open = raw.find('{').unwrap_or_default() + 1;
+            out.push_str(&raw[..open]);
+            out.push_str("\"@timestamp\":");
+            out.push_str(copied);
+            if !raw[open..].trim_start().starts_with('}') {
+                out.push(',');
+            }
+            out.push_str(&raw[open..]);
+        }
+    }
+    out
+}
+
+/// Keys with dots nested ([`Document`]: values as written, objects read again only where they
+/// need it); `None` when it is not a valid object or its keys conflict.
+fn nested(raw: &str) -> Option<String> {
+    let mut doc = Document::parse(raw).ok()?;
+    if doc.get(TIMESTAMP).is_none_or(|v| v == "null") {
+        if let Some(time) = doc.get("timestamp").filter(|v| *v != "null") {
+            doc.set(TIMESTAMP, time);
+        }
+    }
+    let json = doc.into_json().ok()?;
+    // Values are kept as written, read for their syntax only: a number beyond f64 (`1e400`) or
+    // a lone surrogate (`"\ud800"`) is `normalize_one`'s "invalid JSON" too, not a document
+    // the host would refuse to store.
+    if may_not_read_back(raw) && edge_format_sdk::check_readable(&json).is_err() {
+        return None;
+    }
+    Some(json)
+}
+
+/// Whether the text may hold a number out of f64's range (one with an exponent, or 309 digits
+/// and more) or a `\uD8xx`…`\uDFxx` escape, which must come in valid pairs: one pass that
+/// tells strings from numbers.
+fn may_not_read_back(raw: &str) -> bool {
+    let mut bytes = raw.bytes();
+    let mut digits = 0usize;
+    while let Some(b) = bytes.next() {
+        match b {
+            b'"' => {
+                digits = 0;
+                while let Some(b) = bytes.next() {
+                    match b {
+                        b'"' => break,
+                        b'\\' => {
+                            if bytes.next() == Some(b'u') && bytes.next().is_some_and(|d| d | 0x20 == b'd') {
+                                return true;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits > 308 {
+                    return true;
+                }
+            }
+            b'e' | b'E' if digits > 0 => return true,
+            b'.' => {}
+            _ => digits = 0,
+        }
+    }
+    false
 }
 
 edge_format_sdk::export_format!(Json);
@@ -114,6 +232,36 @@ mod tests {
             normalize(r#"{"a":1} trailing"#),
             Err("invalid JSON: trailing characters at line 1 column 9".into())
         );
+    }
+
+    #[test]
+    fn batch_path_agrees_with_normalize_one() {
+        for raw in [
+            r#" { "b" : [1, 2e3, {"z.y": -0.5, "a": "\u00e9\n"}], "a.c": {"d": null}, "a.b": true } "#,
+            r#"{"timestamp":"2024-05-01T12:00:00Z","@timestamp":null,"x":{"y":{"z":1}}}"#,
+            r#"{"@timestamp":"t","timestamp":"u"}"#,
+            r#"  { "b" : {"y": 1, "x": [2]}, "timestamp" : 1714564800 }  "#,
+            r#"{ "timestamp":"2024-05-01T12:00:00Z","@timestamp" : null ,"a":1}"#,
+            r#"{"timestamp":null}"#,
+            "{ }",
+            r#"{"k":1,"k":2}"#,
+            r#"{"a":1,"a.b":2}"#,
+            r#"{"a":{"b":1},"a.b":2}"#,
+            r#"{"":1}"#,
+            r#"{"a..b":1}"#,
+            r#"{"n":1e400}"#,
+            r#"{"big":18446744073709551616,"neg":-9223372036854775809}"#,
+            r#"{"s":"\ud800"}"#,
+            r#"{"s":"\ud83d\ude00 \uDBFF\uDFFF","t":"\x"}"#,
+            r#"{"s":"\ud83d\ude00 \uDBFF\uDFFF"}"#,
+            "{\"s\":\"tab\tin\"}",
+            r#"{"n":1.5E+3,"m":-0,"o":12345678901234567890123}"#,
+            "[1]",
+            "{",
+            "",
+        ] {
+            let _ = edge_format_sdk::fixtures::normalize_one_checked::<Json>(event(raw));
+        }
     }
 
     #[test]

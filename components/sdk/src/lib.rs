@@ -60,7 +60,8 @@ mod writer;
 
 pub use ecs::{address_fields, domain_fields, ip_or_domain, user_agent_fields, IpOrDomain, Related};
 /// The ECS field reference (version, fields, allowed categorization values) and its checks.
-pub use edge_ecs::{check as ecs_check, reference as ecs_reference};
+pub use edge_ecs::nest::{already_nested, already_nested_picking, check_readable};
+pub use edge_ecs::{check as ecs_check, reference as ecs_reference, Document};
 pub use fields::{
     event_time, facility_name, insert_envelope, insert_metadata, is_dotted_ecs_name, message_event, metadata,
     severity_name, timestamp_value, MESSAGE, TIMESTAMP,

@@ -8,7 +8,7 @@
 
 pub mod nest;
 
-pub use nest::write::write_str as write_json_string;
+pub use nest::write::{write_str as write_json_string, written_str_len as written_json_string_len};
 pub use nest::{nest_value, Document, NestError, MAX_DEPTH};
 pub mod check;
 pub mod reference;

@@ -129,20 +129,26 @@ impl<'a> Document<'a> {
     }
 }
 
-/// One pass over a document that components usually send already nested (the SDK writes it so):
-/// `Some` when it needs no change (no dotted or empty key, keys in increasing byte order in
-/// every object, so none twice), with the JSON text of its top-level field `pick` if there is
-/// one; `None` when it needs nesting, a closer look, or is not a JSON object: read it with
-/// [`Document::parse`] then, which tells which.
+/// One pass over a document that components usually send already nested (the SDK writes it
+/// so, and senders' JSON often is): `Some` when it needs no change (no dotted or empty key, no
+/// key twice in an object: keys in increasing byte order, or up to 64 in any order), with the
+/// JSON text of its top-level scalar field `pick` if there is one; `None` when it needs
+/// nesting, a closer look, or is not a JSON object: read it with [`Document::parse`] then,
+/// which tells which.
 pub fn already_nested<'a>(text: &'a str, pick: &str) -> Option<Option<&'a str>> {
-    clean_document(text, pick)
+    clean_document(text, [pick]).map(|[picked]| picked)
+}
+
+/// [`already_nested`] picking several top-level fields at once.
+pub fn already_nested_picking<'a, const N: usize>(text: &'a str, picks: [&str; N]) -> Option<[Option<&'a str>; N]> {
+    clean_document(text, picks)
 }
 
 /// Whether `text`, a document the general paths keep or rebuild (their values are copied as
 /// written), reads back with serde_json as it is: numbers in range, no name serde_json reserves.
 /// The one-pass scan answers for most; serde_json itself for the rest.
 pub fn check_readable(text: &str) -> Result<(), NestError> {
-    if scan::clean(text.as_bytes(), b"").is_some() {
+    if scan::clean(text.as_bytes(), []).is_some() {
         return Ok(());
     }
     match serde_json::from_str::<serde_json::Value>(text) {

@@ -74,7 +74,8 @@ pub fn finalize(result: Result<String, String>, event: &Event, max_output_bytes:
         Err(rejected) => return rejected,
     };
     if document.is_nested() {
-        // Nested but not in the order the one pass wants (keys unsorted): the text as it is.
+        // Nested, but more than the one pass looks at (an object of many unordered keys, a
+        // `\u` escape): the text as it is.
         let span = raw_time.map(|raw| span_of(&json, raw));
         return readable(Outcome {
             normalized: Ok(as_written(json, span, &canonical, already)),

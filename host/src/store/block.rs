@@ -52,18 +52,8 @@ fn raw_inside(e: &EventRef<'_>) -> Option<(usize, usize)> {
         return None;
     }
     let at = FINDER.find(json.as_bytes())? + MESSAGE_KEY.len();
-    let rest = &json.as_bytes()[at..];
-    let raw = e.raw.as_bytes();
-    let plain = !raw.iter().any(|&b| b < 0x20 || b == b'"' || b == b'\\');
-    if plain {
-        // The usual case, without building the escaped text.
-        let end = raw.len() + 2;
-        let matches = rest.len() >= end && rest[0] == b'"' && &rest[1..end - 1] == raw && rest[end - 1] == b'"';
-        return matches.then_some((at, end));
-    }
-    let mut escaped = String::with_capacity(raw.len() + 16);
-    edge_ecs::write_json_string(e.raw, &mut escaped);
-    rest.starts_with(escaped.as_bytes()).then_some((at, escaped.len()))
+    let len = edge_ecs::written_json_string_len(&json.as_bytes()[at..], e.raw)?;
+    Some((at, len))
 }
 
 /// One stored event, as a block holds it.
@@ -266,10 +256,8 @@ pub fn decode(data: &[u8], max_bytes: usize) -> Result<Vec<BlockEvent>, DecodeEr
     }
     let mut lows = Vec::with_capacity(count);
     for _ in 0..count {
-        let chunk = r.take(8)?;
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        lows.push(u64::from_le_bytes(word));
+        let (word, _) = r.take(8)?.as_chunks::<8>();
+        lows.push(word.first().map_or(0, |&w| u64::from_le_bytes(w)));
     }
     let flags = r.take(count)?.to_vec();
     let mut received = Vec::with_capacity(count);

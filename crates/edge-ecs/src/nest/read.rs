@@ -7,8 +7,8 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::fmt;
 
-/// Whether an object or array text holds no dotted key and no key twice at any level (keys in
-/// increasing order, as serde_json's maps write them), so that it can be kept as written.
+/// Whether an object or array text holds no dotted (or empty) key and no key twice at any
+/// level, in whatever order, so that it can be kept as written.
 pub(super) fn clean(value: &str) -> bool {
     let mut de = serde_json::Deserializer::from_str(value);
     de.deserialize_any(CleanVisitor).unwrap_or(false)
@@ -48,11 +48,17 @@ impl<'de> Visitor<'de> for CleanVisitor {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
         let mut clean = true;
-        let mut previous: Option<Cow<'de, str>> = None;
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
+        let mut ordered = true;
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            clean &= !key.is_empty() && !key.contains('.') && previous.as_deref().is_none_or(|p| p < key.as_ref());
+            clean &= !key.is_empty() && !key.contains('.');
+            ordered &= keys.last().is_none_or(|last| *last < key);
             clean &= map.next_value_seed(CleanSeed)?;
-            previous = Some(key);
+            keys.push(key);
+        }
+        if !ordered {
+            keys.sort_unstable();
+            clean &= keys.windows(2).all(|pair| pair[0] != pair[1]);
         }
         Ok(clean)
     }
@@ -190,11 +196,14 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 /// A whole document that needs no change (see [`super::already_nested`]), read in one pass
 /// ([`super::scan`]).
-pub(super) fn clean_document<'a>(text: &'a str, pick: &str) -> Option<Option<&'a str>> {
-    let picked = super::scan::clean(text.as_bytes(), pick.as_bytes())?;
-    match picked {
-        // The scanner's ranges start and end at ASCII bytes: `get` does not fail.
-        Some(range) => Some(Some(text.get(range)?)),
-        None => Some(None),
+pub(super) fn clean_document<'a, const N: usize>(text: &'a str, picks: [&str; N]) -> Option<[Option<&'a str>; N]> {
+    let ranges = super::scan::clean(text.as_bytes(), picks.map(str::as_bytes))?;
+    let mut picked = [None; N];
+    for (slot, range) in picked.iter_mut().zip(ranges) {
+        if let Some(range) = range {
+            // The scanner's ranges start and end at ASCII bytes: `get` does not fail.
+            *slot = Some(text.get(range)?);
+        }
     }
+    Some(picked)
 }

@@ -11,15 +11,17 @@ use super::MAX_DEPTH;
 use std::ops::Range;
 
 /// `Some(picked)` when `text` is one JSON object, valid, whose keys at every level are not
-/// empty, have no dot and no escape, and increase in byte order (so none twice); `picked` is the
-/// text range of the top-level value of key `pick`, if present. `None` otherwise.
-pub(super) fn clean(text: &[u8], pick: &[u8]) -> Option<Option<Range<usize>>> {
+/// empty, have no dot and no escape, and are none twice (in increasing byte order, as the SDK
+/// writes them, or, in any order, at most [`MAX_UNORDERED_KEYS`] to an object, as senders'
+/// JSON comes); `picked[n]` is the text range of the top-level scalar value of key `picks[n]`,
+/// if present. `None` otherwise.
+pub(super) fn clean<const N: usize>(text: &[u8], picks: [&[u8]; N]) -> Option<[Option<Range<usize>>; N]> {
     let mut s = Scanner { b: text, i: 0 };
     s.ws();
     if s.peek()? != b'{' {
         return None;
     }
-    let picked = s.object(pick)?;
+    let picked = s.object(picks)?;
     s.ws();
     (s.i == text.len()).then_some(picked)
 }
@@ -43,10 +45,62 @@ enum At {
 /// An open container on the scanner's stack.
 #[derive(Clone, Copy)]
 enum Open {
-    /// An object, with the start and end of its last key (`0, 0`: none yet; keys are never
-    /// empty).
-    Object(usize, usize),
+    /// An object: where its keys start in [`Keys`], and whether they came in increasing order
+    /// so far (then a new key is compared with the last one only).
+    Object {
+        first_key: usize,
+        ordered: bool,
+    },
     Array,
+}
+
+/// Keys of an object whose keys are out of order that are compared one by one; an object with
+/// more is declined (serde_json reads it then): the check stays linear in the document.
+pub(crate) const MAX_UNORDERED_KEYS: usize = 64;
+
+/// Keys kept inline: most documents have fewer open at once.
+const INLINE_KEYS: usize = 64;
+
+/// The keys of the open objects, innermost last, as text ranges: inline for the usual
+/// document (this runs per event), in a vector past [`INLINE_KEYS`].
+enum Keys {
+    Inline([(u32, u32); INLINE_KEYS], usize),
+    Spilled(Vec<(u32, u32)>),
+}
+
+impl Keys {
+    fn as_slice(&self) -> &[(u32, u32)] {
+        match self {
+            Keys::Inline(keys, len) => &keys[..*len],
+            Keys::Spilled(keys) => keys,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn push(&mut self, key: (u32, u32)) {
+        match self {
+            Keys::Inline(keys, len) if *len < INLINE_KEYS => {
+                keys[*len] = key;
+                *len += 1;
+            }
+            Keys::Inline(keys, len) => {
+                let mut spilled = keys[..*len].to_vec();
+                spilled.push(key);
+                *self = Keys::Spilled(spilled);
+            }
+            Keys::Spilled(keys) => keys.push(key),
+        }
+    }
+
+    fn truncate(&mut self, to: usize) {
+        match self {
+            Keys::Inline(_, len) => *len = (*len).min(to),
+            Keys::Spilled(keys) => keys.truncate(to),
+        }
+    }
 }
 
 /// Levels kept inline: deeper documents are rare.
@@ -106,17 +160,24 @@ impl Scanner<'_> {
     }
 
     /// The top-level object, iteratively (an explicit stack: no recursion on hostile depth).
-    fn object(&mut self, pick: &[u8]) -> Option<Option<Range<usize>>> {
+    fn object<const N: usize>(&mut self, picks: [&[u8]; N]) -> Option<[Option<Range<usize>>; N]> {
+        // Offsets are kept as u32: a longer text is declined (components' output is far
+        // smaller, and serde_json reads it then).
+        u32::try_from(self.b.len()).ok()?;
         let mut stack = Stack::new();
-        let mut picked = None;
+        let mut keys = Keys::Inline([(0, 0); INLINE_KEYS], 0);
+        let mut picked = [const { None }; N];
         self.i += 1;
-        stack.push(Open::Object(0, 0));
+        stack.push(Open::Object {
+            first_key: 0,
+            ordered: true,
+        });
         let mut at = At::Open;
         loop {
             self.ws();
             let c = self.peek()?;
             let top = *stack.last_mut()?;
-            let closing = matches!((top, c), (Open::Object(..), b'}') | (Open::Array, b']'));
+            let closing = matches!((top, c), (Open::Object { .. }, b'}') | (Open::Array, b']'));
             match at {
                 At::Value if c == b',' => {
                     self.i += 1;
@@ -125,6 +186,9 @@ impl Scanner<'_> {
                 }
                 At::Open | At::Value if closing => {
                     self.i += 1;
+                    if let Open::Object { first_key, .. } = top {
+                        keys.truncate(first_key);
+                    }
                     stack.pop();
                     if stack.len == 0 {
                         return Some(picked);
@@ -136,22 +200,34 @@ impl Scanner<'_> {
                 At::Open | At::Comma => {}
             }
             // A member or an element starts here.
-            let mut picking = false;
-            if let Open::Object(previous_start, previous_end) = top {
+            let mut picking = None;
+            if let Open::Object { first_key, ordered } = top {
                 if c != b'"' {
                     return None;
                 }
                 let key = self.string(false)?;
                 let name = &self.b[key.clone()];
-                let in_order = previous_end == 0 || self.b[previous_start..previous_end] < *name;
                 let reserved = name.starts_with(super::read::RESERVED_PREFIX.as_bytes());
-                if name.is_empty() || !in_order || name.contains(&b'.') || reserved {
+                if name.is_empty() || name.contains(&b'.') || reserved {
                     return None;
                 }
-                picking = stack.len == 1 && name == pick;
-                if let Some(last) = stack.last_mut() {
-                    *last = Open::Object(key.start, key.end);
+                let text = |&(start, end): &(u32, u32)| &self.b[start as usize..end as usize];
+                let siblings = keys.as_slice().get(first_key..).unwrap_or_default();
+                let after_last = siblings.last().is_none_or(|last| text(last) < name);
+                if !(ordered && after_last) {
+                    if siblings.len() >= MAX_UNORDERED_KEYS || siblings.iter().any(|k| text(k) == name) {
+                        return None;
+                    }
+                    if let Some(last) = stack.last_mut() {
+                        *last = Open::Object {
+                            first_key,
+                            ordered: false,
+                        };
+                    }
                 }
+                picking = picks.iter().position(|&pick| stack.len == 1 && name == pick);
+                // In range: the text's length fits in u32 (checked above).
+                keys.push((key.start as u32, key.end as u32));
                 self.ws();
                 if self.peek()? != b':' {
                     return None;
@@ -160,17 +236,17 @@ impl Scanner<'_> {
                 self.ws();
             }
             let start = self.i;
-            match self.value_or_open()? {
+            match self.value_or_open(keys.len())? {
                 // Only a scalar is picked (an object or array `@timestamp` is invalid anyway:
                 // the general path says so).
-                Some(_) if picking || stack.len >= MAX_DEPTH => return None,
+                Some(_) if picking.is_some() || stack.len >= MAX_DEPTH => return None,
                 Some(opened) => {
                     stack.push(opened);
                     at = At::Open;
                 }
                 None => {
-                    if picking {
-                        picked = Some(start..self.i);
+                    if let Some(n) = picking {
+                        picked[n] = Some(start..self.i);
                     }
                     at = At::Value;
                 }
@@ -179,12 +255,15 @@ impl Scanner<'_> {
     }
 
     /// A scalar value (`Some(None)`), or the opening of a container (`Some(Some(_))`, its
-    /// bracket consumed); `None` when invalid.
-    fn value_or_open(&mut self) -> Option<Option<Open>> {
+    /// bracket consumed; an object's keys will start at `first_key`); `None` when invalid.
+    fn value_or_open(&mut self, first_key: usize) -> Option<Option<Open>> {
         match self.peek()? {
             b'{' => {
                 self.i += 1;
-                Some(Some(Open::Object(0, 0)))
+                Some(Some(Open::Object {
+                    first_key,
+                    ordered: true,
+                }))
             }
             b'[' => {
                 self.i += 1;
@@ -285,9 +364,9 @@ pub(crate) fn plain_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
     let mut run = 0;
-    for chunk in bytes.chunks_exact(8) {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
+    // `as_chunks`, not `copy_from_slice`: without LTO the copy is a call to `memcpy` per word.
+    let (words, _) = bytes.as_chunks::<8>();
+    for &word in words {
         let v = u64::from_le_bytes(word);
         // A byte of `x` is zero, or of `v` is below 0x20: its high bit set in the result (the
         // usual SWAR tests, as serde_json's reader skips strings).

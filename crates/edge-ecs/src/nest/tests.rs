@@ -35,6 +35,7 @@ fn keeps_a_document_that_needs_nothing_as_it_is() {
     for text in [
         r#"{"message":"a.b","@timestamp":"2024-05-01T12:00:00Z","tags":["x.y"],"n":1.0}"#,
         r#"{"a":{"b":1,"c":{"d":[1,{"e":"f.g"}]}},"h":[{"i":null}]}"#,
+        r#"{"a":{"c":1,"b":2}}"#,
     ] {
         assert!(Document::parse(text).expect("valid").is_nested(), "{text}");
     }
@@ -44,7 +45,7 @@ fn keeps_a_document_that_needs_nothing_as_it_is() {
         r#"{"a":{"b.c":1}}"#,
         r#"{"a":[{"b.c":1}]}"#,
         r#"{"a":{"b":1,"b":2}}"#,
-        r#"{"a":{"c":1,"b":2}}"#,
+        r#"{"a":{"c":1,"b":2,"c":3}}"#,
         r#"{"":1}"#,
         r#"{"a":{"":1}}"#,
     ] {
@@ -182,6 +183,11 @@ fn already_nested_documents_are_read_in_one_pass() {
     );
     assert_eq!(already_nested(r#"{"message":"m"}"#, "@timestamp"), Some(None));
     assert_eq!(already_nested("{}", "@timestamp"), Some(None));
+    // Keys in the sender's order, none twice: kept too.
+    assert_eq!(
+        already_nested(r#"{"b":1,"a":{"y":1,"x":2},"@timestamp":"t"}"#, "@timestamp"),
+        Some(Some(r#""t""#))
+    );
     assert_eq!(
         already_nested(r#" {"@timestamp":null} "#, "@timestamp"),
         Some(Some("null"))
@@ -190,9 +196,8 @@ fn already_nested_documents_are_read_in_one_pass() {
     for text in [
         r#"{"source.ip":"192.0.2.1"}"#,
         r#"{"source":{"ip.v4":"192.0.2.1"}}"#,
-        r#"{"b":1,"a":2}"#,
         r#"{"a":1,"a":2}"#,
-        r#"{"a":{"y":1,"x":2}}"#,
+        r#"{"a":{"y":1,"x":2,"y":3}}"#,
         r#"{"a":[{"b.c":1}]}"#,
         r#"{"":1}"#,
         r#"{"a":1"#,

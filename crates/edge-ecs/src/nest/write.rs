@@ -158,7 +158,6 @@ fn write_node(node: &Node<'_>, out: &mut String) {
     }
 }
 
-/// A JSON string literal, escaped as serde_json escapes.
 /// `s` as a JSON string, escaped as serde_json escapes it (RFC 8259: quote, backslash and the
 /// control characters; the two-letter escapes where JSON has one). Also the host's envelope writer.
 pub fn write_str(s: &str, out: &mut String) {
@@ -171,19 +170,62 @@ pub fn write_str(s: &str, out: &mut String) {
         let at = start + super::scan::plain_run(&bytes[start..]);
         out.push_str(&s[start..at]);
         let Some(&b) = bytes.get(at) else { break };
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            0x08 => out.push_str("\\b"),
-            0x0c => out.push_str("\\f"),
-            _ => {
-                let _ = write!(out, "\\u{b:04x}");
-            }
-        }
+        let (escaped, len) = escape(b);
+        out.extend(escaped[..len].iter().map(|&c| char::from(c)));
         start = at + 1;
     }
     out.push('"');
+}
+
+/// The length of `s` written as [`write_str`] writes it when `text` starts with exactly that,
+/// quotes included; compared run by run, without writing it.
+pub fn written_str_len(text: &[u8], s: &str) -> Option<usize> {
+    let bytes = s.as_bytes();
+    if text.first() != Some(&b'"') {
+        return None;
+    }
+    let (mut start, mut j) = (0, 1);
+    loop {
+        let at = start + super::scan::plain_run(&bytes[start..]);
+        let run = &bytes[start..at];
+        if text.get(j..j + run.len())? != run {
+            return None;
+        }
+        j += run.len();
+        let Some(&b) = bytes.get(at) else { break };
+        let (escaped, len) = escape(b);
+        if text.get(j..j + len)? != &escaped[..len] {
+            return None;
+        }
+        j += len;
+        start = at + 1;
+    }
+    (text.get(j) == Some(&b'"')).then_some(j + 1)
+}
+
+/// The escape of a byte a string's plain run stops at (a quote, a backslash or a control
+/// character), as serde_json writes it, and its length.
+fn escape(b: u8) -> ([u8; 6], usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let two = |c: u8| ([b'\\', c, 0, 0, 0, 0], 2);
+    match b {
+        b'"' => two(b'"'),
+        b'\\' => two(b'\\'),
+        b'\n' => two(b'n'),
+        b'\r' => two(b'r'),
+        b'\t' => two(b't'),
+        0x08 => two(b'b'),
+        0x0c => two(b'f'),
+        _ => (
+            [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 15)],
+            ],
+            6,
+        ),
+    }
 }

@@ -1,7 +1,7 @@
 use super::*;
 
 fn accepts(text: &str) -> bool {
-    clean(text.as_bytes(), b"@timestamp").is_some()
+    clean(text.as_bytes(), [b"@timestamp".as_slice()]).is_some()
 }
 
 /// Whether serde_json reads `text` as one valid JSON object.
@@ -20,13 +20,23 @@ fn valid_nested_documents_are_kept() {
         r#"{"a":1}"#,
         r#"{"@timestamp":"2026-01-01T00:00:00Z","a":{"b":[1,2.5,-3e+7,0,-0.0,1E2],"c":true,"d":false,"e":null},"f":[],"g":[[]],"h":{},"i":"q\"\\\/\b\f\n\r\t é"}"#,
         "{\n  \"a\" : [ 1 , { \"b\" : 2 } ] ,\n  \"c\" : \"x\"\n}\n",
+        // Keys in any order, none twice, at every level (senders' JSON).
+        r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"c":3},"c":[{"b":1},{"b":2}]}"#,
+        r#"{"a":{"b":{"a":1},"a":{"b":2}},"b":{"a":1}}"#,
     ] {
         assert!(accepts(text), "{text}");
         assert!(serde_accepts(text), "{text}");
     }
-    assert_eq!(clean(br#"{"@timestamp":"t","a":1}"#, b"@timestamp"), Some(Some(14..17)));
-    assert_eq!(clean(br#"{"@timestamp" : null }"#, b"@timestamp"), Some(Some(16..20)));
-    assert_eq!(clean(br#"{"a":{"@timestamp":1}}"#, b"@timestamp"), Some(None));
+    let time = [b"@timestamp".as_slice()];
+    assert_eq!(clean(br#"{"@timestamp":"t","a":1}"#, time), Some([Some(14..17)]));
+    assert_eq!(clean(br#"{"@timestamp" : null }"#, time), Some([Some(16..20)]));
+    assert_eq!(clean(br#"{"a":{"@timestamp":1}}"#, time), Some([None]));
+    let two = [b"@timestamp".as_slice(), b"timestamp"];
+    assert_eq!(
+        clean(br#"{"timestamp":1,"@timestamp":2}"#, two),
+        Some([Some(28..29), Some(13..14)])
+    );
+    assert_eq!(clean(br#"{"b":{"timestamp":1},"a":2}"#, two), Some([None, None]));
 }
 
 #[test]
@@ -34,8 +44,9 @@ fn what_needs_a_closer_look_is_declined() {
     for text in [
         r#"{"a.b":1}"#,
         r#"{"a":{"b.c":1}}"#,
-        r#"{"b":1,"a":2}"#,
         r#"{"a":1,"a":2}"#,
+        r#"{"b":1,"a":2,"b":3}"#,
+        r#"{"c":{"b":1,"a":2,"a":3}}"#,
         r#"{"":1}"#,
         r#"{"a\"b":1}"#,
         r#"{"a":"\u00e9"}"#,
@@ -49,6 +60,14 @@ fn what_needs_a_closer_look_is_declined() {
     assert!(!accepts(r#"{"a":1e400}"#));
     assert!(!accepts(&format!(r#"{{"a":{}}}"#, "9".repeat(400))));
     assert!(accepts(r#"{"a":1.5e99}"#));
+    // Out of order: each key is compared with its siblings, up to a bound.
+    let unordered = |n: usize| {
+        let members: Vec<String> = (0..n).rev().map(|i| format!(r#""k{i:03}":{i}"#)).collect();
+        format!("{{{}}}", members.join(","))
+    };
+    assert!(accepts(&unordered(MAX_UNORDERED_KEYS)));
+    assert!(!accepts(&unordered(MAX_UNORDERED_KEYS + 1)));
+    assert!(serde_accepts(&unordered(MAX_UNORDERED_KEYS + 1)));
     let deep = format!("{}{}{}", r#"{"a":"#.repeat(200), "1", "}".repeat(200));
     assert!(!accepts(&deep));
 }
@@ -154,5 +173,21 @@ fn strings_are_written_as_serde_json_writes_them() {
         let plain = super::plain_run(s.as_bytes());
         let expected = s.bytes().take_while(|&b| b >= 0x20 && b != b'"' && b != b'\\').count();
         assert_eq!(plain, expected, "{s:?}");
+        // The comparison without writing: the written text and more, not another string's.
+        let written_len = crate::nest::write::written_str_len;
+        let followed = format!("{ours},\"next\":1");
+        assert_eq!(written_len(followed.as_bytes(), s), Some(ours.len()), "{s:?}");
+        assert_eq!(written_len(ours[..ours.len() - 1].as_bytes(), s), None, "{s:?}");
+        assert_eq!(
+            written_len(format!("{ours}x").as_bytes(), &format!("{s}x")),
+            None,
+            "{s:?}"
+        );
+        if !s.is_empty() {
+            assert_eq!(written_len(followed.as_bytes(), &s[..s.len() - 1]), None, "{s:?}");
+        }
     }
+    assert_eq!(crate::nest::write::written_str_len(br#""a\"b""#, "a\"b"), Some(6));
+    assert_eq!(crate::nest::write::written_str_len(br#""a\u0022b""#, "a\"b"), None);
+    assert_eq!(crate::nest::write::written_str_len(br#"x"a""#, "a"), None);
 }
