@@ -147,10 +147,8 @@ fn may_not_read_back(raw: &str) -> bool {
                 while let Some(b) = bytes.next() {
                     match b {
                         b'"' => break,
-                        b'\\' => {
-                            if bytes.next() == Some(b'u') && bytes.next().is_some_and(|d| d | 0x20 == b'd') {
-                                return true;
-                            }
+                        b'\\' if bytes.next() == Some(b'u') && bytes.next().is_some_and(|d| d | 0x20 == b'd') => {
+                            return true;
                         }
                         _ => {}
                     }

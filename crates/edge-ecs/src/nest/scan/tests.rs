@@ -177,7 +177,7 @@ fn strings_are_written_as_serde_json_writes_them() {
         let written_len = crate::nest::write::written_str_len;
         let followed = format!("{ours},\"next\":1");
         assert_eq!(written_len(followed.as_bytes(), s), Some(ours.len()), "{s:?}");
-        assert_eq!(written_len(ours[..ours.len() - 1].as_bytes(), s), None, "{s:?}");
+        assert_eq!(written_len(&ours.as_bytes()[..ours.len() - 1], s), None, "{s:?}");
         assert_eq!(
             written_len(format!("{ours}x").as_bytes(), &format!("{s}x")),
             None,
