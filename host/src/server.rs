@@ -240,6 +240,7 @@ impl LoadedNode {
                     .await?,
             );
         }
+        crate::forward::start(registry.clone(), config.store_path(), shutdown.clone(), &tracker);
         let listeners = spawner.handles;
         Ok(RunningServer {
             https_addr,

@@ -16,6 +16,7 @@ mod endpoints;
 mod errors;
 mod formats_bench;
 mod formats_test;
+mod forward;
 mod hostile_peers;
 mod intakes_cli;
 mod keys;

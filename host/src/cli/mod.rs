@@ -5,6 +5,7 @@
 mod check;
 mod events;
 mod formats;
+mod forward;
 mod intakes;
 mod load;
 mod serve;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Add, list, show, remove intakes and rotate their keys (edits the file in place).
     #[command(subcommand)]
     Intakes(intakes::IntakesCommand),
+    /// Forwarding to other systems (`[[forward]]`).
+    #[command(subcommand)]
+    Forward(forward::ForwardCommand),
 }
 
 /// Runs one command; its exit code, or the error `main` prints.
@@ -63,5 +67,6 @@ pub fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Events(command) => events::run(command),
         Command::Formats(command) => formats::run(command),
         Command::Intakes(command) => intakes::run(command),
+        Command::Forward(command) => forward::run(command),
     }
 }

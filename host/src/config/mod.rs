@@ -55,6 +55,8 @@ pub enum Problem {
     DuplicateName { intake: String, first_index: usize },
     #[error("intake {intake:?}: duplicate key (same key as intake {other:?})")]
     DuplicateKey { intake: String, other: String },
+    #[error("forward {forward:?}: {reason}")]
+    BadForward { forward: String, reason: String },
     #[error(
         "admin.listen {listen} is not a loopback address and admin.token is not set: anyone who can \
          reach it could read and create intake keys; set admin.token or listen on 127.0.0.1"
@@ -267,7 +269,43 @@ pub struct Config {
     pub runtime: RuntimeSettings,
     pub formats: BTreeMap<String, FormatSpec>,
     pub intakes: Vec<Intake>,
+    pub forwards: Vec<ForwardSpec>,
 }
+
+/// A destination events are forwarded to (`[[forward]]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardSpec {
+    pub name: String,
+    pub destination: Destination,
+    /// Only these intakes' events (all when `None`).
+    pub intakes: Option<Vec<String>>,
+    /// Events stored in error are forwarded too.
+    pub errors: bool,
+    /// Publishes awaiting the destination's acknowledgement, at most.
+    pub max_in_flight: usize,
+    /// Events read from the store per round, at most (whole blocks).
+    pub batch_events: usize,
+}
+
+/// Where a forwarder sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// NATS JetStream: one message per event, `Nats-Msg-Id` = the event ID.
+    Nats {
+        urls: Vec<String>,
+        stream: String,
+        /// `{intake}`, `{entity}`, `{format}` expand.
+        subject: String,
+        create_stream: bool,
+        /// The stream's duplicate window when this node creates it.
+        duplicate_window: Duration,
+    },
+}
+
+pub const DEFAULT_FORWARD_MAX_IN_FLIGHT: u64 = 4096;
+pub const DEFAULT_FORWARD_BATCH_EVENTS: u64 = 8192;
+pub const DEFAULT_FORWARD_SUBJECT: &str = "intake.{intake}";
+pub const DEFAULT_FORWARD_DUPLICATE_WINDOW_SECS: u64 = 2 * 60 * 60;
 
 /// Command-line values that win over the file, at start and at every reload.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -27,6 +27,27 @@ pub struct RawConfig {
     pub formats: BTreeMap<String, RawFormat>,
     #[serde(default, rename = "intake")]
     pub intakes: Vec<RawIntake>,
+    #[serde(default, rename = "forward")]
+    pub forwards: Vec<RawForward>,
+}
+
+/// A `[[forward]]` destination.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawForward {
+    pub name: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub url: Option<String>,
+    pub urls: Option<Vec<String>>,
+    pub stream: Option<String>,
+    pub subject: Option<String>,
+    pub create_stream: Option<bool>,
+    pub intakes: Option<Vec<String>>,
+    pub errors: Option<bool>,
+    pub max_in_flight: Option<u64>,
+    pub batch_events: Option<u64>,
+    pub duplicate_window_secs: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -49,6 +49,7 @@ impl Validator {
                 });
             }
         }
+        let forwards = self.forwards(raw.forwards, &intakes);
         self.port_clashes(https_listen, &syslog, &relp, &admin);
         Config {
             path: path.to_path_buf(),
@@ -64,6 +65,7 @@ impl Validator {
             runtime,
             formats,
             intakes,
+            forwards,
         }
     }
 
@@ -626,6 +628,124 @@ impl Validator {
         }
         out
     }
+}
+
+impl Validator {
+    fn forwards(&mut self, raw: Vec<raw::RawForward>, intakes: &[Intake]) -> Vec<ForwardSpec> {
+        let mut out: Vec<ForwardSpec> = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let name = r.name.clone().unwrap_or_else(|| format!("#{}", i + 1));
+            let mut bad = |reason: String| {
+                self.problems.push(Problem::BadForward {
+                    forward: name.clone(),
+                    reason,
+                })
+            };
+            if r.name.is_none() {
+                bad("missing field `name`".into());
+            } else if !valid_name(&name) {
+                bad("a name uses only letters, digits, '-', '_' and '.'".into());
+            } else if out.iter().any(|f| f.name == name) {
+                bad("duplicate name".into());
+            }
+            for intake in r.intakes.iter().flatten() {
+                if !intakes.iter().any(|i| &i.name == intake) {
+                    bad(format!("unknown intake {intake:?}"));
+                }
+            }
+            let destination = match r.kind.as_deref() {
+                Some("nats") => {
+                    let urls: Vec<String> = r
+                        .urls
+                        .clone()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .chain(r.url.clone())
+                        .collect();
+                    if urls.is_empty() {
+                        bad("missing field `url` (or `urls`)".into());
+                    }
+                    for url in &urls {
+                        if !(url.starts_with("nats://") || url.starts_with("tls://")) {
+                            bad(format!("url {url:?} is not nats:// or tls://"));
+                        }
+                    }
+                    let stream = r.stream.clone().unwrap_or_default();
+                    // NATS stream names: no spaces, dots, `*`, `>`, path separators.
+                    if stream.is_empty() || !stream.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
+                        bad(format!("stream {stream:?}: letters, digits, '-' and '_' only"));
+                    }
+                    let subject = r.subject.clone().unwrap_or_else(|| DEFAULT_FORWARD_SUBJECT.into());
+                    if let Err(reason) = check_subject_template(&subject) {
+                        bad(format!("subject {subject:?}: {reason}"));
+                    }
+                    Some(Destination::Nats {
+                        urls,
+                        stream,
+                        subject,
+                        create_stream: r.create_stream.unwrap_or(true),
+                        duplicate_window: secs(
+                            r.duplicate_window_secs.unwrap_or(DEFAULT_FORWARD_DUPLICATE_WINDOW_SECS),
+                        ),
+                    })
+                }
+                Some(other) => {
+                    bad(format!("unknown type {other:?} (this build forwards to \"nats\")"));
+                    None
+                }
+                None => {
+                    bad("missing field `type`".into());
+                    None
+                }
+            };
+            let key = |k: &str| format!("forward {name:?} {k}");
+            let max_in_flight = self.limit(
+                &key("max_in_flight"),
+                r.max_in_flight,
+                DEFAULT_FORWARD_MAX_IN_FLIGHT,
+                1 << 20,
+            );
+            let batch_events = self.limit(
+                &key("batch_events"),
+                r.batch_events,
+                DEFAULT_FORWARD_BATCH_EVENTS,
+                1 << 20,
+            );
+            if let Some(destination) = destination {
+                out.push(ForwardSpec {
+                    name,
+                    destination,
+                    intakes: r.intakes,
+                    errors: r.errors.unwrap_or(true),
+                    max_in_flight: max_in_flight as usize,
+                    batch_events: batch_events as usize,
+                });
+            }
+        }
+        out
+    }
+}
+
+/// A subject template: NATS tokens (no spaces, no empty token, no wildcard) with `{intake}`,
+/// `{entity}` and `{format}` placeholders, which expand to names that are tokens themselves.
+fn check_subject_template(subject: &str) -> Result<(), String> {
+    let expanded = subject
+        .replace("{intake}", "i")
+        .replace("{entity}", "e")
+        .replace("{format}", "f");
+    if expanded.contains(['{', '}']) {
+        return Err("placeholders are {intake}, {entity} and {format}".into());
+    }
+    if expanded.is_empty() || expanded.split('.').any(|t| t.is_empty()) {
+        return Err("empty token".into());
+    }
+    if expanded
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b == b'*' || b == b'>' || b.is_ascii_control())
+    {
+        return Err("no spaces or wildcards".into());
+    }
+    Ok(())
 }
 
 /// `+01:00`, `-0500`, `UTC`/`Z`.

@@ -50,6 +50,11 @@ pub fn from_parts(rowid: i64, low: i64) -> Uuid {
     Uuid::from_u64_pair(rowid as u64, low as u64)
 }
 
+/// The time in an ID's upper half, in µs since the Unix epoch (millisecond precision).
+pub fn micros_of_high(high: u64) -> i64 {
+    ((high >> 16) as i64).saturating_mul(1000)
+}
+
 fn high_from_state(state: u64) -> u64 {
     let ms = state >> 12;
     let counter = state & 0xFFF;

@@ -6,6 +6,9 @@
 //! - 3 → 4: the row per event (`events`) becomes compressed blocks (`blocks`), intake by intake
 //!   in ID order; the IDs, outcomes and counters are kept. The freed pages are reused by new
 //!   blocks (the file does not shrink: `VACUUM` it offline to give the space back).
+//! - 4 → 5: blocks get their place in commit order (`seq`, numbered by first ID: the order
+//!   is unknown for old blocks, and no forwarder has read them yet) and the forwarders'
+//!   cursors table.
 
 use super::block::{BlockEvent, Encoder, EventRef};
 use super::schema::{SCHEMA, SCHEMA_VERSION, STATS_DAYS};
@@ -61,6 +64,9 @@ pub fn run(conn: &Connection, version: i64) -> Result<(), String> {
     }
     if version <= 3 {
         step(conn, 4, v3_to_v4)?;
+    }
+    if version <= 4 {
+        step(conn, 5, v4_to_v5)?;
     }
     Ok(())
 }
@@ -170,4 +176,49 @@ fn v3_to_v4(conn: &Connection) -> rusqlite::Result<u64> {
     pending.flush(conn)?;
     conn.execute_batch("DROP TABLE events;")?;
     Ok(moved)
+}
+
+/// The version 4 blocks table, as the release before commit order wrote it (tests build old
+/// stores with it).
+#[cfg(test)]
+pub(crate) const SCHEMA_V4_BLOCKS: &str = "
+CREATE TABLE IF NOT EXISTS blocks (
+    first_id INTEGER PRIMARY KEY,
+    last_id  INTEGER NOT NULL,
+    intake   TEXT    NOT NULL,
+    entity   TEXT    NOT NULL,
+    events   INTEGER NOT NULL,
+    errors   INTEGER NOT NULL,
+    data     BLOB    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS blocks_intake ON blocks(intake, first_id);
+CREATE TABLE IF NOT EXISTS store_meta (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
+fn v4_to_v5(conn: &Connection) -> rusqlite::Result<u64> {
+    // A version 3 store went through `v3_to_v4`, which made its blocks with today's schema.
+    let has_seq: bool = conn.query_row(
+        "SELECT count(*) FROM pragma_table_info('blocks') WHERE name = 'seq'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !has_seq {
+        conn.execute_batch(
+            "ALTER TABLE blocks ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+             UPDATE blocks SET seq = numbered.n
+               FROM (SELECT first_id, row_number() OVER (ORDER BY first_id) AS n FROM blocks) AS numbered
+              WHERE blocks.first_id = numbered.first_id;",
+        )?;
+    }
+    conn.execute(
+        "INSERT INTO store_meta (name, value) SELECT ?1, coalesce(max(seq), 0) FROM blocks WHERE true
+         ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)",
+        [super::table::LAST_SEQ_KEY],
+    )?;
+    conn.execute_batch(SCHEMA)?;
+    conn.query_row("SELECT count(*) FROM blocks", [], |r| r.get::<_, i64>(0))
+        .map(|n| n as u64)
 }

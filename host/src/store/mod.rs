@@ -9,6 +9,7 @@
 mod block;
 mod checkpoint;
 mod counters;
+pub mod cursors;
 mod error;
 pub mod ids;
 mod migrate;
@@ -19,8 +20,9 @@ mod schema;
 mod table;
 mod writer;
 
+pub use cursors::{Cursor, Cursors};
 pub use error::{StoreError, WriteFailure};
-pub use query::{today, DayCount, EventFilter, IntakeStats, Reader, ReasonCount, StoredEvent};
+pub use query::{today, Backlog, CommittedBlock, DayCount, EventFilter, IntakeStats, Reader, ReasonCount, StoredEvent};
 pub use rewrite::{Rewrite, Rewriter, StoredRaw};
 pub use schema::STATS_DAYS;
 

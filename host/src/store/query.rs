@@ -39,6 +39,24 @@ impl StoredEvent {
     }
 }
 
+/// A block read in commit order ([`Reader::committed_after`]).
+#[derive(Debug, Clone)]
+pub struct CommittedBlock {
+    pub seq: i64,
+    pub intake: String,
+    pub entity: String,
+    pub events: Vec<StoredEvent>,
+}
+
+/// What waits behind a cursor ([`Reader::backlog`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Backlog {
+    pub events: u64,
+    pub blocks: u64,
+    /// When the oldest of its blocks' first events was given its ID (µs since the epoch).
+    pub oldest_us: Option<i64>,
+}
+
 /// What to list.
 #[derive(Debug, Clone, Default)]
 pub struct EventFilter {
@@ -130,6 +148,57 @@ impl Reader {
             .iter()
             .map(|(origin, event)| stored(&origin.intake, &origin.entity, event))
             .collect())
+    }
+
+    /// The blocks committed after `seq`, in commit order, up to about `max_events` events (at
+    /// least one block), with their events as the CLI prints them: the read a forwarder repeats
+    /// from its cursor. Unlike ID order, commit order never puts a block behind one already read.
+    pub fn committed_after(&self, seq: i64, max_events: usize) -> Result<Vec<CommittedBlock>, StoreError> {
+        let blocks = table::after_seq(&self.conn, seq, max_events).map_err(query_err)?;
+        Ok(blocks
+            .into_iter()
+            .map(|b| CommittedBlock {
+                seq: b.seq,
+                events: b
+                    .block
+                    .events
+                    .iter()
+                    .map(|e| stored(&b.block.intake, &b.block.entity, e))
+                    .collect(),
+                intake: b.block.intake,
+                entity: b.block.entity,
+            })
+            .collect())
+    }
+
+    /// Where forwarder `name` stands.
+    pub fn cursor(&self, name: &str) -> Result<super::Cursor, StoreError> {
+        super::cursors::load(&self.conn, name)
+    }
+
+    /// The last block's place in commit order (0: nothing stored yet).
+    pub fn last_seq(&self) -> Result<i64, StoreError> {
+        table::last_seq(&self.conn).map_err(query_err)
+    }
+
+    /// Events and blocks committed after `seq`, and the reception time (µs) of the oldest of
+    /// them: a forwarder's lag.
+    pub fn backlog(&self, seq: i64) -> Result<Backlog, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(sum(events), 0), count(*), min(first_id) FROM blocks WHERE seq > ?1",
+                [seq],
+                |r| {
+                    Ok(Backlog {
+                        events: r.get::<_, i64>(0)? as u64,
+                        blocks: r.get::<_, i64>(1)? as u64,
+                        oldest_us: r
+                            .get::<_, Option<i64>>(2)?
+                            .map(|high| super::ids::micros_of_high(high as u64)),
+                    })
+                },
+            )
+            .map_err(query_err)
     }
 
     /// Stored events and, of them, events in error: of one intake or all.

@@ -14,7 +14,7 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Bumped on every incompatible change; a store of a newer version is refused, an older one
 /// migrated (see `migrate.rs`).
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Rejection reasons are counted per intake and day for this many days (today included); older
 /// counts are pruned by the writer. The events themselves stay.
@@ -28,9 +28,18 @@ CREATE TABLE IF NOT EXISTS blocks (
     entity   TEXT    NOT NULL,
     events   INTEGER NOT NULL,
     errors   INTEGER NOT NULL,    -- events stored in error (status 1)
-    data     BLOB    NOT NULL     -- the events, column by column, zstd (block.rs)
+    data     BLOB    NOT NULL,    -- the events, column by column, zstd (block.rs)
+    seq      INTEGER NOT NULL     -- commit order: increasing, never reused (store_meta last_seq)
 );
 CREATE INDEX IF NOT EXISTS blocks_intake ON blocks(intake, first_id);
+CREATE UNIQUE INDEX IF NOT EXISTS blocks_seq ON blocks(seq);
+CREATE TABLE IF NOT EXISTS forward_cursors (
+    name       TEXT    PRIMARY KEY,  -- the [[forward]] destination
+    seq        INTEGER NOT NULL,     -- every block up to this seq is acknowledged by it
+    forwarded  INTEGER NOT NULL,     -- events it acknowledged, in all
+    updated_at INTEGER NOT NULL,     -- µs since the Unix epoch
+    last_error TEXT                  -- the last failure, until the next acknowledged round
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS store_meta (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL
@@ -120,6 +129,24 @@ pub fn open_for_reading(path: &Path) -> Result<Connection, StoreError> {
     let conn =
         Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(|e| open_err(&e))?;
     conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| open_err(&e))?;
+    Ok(conn)
+}
+
+/// Opens a read-write connection to an existing store, for the forwarders' cursors (the writer
+/// thread has made and migrated the schema).
+pub fn open_for_cursors(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(|e| {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .and_then(|()| conn.execute_batch("PRAGMA synchronous = FULL;"))
+        .map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
     Ok(conn)
 }
 

@@ -43,8 +43,8 @@ pub fn insert(
     encoder: &mut Encoder,
 ) -> rusqlite::Result<()> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO blocks (first_id, last_id, intake, entity, events, errors, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO blocks (first_id, last_id, intake, entity, events, errors, data, seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut widest = 0i64;
     for chunk in chunks(&group.events, block_events.max(1)) {
@@ -56,6 +56,7 @@ pub fn insert(
             .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
         let errors = chunk.iter().filter(|e| e.outcome.is_err()).count();
         let (first_id, last_id) = (first.high as i64, last.high as i64);
+        let seq = next_seq(conn)?;
         stmt.execute(params![
             first_id,
             last_id,
@@ -63,7 +64,8 @@ pub fn insert(
             group.entity,
             chunk.len() as i64,
             errors as i64,
-            data
+            data,
+            seq
         ])?;
         widest = widest.max(last_id.saturating_sub(first_id));
     }
@@ -75,6 +77,58 @@ pub fn insert(
         )?;
     }
     Ok(())
+}
+
+/// The `store_meta` key of the last commit sequence number given to a block.
+pub(crate) const LAST_SEQ_KEY: &str = "last_seq";
+
+/// The next block's place in commit order. Event IDs are given before normalization, so blocks
+/// commit out of ID order; a reader that must not miss one (forwarding) follows this number,
+/// which is kept apart from the blocks so that pruning them never lets it go back.
+fn next_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached(
+        "INSERT INTO store_meta (name, value) VALUES (?1, 1)
+         ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+    )?
+    .query_row([LAST_SEQ_KEY], |r| r.get(0))
+}
+
+/// The last commit sequence number given (0: none yet).
+pub fn last_seq(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.prepare_cached("SELECT value FROM store_meta WHERE name = ?1")?
+        .query_row([LAST_SEQ_KEY], |r| r.get(0))
+        .optional()
+        .map(Option::unwrap_or_default)
+}
+
+/// A block read in commit order.
+#[derive(Debug)]
+pub struct SeqBlock {
+    pub seq: i64,
+    pub block: Block,
+}
+
+/// The blocks committed after `seq`, in commit order, until they hold `max_events` events (at
+/// least one block, whatever its size): the forwarders' read. Rows are read one by one, so
+/// the blocks past the limit are never decompressed.
+pub fn after_seq(conn: &Connection, seq: i64, max_events: usize) -> rusqlite::Result<Vec<SeqBlock>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS}, seq, events FROM blocks WHERE seq > ?1 ORDER BY seq"
+    ))?;
+    let mut rows = stmt.query([seq])?;
+    let (mut out, mut events) = (Vec::new(), 0usize);
+    while let Some(row) = rows.next()? {
+        let count = row.get::<_, i64>(5)?.max(0) as usize;
+        if !out.is_empty() && events + count > max_events {
+            break;
+        }
+        events += count;
+        out.push(SeqBlock {
+            block: from_row(row)?,
+            seq: row.get(4)?,
+        });
+    }
+    Ok(out)
 }
 
 /// Writes `block` again in place (same key and IDs): new outcomes, formats and error count.

@@ -428,6 +428,89 @@ fn a_version_3_store_becomes_blocks_with_every_event() {
 }
 
 #[test]
+fn blocks_are_read_in_commit_order_even_when_ids_are_not() {
+    let dir = TempDir::new();
+    let now = now_us();
+    // Given their IDs in one order, committed in the other (as two workers may finish).
+    let early = event("a", now, Ok("{}"));
+    let late = event("a", now, Ok("{}"));
+    write(&dir.db(), vec![late.clone()]);
+    write(&dir.db(), vec![early.clone(), event("b", now, Err("bad"))]);
+    let reader = Reader::open(&dir.db()).expect("reader");
+    assert_eq!(reader.last_seq().expect("seq"), 3);
+    let blocks = reader.committed_after(0, 10).expect("read");
+    let order: Vec<(i64, String)> = blocks
+        .iter()
+        .flat_map(|b| b.events.iter().map(move |e| (b.seq, e.id.clone())))
+        .collect();
+    let (early, late) = (early.id.to_string(), late.id.to_string());
+    assert_eq!(order[0], (1, late));
+    assert_eq!(order[1], (2, early));
+    assert_eq!(order.len(), 3);
+    // From a cursor, and bounded by events (but never below one block).
+    assert_eq!(reader.committed_after(1, 1).expect("read").len(), 1);
+    assert_eq!(reader.committed_after(0, 2).expect("read").len(), 2);
+    assert_eq!(reader.committed_after(0, 0).expect("read").len(), 1);
+    assert!(reader.committed_after(3, 10).expect("read").is_empty());
+    let backlog = reader.backlog(1).expect("backlog");
+    assert_eq!((backlog.events, backlog.blocks), (2, 2));
+    assert!(
+        backlog.oldest_us.is_some_and(|t| (t - now).abs() < 60_000_000),
+        "{backlog:?}"
+    );
+    assert_eq!(reader.backlog(3).expect("backlog"), Backlog::default());
+}
+
+#[test]
+fn a_version_4_store_gets_its_blocks_numbered_in_id_order() {
+    let dir = TempDir::new();
+    let now = now_us();
+    let ids: Vec<Uuid> = (0..3).map(|_| ids::next()).collect();
+    {
+        let conn = Connection::open(dir.db()).expect("open");
+        conn.execute_batch(&format!(
+            "PRAGMA journal_mode = WAL; {} PRAGMA user_version = 4;",
+            migrate::SCHEMA_V4_BLOCKS
+        ))
+        .expect("v4 schema");
+        let mut encoder = block::Encoder::new(1).expect("encoder");
+        // Inserted newest first: the numbering follows the IDs, not the rows.
+        for id in ids.iter().rev() {
+            let (high, low) = id.as_u64_pair();
+            let raw = format!("line {id}");
+            let one = block::EventRef {
+                high,
+                low,
+                format: "plain",
+                protocol: "https",
+                received_at_us: now,
+                event_time_us: None,
+                client_time_us: None,
+                raw: &raw,
+                metadata: None,
+                outcome: Ok("{}"),
+            };
+            let data = encoder.encode(std::iter::once(one), 1).expect("encode");
+            conn.execute(
+                "INSERT INTO blocks (first_id, last_id, intake, entity, events, errors, data)
+                 VALUES (?1, ?1, 'a', 'e', 1, 0, ?2)",
+                rusqlite::params![high as i64, data],
+            )
+            .expect("block");
+        }
+    }
+    write(&dir.db(), vec![event("a", now, Ok("{}"))]);
+    let reader = Reader::open(&dir.db()).expect("reader");
+    let blocks = reader.committed_after(0, 10).expect("read");
+    let seqs: Vec<i64> = blocks.iter().map(|b| b.seq).collect();
+    assert_eq!(seqs, [1, 2, 3, 4]);
+    let first: Vec<String> = blocks.iter().take(3).map(|b| b.events[0].id.clone()).collect();
+    assert_eq!(first, ids.iter().map(Uuid::to_string).collect::<Vec<_>>());
+    assert_eq!(blocks[0].events[0].raw, format!("line {}", ids[0]));
+    assert_eq!(reader.last_seq().expect("seq"), 4);
+}
+
+#[test]
 fn a_store_of_a_newer_release_is_refused() {
     let dir = TempDir::new();
     write(&dir.db(), vec![event("a", now_us(), Ok("{}"))]);

