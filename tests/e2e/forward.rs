@@ -195,3 +195,26 @@ fn events_reach_jetstream_once_across_an_outage_a_crash_and_a_resend() {
     assert_eq!(again.len(), 70);
     assert!(again.values().all(|&n| n == 1), "no message twice");
 }
+
+/// A destination added by editing the file starts within the reload, sends what was stored
+/// before it existed, and stops when removed again.
+#[test]
+fn a_destination_added_by_a_reload_sends_the_backlog() {
+    let mut nats = Nats::on_free_port();
+    nats.start();
+    let host = Host::start(&basic_config());
+    let ids = post(&host, PLAIN_KEY, 25, "stored before");
+    let out = host.cli(&["forward", "status"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no [[forward]] destination"));
+
+    host.write_config(&config(&nats));
+    let status = wait_caught_up(&host, 25);
+    assert_eq!(status["name"], "central");
+    let sent: Vec<String> = nats.messages().into_iter().map(|(id, _, _)| id).collect();
+    assert_eq!(sent, ids);
+
+    let from = host.log().len();
+    host.write_config(&basic_config());
+    host.log().wait_for(from, "Forwarder stopped", Duration::from_secs(20));
+}

@@ -274,3 +274,49 @@ fn the_shipped_intakes_toml_shows_the_defaults() {
     assert_eq!(shipped.store, defaults.store);
     assert_eq!(shipped.https, defaults.https);
 }
+
+#[test]
+fn forward_destinations_are_read_with_defaults() {
+    let text = format!(
+        "[formats.plain]\ncomponent = \"builtin:plain\"\n[[intake]]\nname = \"fw\"\nformat = \"plain\"\nentity = \"e\"\nkey = \"{KEY_A}\"\n\
+         [[forward]]\nname = \"central\"\ntype = \"nats\"\nurls = [\"nats://a:4222\", \"tls://b:4222\"]\nstream = \"S\"\nintakes = [\"fw\"]\n"
+    );
+    let c = parse(&text).expect("valid");
+    let f = &c.forwards[0];
+    assert_eq!(f.name, "central");
+    assert_eq!(f.intakes.as_deref(), Some(&["fw".to_string()][..]));
+    assert!(f.errors);
+    assert_eq!(f.max_in_flight as u64, DEFAULT_FORWARD_MAX_IN_FLIGHT);
+    assert_eq!(
+        f.destination,
+        Destination::Nats {
+            urls: vec!["nats://a:4222".into(), "tls://b:4222".into()],
+            stream: "S".into(),
+            subject: DEFAULT_FORWARD_SUBJECT.into(),
+            create_stream: true,
+            duplicate_window: Duration::from_secs(DEFAULT_FORWARD_DUPLICATE_WINDOW_SECS),
+        }
+    );
+}
+
+#[test]
+fn bad_forward_destinations_are_named() {
+    let found = problems(
+        "[[forward]]\nname = \"a\"\ntype = \"kafka\"\n\
+         [[forward]]\nname = \"b\"\ntype = \"nats\"\nstream = \"has space\"\nsubject = \"x.{host}\"\nintakes = [\"nope\"]\n\
+         [[forward]]\nname = \"b\"\ntype = \"nats\"\nurl = \"http://x\"\nstream = \"S\"\nsubject = \"a..b\"\nmax_in_flight = 0\n\
+         [[forward]]\ntype = \"nats\"\nurl = \"nats://x:4222\"\nstream = \"S\"\n",
+    );
+    let text: Vec<String> = found.iter().map(ToString::to_string).collect();
+    let has = |needle: &str| assert!(text.iter().any(|t| t.contains(needle)), "{needle:?} not in {text:#?}");
+    has(r#"forward "a": unknown type "kafka""#);
+    has(r#"forward "b": unknown intake "nope""#);
+    has(r#"forward "b": missing field `url`"#);
+    has(r#"forward "b": stream "has space""#);
+    has(r#"forward "b": subject "x.{host}": placeholders are"#);
+    has(r#"forward "b": duplicate name"#);
+    has(r#"forward "b": url "http://x" is not nats://"#);
+    has(r#"forward "b": subject "a..b": empty token"#);
+    has(r#"forward "b" max_in_flight: 0 is out of range"#);
+    has(r##"forward "#4": missing field `name`"##);
+}

@@ -37,7 +37,12 @@ impl Publisher {
                 destination: destination.clone(),
                 reason: e.to_string(),
             })?;
-        let context = jetstream::new(client);
+        // Publishing waits (instead of failing) when this many acknowledgements are pending.
+        let context = jetstream::ContextBuilder::new()
+            .max_ack_inflight(spec.max_in_flight.max(1))
+            .backpressure_on_inflight(true)
+            .timeout(Duration::from_secs(10))
+            .build(client);
         let stream_err = |e: &dyn std::fmt::Display| ForwardError::Stream {
             stream: stream.clone(),
             reason: e.to_string(),

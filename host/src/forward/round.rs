@@ -65,7 +65,7 @@ impl Round {
             self.measure_lag(stats, true).await;
             return Ok(0);
         };
-        let sent = publish_blocks(spec, publisher, &blocks, stats).await?;
+        let sent = publish_blocks(spec, publisher, blocks, stats).await?;
         let (name, forwarded) = (spec.name.clone(), self.cursor.forwarded + sent);
         self.with_store(move |_, c| c.advance(&name, last_seq, forwarded))
             .await?;
@@ -106,9 +106,9 @@ impl Round {
     }
 }
 
-/// Whether the spec forwards this event of `block`.
-fn wanted(spec: &ForwardSpec, block: &CommittedBlock, status: &str) -> bool {
-    spec.intakes.as_ref().is_none_or(|names| names.contains(&block.intake)) && (spec.errors || status == "ok")
+/// Whether the spec forwards an event of `block` (`ok`: normalized, not stored in error).
+fn wanted(spec: &ForwardSpec, block: &CommittedBlock, ok: bool) -> bool {
+    spec.intakes.as_ref().is_none_or(|names| names.contains(&block.intake)) && (spec.errors || ok)
 }
 
 /// Publishes the events of `blocks` in order, at most `max_in_flight` unacknowledged; returns
@@ -116,17 +116,17 @@ fn wanted(spec: &ForwardSpec, block: &CommittedBlock, status: &str) -> bool {
 async fn publish_blocks(
     spec: &ForwardSpec,
     publisher: &Publisher,
-    blocks: &[CommittedBlock],
+    blocks: Vec<CommittedBlock>,
     stats: &ForwardStats,
 ) -> Result<u64, ForwardError> {
     let mut pending = FuturesOrdered::new();
     let mut sent = 0u64;
     let result = async {
         for block in blocks {
-            for event in block.events.iter().filter(|e| wanted(spec, block, e.status)) {
-                let payload = serde_json::to_vec(event).map_err(|e| ForwardError::Publish(e.to_string()))?;
+            let wanted = wanted(spec, &block, true);
+            for event in block.events.into_iter().filter(|e| wanted && (e.ok || spec.errors)) {
                 let subject = publisher.subject(&block.intake, &block.entity, &event.format);
-                pending.push_back(publisher.publish(subject, &event.id, payload.into()).await?);
+                pending.push_back(publisher.publish(subject, &event.id, event.json.into()).await?);
                 stats.in_flight.store(pending.len() as u64, Ordering::Relaxed);
                 while pending.len() >= spec.max_in_flight {
                     acked(pending.next().await)?;

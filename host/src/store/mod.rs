@@ -22,7 +22,10 @@ mod writer;
 
 pub use cursors::{Cursor, Cursors};
 pub use error::{StoreError, WriteFailure};
-pub use query::{today, Backlog, CommittedBlock, DayCount, EventFilter, IntakeStats, Reader, ReasonCount, StoredEvent};
+pub use query::{
+    today, Backlog, CommittedBlock, CommittedEvent, DayCount, EventFilter, IntakeStats, Reader, ReasonCount,
+    StoredEvent,
+};
 pub use rewrite::{Rewrite, Rewriter, StoredRaw};
 pub use schema::STATS_DAYS;
 

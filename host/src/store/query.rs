@@ -45,7 +45,18 @@ pub struct CommittedBlock {
     pub seq: i64,
     pub intake: String,
     pub entity: String,
-    pub events: Vec<StoredEvent>,
+    pub events: Vec<CommittedEvent>,
+}
+
+/// An event of a [`CommittedBlock`]: what a forwarder routes on, and the event as
+/// `events get` prints it.
+#[derive(Debug, Clone)]
+pub struct CommittedEvent {
+    pub id: String,
+    pub format: String,
+    /// Normalized (not stored in error).
+    pub ok: bool,
+    pub json: Vec<u8>,
 }
 
 /// What waits behind a cursor ([`Reader::backlog`]).
@@ -163,7 +174,12 @@ impl Reader {
                     .block
                     .events
                     .iter()
-                    .map(|e| stored(&b.block.intake, &b.block.entity, e))
+                    .map(|e| CommittedEvent {
+                        id: Uuid::from_u64_pair(e.high, e.low).to_string(),
+                        format: e.format.clone(),
+                        ok: e.outcome.is_ok(),
+                        json: event_json(&b.block.intake, &b.block.entity, e),
+                    })
                     .collect(),
                 intake: b.block.intake,
                 entity: b.block.entity,
@@ -365,8 +381,94 @@ fn stored(intake: &str, entity: &str, event: &BlockEvent) -> StoredEvent {
     }
 }
 
+/// The JSON text `serde_json` writes for [`stored`]`(intake, entity, event)`, written directly:
+/// the stored documents are checked JSON already (at write), so they are copied, not parsed
+/// again as [`RawValue`] would (forwarding writes one per event).
+fn event_json(intake: &str, entity: &str, e: &BlockEvent) -> Vec<u8> {
+    let mut out = String::with_capacity(
+        160 + intake.len()
+            + e.raw.len()
+            + e.metadata.as_ref().map_or(0, String::len)
+            + e.outcome.as_ref().map_or_else(String::len, String::len),
+    );
+    let field = |out: &mut String, name: &str, first: bool| {
+        out.push_str(if first { "{\"" } else { ",\"" });
+        out.push_str(name);
+        out.push_str("\":");
+    };
+    let string = |out: &mut String, s: &str| edge_ecs::write_json_string(s, out);
+    let optional = |out: &mut String, s: Option<&str>, raw: bool| match s {
+        Some(s) if raw => out.push_str(s),
+        Some(s) => edge_ecs::write_json_string(s, out),
+        None => out.push_str("null"),
+    };
+    field(&mut out, "id", true);
+    string(&mut out, &Uuid::from_u64_pair(e.high, e.low).to_string());
+    field(&mut out, "intake", false);
+    string(&mut out, intake);
+    field(&mut out, "entity", false);
+    string(&mut out, entity);
+    field(&mut out, "format", false);
+    string(&mut out, &e.format);
+    field(&mut out, "protocol", false);
+    string(&mut out, &e.protocol);
+    field(&mut out, "received_at", false);
+    string(&mut out, &micros_rfc3339(e.received_at_us));
+    field(&mut out, "event_time", false);
+    optional(&mut out, e.event_time_us.map(micros_rfc3339).as_deref(), false);
+    field(&mut out, "status", false);
+    string(&mut out, if e.outcome.is_ok() { "ok" } else { "error" });
+    field(&mut out, "error", false);
+    optional(&mut out, e.outcome.as_ref().err().map(String::as_str), false);
+    field(&mut out, "raw", false);
+    string(&mut out, &e.raw);
+    field(&mut out, "metadata", false);
+    optional(&mut out, e.metadata.as_deref(), true);
+    field(&mut out, "normalized", false);
+    optional(&mut out, e.outcome.as_ref().ok().map(String::as_str), true);
+    out.push('}');
+    out.into_bytes()
+}
+
 fn micros_rfc3339(us: i64) -> String {
     chrono::DateTime::from_timestamp_micros(us)
         .map(crate::timeparse::format_rfc3339)
         .unwrap_or_else(|| us.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(outcome: Result<&str, &str>, metadata: Option<&str>, event_time_us: Option<i64>) -> BlockEvent {
+        BlockEvent {
+            high: 0x0190_0000_0000_7001,
+            low: 0x8000_0000_0000_0042,
+            format: "plain".into(),
+            protocol: "syslog".into(),
+            received_at_us: 1_714_564_800_123_456,
+            event_time_us,
+            client_time_us: None,
+            raw: "a \"quoted\" \\ line\twith é and \u{1}".into(),
+            metadata: metadata.map(str::to_string),
+            outcome: outcome.map(str::to_string).map_err(str::to_string),
+        }
+    }
+
+    #[test]
+    fn forwarded_json_is_what_events_get_prints() {
+        for e in [
+            event(
+                Ok(r#"{"message":"x","n":{"a":[1,2.5]}}"#),
+                Some(r#"{"log":{"syslog":{"hostname":"fw1"}}}"#),
+                Some(1),
+            ),
+            event(Err("bad \"line\"\n"), None, None),
+            event(Ok("{}"), None, Some(-5)),
+        ] {
+            let printed = serde_json::to_string(&stored("in\"take", "ent ity", &e)).expect("serializable");
+            let written = String::from_utf8(event_json("in\"take", "ent ity", &e)).expect("UTF-8");
+            assert_eq!(written, printed);
+        }
+    }
 }

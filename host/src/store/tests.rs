@@ -506,7 +506,8 @@ fn a_version_4_store_gets_its_blocks_numbered_in_id_order() {
     assert_eq!(seqs, [1, 2, 3, 4]);
     let first: Vec<String> = blocks.iter().take(3).map(|b| b.events[0].id.clone()).collect();
     assert_eq!(first, ids.iter().map(Uuid::to_string).collect::<Vec<_>>());
-    assert_eq!(blocks[0].events[0].raw, format!("line {}", ids[0]));
+    let first: serde_json::Value = serde_json::from_slice(&blocks[0].events[0].json).expect("JSON");
+    assert_eq!(first["raw"], format!("line {}", ids[0]));
     assert_eq!(reader.last_seq().expect("seq"), 4);
 }
 
