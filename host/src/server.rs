@@ -9,7 +9,7 @@ use crate::pipeline::Pipeline;
 use crate::registry::watch::RegistryWatcher;
 use crate::registry::{Registry, RegistryError, RegistryHandle, ReloadReport};
 use crate::runtime::{Runtime, RuntimeError};
-use crate::store::{Store, StoreError, StoreWriter};
+use crate::store::{Retention, Store, StoreError, StoreWriter};
 use crate::telemetry::ListenerStats;
 use crate::tls::{self, TlsError};
 use std::net::SocketAddr;
@@ -74,6 +74,7 @@ pub struct RunningServer {
     runtime: Arc<Runtime>,
     pipeline: Arc<Pipeline>,
     writer: StoreWriter,
+    retention: Retention,
     shutdown: CancellationToken,
     tracker: TaskTracker,
     listeners: Vec<tokio::task::JoinHandle<()>>,
@@ -241,6 +242,18 @@ impl LoadedNode {
             );
         }
         crate::forward::start(registry.clone(), config.store_path(), shutdown.clone(), &tracker);
+        let live_registry = registry.clone();
+        let retention = Retention::start(
+            &config.store_path(),
+            Arc::new(move || {
+                let config = live_registry.current().config().clone();
+                (
+                    config.store.retention,
+                    config.forwards.iter().map(|f| f.name.clone()).collect(),
+                )
+            }),
+            pipeline.store().full_flag(),
+        )?;
         let listeners = spawner.handles;
         Ok(RunningServer {
             https_addr,
@@ -254,6 +267,7 @@ impl LoadedNode {
             runtime,
             pipeline,
             writer,
+            retention,
             shutdown,
             tracker,
             listeners,
@@ -366,6 +380,7 @@ impl RunningServer {
             tracing::info!(listener = %listener, counts = %counts.join(" "), "Listener totals.");
         }
         drop(self.watcher);
+        drop(self.retention);
         drop(self.pipeline);
         drop(self.registry);
         drop(self.runtime);

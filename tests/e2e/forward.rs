@@ -218,3 +218,90 @@ fn a_destination_added_by_a_reload_sends_the_backlog() {
     host.write_config(&basic_config());
     host.log().wait_for(from, "Forwarder stopped", Duration::from_secs(20));
 }
+
+/// `GET http://ADMIN/PATH` with curl: status and body.
+fn admin_get(host: &Host, path: &str) -> (u16, String) {
+    let out = Command::new("curl")
+        .args(["-sS", "--max-time", "10", "-w", "\n%{http_code}"])
+        .arg(format!("http://{}{path}", host.admin_addr()))
+        .output()
+        .expect("run curl");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let (body, code) = text.rsplit_once('\n').expect("curl status line");
+    (code.trim().parse().expect("status"), body.to_string())
+}
+
+/// Lines that zstd cannot shrink much: hex digits of a xorshift.
+fn bulky_body(lines: usize, seed: u64) -> String {
+    let mut x = seed | 1;
+    (0..lines)
+        .map(|_| {
+            (0..4000)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    char::from(b"0123456789abcdef"[(x & 15) as usize])
+                })
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The size cap reached by events a dead destination has not acknowledged: new events get 503
+/// and `/ready` says why, nothing stored is deleted; `on_full = "drop_oldest"` (by a reload)
+/// deletes the oldest, counts them, and events are accepted again.
+#[test]
+fn a_full_store_refuses_new_events_unless_told_to_drop_the_oldest() {
+    let nats = Nats::on_free_port(); // never started: nothing is acknowledged
+    let store = |on_full: &str| format!("[store]\nmax_disk_mib = 1\non_full = \"{on_full}\"\n{}", config(&nats));
+    let host = Host::start(&store("refuse"));
+    let mut acked = 0usize;
+    let refused = poll("the store to fill and refuse", Duration::from_secs(60), || {
+        let response = host
+            .post("/plain/batch")
+            .key(PLAIN_KEY)
+            .body(bulky_body(50, acked as u64 + 1))
+            .send();
+        match response.status {
+            200 => {
+                acked += 50;
+                None
+            }
+            _ => Some(response),
+        }
+    });
+    assert_eq!(refused.status, 503, "{refused:?}");
+    assert!(refused.text.contains("the store is full"), "{}", refused.text);
+    let (status, ready) = admin_get(&host, "/ready");
+    assert_eq!(status, 503, "{ready}");
+    assert!(ready.contains("max_disk_mib"), "{ready}");
+    assert_eq!(
+        host.stored_count(Some("plain-a")),
+        Some(acked),
+        "nothing acknowledged is deleted"
+    );
+    assert!(acked >= 100, "{acked} events filled 1 MiB");
+
+    host.write_config(&store("drop_oldest"));
+    poll("the oldest to be dropped", Duration::from_secs(30), || {
+        let (_, metrics) = admin_get(&host, "/metrics");
+        let dropped = metrics
+            .lines()
+            .find(|l| l.starts_with(r#"intake_edge_store_pruned_events_total{reason="dropped"}"#))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        (dropped > 0).then_some(dropped)
+    });
+    poll("events to be accepted again", Duration::from_secs(30), || {
+        (admin_get(&host, "/ready").0 == 200).then_some(())
+    });
+    host.post("/plain/batch")
+        .key(PLAIN_KEY)
+        .body("after the drop")
+        .send()
+        .expect(200);
+    assert!(host.stored_count(Some("plain-a")).is_some_and(|n| n < acked + 1));
+}

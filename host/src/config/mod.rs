@@ -193,6 +193,28 @@ pub struct StoreSettings {
     pub compression_level: i32,
     pub queue_requests: usize,
     pub enqueue_timeout: Duration,
+    pub retention: RetentionSettings,
+}
+
+/// How long and how much the store keeps (`store.retention_days`, `store.max_disk_mib`,
+/// `store.on_full`); events not yet forwarded are kept whatever their age.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RetentionSettings {
+    /// Forwarded (or, without forwarders, all) events older than this are deleted; `None`: kept.
+    pub max_age: Option<Duration>,
+    /// Bytes of live pages the store may use; `None`: no cap.
+    pub max_bytes: Option<u64>,
+    pub on_full: OnFull,
+}
+
+/// What the store does when only events not yet forwarded are left over the size cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnFull {
+    /// New events are refused (HTTPS 503, syslog and RELP stop reading) until space returns.
+    #[default]
+    Refuse,
+    /// The oldest events are deleted, forwarded or not, and counted.
+    DropOldest,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -117,6 +117,9 @@ pub struct RawStore {
     pub compression_level: Option<u64>,
     pub queue_requests: Option<u64>,
     pub enqueue_timeout_ms: Option<u64>,
+    pub retention_days: Option<u64>,
+    pub max_disk_mib: Option<u64>,
+    pub on_full: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -320,3 +320,27 @@ fn bad_forward_destinations_are_named() {
     has(r#"forward "b" max_in_flight: 0 is out of range"#);
     has(r##"forward "#4": missing field `name`"##);
 }
+
+#[test]
+fn retention_keys_are_read_and_off_by_default() {
+    assert_eq!(parse("").expect("valid").store.retention, RetentionSettings::default());
+    let c = parse("[store]\nretention_days = 7\nmax_disk_mib = 512\non_full = \"drop_oldest\"\n").expect("valid");
+    assert_eq!(
+        c.store.retention,
+        RetentionSettings {
+            max_age: Some(Duration::from_secs(7 * 86_400)),
+            max_bytes: Some(512 << 20),
+            on_full: OnFull::DropOldest,
+        }
+    );
+    let text: Vec<String> = problems("[store]\non_full = \"panic\"\nretention_days = 99999\n")
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(text.iter().any(|t| t.contains("store.on_full")), "{text:?}");
+    assert!(
+        text.iter()
+            .any(|t| t.contains("store.retention_days: 99999 is out of range")),
+        "{text:?}"
+    );
+}

@@ -432,6 +432,39 @@ impl Validator {
                 DEFAULT_ENQUEUE_TIMEOUT_MS,
                 ceiling::TIMEOUT_MS,
             )),
+            retention: self.retention(&raw),
+        }
+    }
+
+    /// `retention_days` and `max_disk_mib`: 0 (the default) keeps everything.
+    fn retention(&mut self, raw: &raw::RawStore) -> RetentionSettings {
+        let on_full = match raw.on_full.as_deref() {
+            None | Some("refuse") => OnFull::Refuse,
+            Some("drop_oldest") => OnFull::DropOldest,
+            Some(other) => {
+                self.problems.push(Problem::BadLimit {
+                    key: "store.on_full".into(),
+                    reason: format!("{other:?} is neither \"refuse\" nor \"drop_oldest\""),
+                });
+                OnFull::Refuse
+            }
+        };
+        let mut bounded = |key: &str, value: Option<u64>, max: u64| match value {
+            None | Some(0) => None,
+            Some(v) if v > max => {
+                self.problems.push(Problem::BadLimit {
+                    key: key.into(),
+                    reason: format!("{v} is out of range 0..={max}"),
+                });
+                None
+            }
+            Some(v) => Some(v),
+        };
+        RetentionSettings {
+            max_age: bounded("store.retention_days", raw.retention_days, 36_500)
+                .map(|d| Duration::from_secs(d * 86_400)),
+            max_bytes: bounded("store.max_disk_mib", raw.max_disk_mib, 1 << 30).map(|m| m << 20),
+            on_full,
         }
     }
 

@@ -85,7 +85,12 @@ impl Admin {
             "/health" => json(StatusCode::OK, r#"{"status":"live"}"#.into()),
             "/ready" => {
                 let intakes = self.registry.current().intake_count();
-                if self.pipeline.store().is_writable() {
+                if self.pipeline.store().is_full() {
+                    json(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        r#"{"status":"not ready","reason":"the store is full: store.max_disk_mib is reached with events not yet forwarded"}"#.into(),
+                    )
+                } else if self.pipeline.store().is_writable() {
                     json(StatusCode::OK, format!(r#"{{"status":"ready","intakes":{intakes}}}"#))
                 } else {
                     json(

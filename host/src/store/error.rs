@@ -18,6 +18,10 @@ pub enum StoreError {
     Closed,
     #[error("store query failed: {0}")]
     Query(String),
+    /// `store.max_disk_mib` is reached and what fills it is not forwarded yet
+    /// (`store.on_full = "refuse"`): nothing new is taken until space returns.
+    #[error("the store is full: store.max_disk_mib is reached with events not yet forwarded")]
+    Full,
 }
 
 impl StoreError {
@@ -33,7 +37,7 @@ impl StoreError {
     /// a full queue, a full disk, an I/O error, a lock held by another process.
     pub fn retryable(&self) -> bool {
         match self {
-            Self::Busy { .. } => true,
+            Self::Busy { .. } | Self::Full => true,
             Self::Write { kind, .. } => kind.retryable(),
             Self::Open { .. } | Self::Closed | Self::Query(_) => false,
         }
@@ -46,7 +50,7 @@ impl StoreError {
         match self {
             Self::Closed => true,
             Self::Write { kind, .. } => kind.is_fatal(),
-            Self::Open { .. } | Self::Busy { .. } | Self::Query(_) => false,
+            Self::Open { .. } | Self::Busy { .. } | Self::Query(_) | Self::Full => false,
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod ids;
 mod migrate;
 mod patient;
 mod query;
+pub mod retention;
 mod rewrite;
 mod schema;
 mod table;
@@ -26,6 +27,7 @@ pub use query::{
     today, Backlog, CommittedBlock, CommittedEvent, DayCount, EventFilter, IntakeStats, Reader, ReasonCount,
     StoredEvent,
 };
+pub use retention::Retention;
 pub use rewrite::{Rewrite, Rewriter, StoredRaw};
 pub use schema::STATS_DAYS;
 
@@ -86,6 +88,8 @@ pub struct Store {
     settings: StoreSettings,
     /// False after a failed commit, true again after the next good one.
     healthy: Arc<std::sync::atomic::AtomicBool>,
+    /// Set by the retention passes while the size cap is reached by events not yet forwarded.
+    full: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// Owns the writer thread; [`StoreWriter::join`] waits until every queued batch is committed.
@@ -148,7 +152,16 @@ impl Store {
                 reason: format!("cannot start writer thread: {e}"),
             })?;
         let checkpointer = checkpoint::Checkpointer::start(schema::open_for_checkpoints(path)?, path)?;
-        Ok((Store { tx, settings, healthy }, StoreWriter { thread, checkpointer }))
+        let full = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        Ok((
+            Store {
+                tx,
+                settings,
+                healthy,
+                full,
+            },
+            StoreWriter { thread, checkpointer },
+        ))
     }
 
     /// Stores `events` in one transaction and returns once it has committed.
@@ -158,6 +171,12 @@ impl Store {
     pub async fn commit(&self, events: Vec<NewEvent>) -> Result<(), CommitError> {
         if events.is_empty() {
             return Ok(());
+        }
+        if self.is_full() {
+            return Err(CommitError {
+                error: StoreError::Full,
+                events,
+            });
         }
         let permit = match tokio::time::timeout(self.settings.enqueue_timeout, self.tx.reserve()).await {
             Ok(Ok(permit)) => permit,
@@ -191,6 +210,16 @@ impl Store {
     /// Whether the store takes writes: its writer runs and its last commit succeeded.
     pub fn is_writable(&self) -> bool {
         !self.tx.is_closed() && self.healthy.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether new events are refused because the size cap is reached (see `retention.rs`).
+    pub fn is_full(&self) -> bool {
+        self.full.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The flag the retention passes set.
+    pub fn full_flag(&self) -> Arc<std::sync::atomic::AtomicBool> {
+        self.full.clone()
     }
 
     /// Number of write requests waiting for the writer.

@@ -39,6 +39,7 @@ fn settings() -> StoreSettings {
         compression_level: 1,
         queue_requests: 16,
         enqueue_timeout: std::time::Duration::from_secs(5),
+        retention: Default::default(),
     }
 }
 
@@ -521,4 +522,137 @@ fn a_store_of_a_newer_release_is_refused() {
     drop(conn);
     let err = Store::open(&dir.db(), settings()).err().expect("refused");
     assert!(err.to_string().contains("newer release"), "{err}");
+}
+
+/// Events of `n` bytes that zstd cannot shrink much (a xorshift's hex digits).
+fn bulky(intake: &str, n: usize, seed: u64) -> NewEvent {
+    let mut x = seed | 1;
+    let raw: String = (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b"0123456789abcdef"[(x & 15) as usize])
+        })
+        .collect();
+    NewEvent {
+        raw,
+        ..event(intake, now_us(), Ok("{}"))
+    }
+}
+
+fn policy(
+    max_age_days: Option<u64>,
+    max_bytes: Option<u64>,
+    on_full: crate::config::OnFull,
+) -> crate::config::RetentionSettings {
+    crate::config::RetentionSettings {
+        max_age: max_age_days.map(|d| std::time::Duration::from_secs(d * 86_400)),
+        max_bytes,
+        on_full,
+    }
+}
+
+fn seqs(path: &Path) -> Vec<i64> {
+    let reader = Reader::open(path).expect("reader");
+    reader
+        .committed_after(0, usize::MAX)
+        .expect("read")
+        .iter()
+        .map(|b| b.seq)
+        .collect()
+}
+
+#[test]
+fn retention_by_age_spares_what_is_not_forwarded() {
+    use crate::config::OnFull;
+    let dir = TempDir::new();
+    for i in 0..3 {
+        write(&dir.db(), vec![event("a", now_us() + i, Ok("{}"))]);
+    }
+    let mut conn = schema::open_for_cursors(&dir.db()).expect("open");
+    let two_days_later = now_us() + 2 * MICROS_PER_DAY;
+    // Nothing is a day old yet.
+    let report = retention::prune(&mut conn, &policy(Some(1), None, OnFull::Refuse), None, now_us()).expect("prune");
+    assert_eq!(report.aged, 0);
+    // Two days on, with a forwarder at block 1: only block 1 may go.
+    let report = retention::prune(
+        &mut conn,
+        &policy(Some(1), None, OnFull::Refuse),
+        Some(1),
+        two_days_later,
+    )
+    .expect("prune");
+    assert_eq!(report.aged, 1);
+    assert_eq!(seqs(&dir.db()), [2, 3]);
+    // Without forwarders, everything old goes.
+    let report =
+        retention::prune(&mut conn, &policy(Some(1), None, OnFull::Refuse), None, two_days_later).expect("prune");
+    assert_eq!(report.aged, 2);
+    assert!(seqs(&dir.db()).is_empty());
+    // Numbering goes on after the last block was deleted: a cursor never sees a number again.
+    write(&dir.db(), vec![event("a", now_us(), Ok("{}"))]);
+    assert_eq!(seqs(&dir.db()), [4]);
+}
+
+#[test]
+fn the_size_cap_trims_forwarded_blocks_refuses_or_drops_the_rest() {
+    use crate::config::OnFull;
+    let dir = TempDir::new();
+    for i in 0..24u64 {
+        write(&dir.db(), (0..4).map(|j| bulky("a", 8 << 10, i * 4 + j)).collect());
+    }
+    let mut conn = schema::open_for_cursors(&dir.db()).expect("open");
+    let used = retention::used_bytes(&conn).expect("size");
+    assert!(used > 150 << 10, "{used}");
+    let cap = used / 2;
+    // Nothing forwarded (cursor 0): nothing deleted, the store is full.
+    let report =
+        retention::prune(&mut conn, &policy(None, Some(cap), OnFull::Refuse), Some(0), now_us()).expect("prune");
+    assert_eq!((report.trimmed, report.dropped), (0, 0));
+    assert!(report.full);
+    assert_eq!(seqs(&dir.db()).len(), 24);
+    // Forwarded up to block 20: the oldest go until the store is under 90% of the cap.
+    let report =
+        retention::prune(&mut conn, &policy(None, Some(cap), OnFull::Refuse), Some(20), now_us()).expect("prune");
+    assert!(report.trimmed > 0 && report.trimmed.is_multiple_of(4), "{report:?}");
+    assert!(!report.full, "{report:?}");
+    assert!(report.used_bytes <= cap, "{report:?}");
+    let left = seqs(&dir.db());
+    assert_eq!(left.last(), Some(&24), "the newest stay");
+    assert!(left[0] > 1 && left[0] <= 21, "{left:?}");
+    // A smaller cap with nothing more forwarded: drop_oldest deletes unforwarded blocks and says so.
+    let smaller = cap * 2 / 3;
+    let report = retention::prune(
+        &mut conn,
+        &policy(None, Some(smaller), OnFull::DropOldest),
+        Some(0),
+        now_us(),
+    )
+    .expect("prune");
+    assert!(report.dropped > 0, "{report:?}");
+    assert!(!report.full && report.used_bytes <= smaller, "{report:?}");
+    assert_eq!(seqs(&dir.db()).last(), Some(&24), "the newest stay");
+}
+
+#[test]
+fn a_full_store_refuses_commits_and_gives_the_events_back() {
+    let dir = TempDir::new();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (store, writer) = Store::open(&dir.db(), settings()).expect("open");
+    store.full_flag().store(true, std::sync::atomic::Ordering::Relaxed);
+    let err = rt
+        .block_on(store.commit(vec![event("a", now_us(), Ok("{}"))]))
+        .expect_err("refused");
+    assert_eq!(err.error, StoreError::Full);
+    assert!(err.error.retryable() && !err.error.is_fatal());
+    assert_eq!(err.events.len(), 1);
+    store.full_flag().store(false, std::sync::atomic::Ordering::Relaxed);
+    rt.block_on(store.commit(err.events)).expect("taken again");
+    drop(store);
+    writer.join();
+    assert_eq!(seqs(&dir.db()), [1]);
 }

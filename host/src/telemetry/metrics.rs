@@ -73,6 +73,10 @@ pub struct Metrics {
     connections: Mutex<BTreeMap<&'static str, (&'static AtomicU64, &'static AtomicU64)>>,
     /// forwarder → its counters and gauges.
     forwards: Mutex<BTreeMap<String, &'static ForwardStats>>,
+    /// Events deleted by retention: for their age, for the size cap, before forwarding.
+    pruned: [AtomicU64; 3],
+    store_used_bytes: AtomicU64,
+    store_full: AtomicU64,
 }
 
 /// One forwarder's counters (events acknowledged, failed attempts) and gauges (publishes
@@ -158,6 +162,15 @@ impl Metrics {
         }
     }
 
+    /// Counts what a retention pass did.
+    pub fn retention(&self, report: &crate::store::retention::PruneReport) {
+        for (counter, n) in self.pruned.iter().zip([report.aged, report.trimmed, report.dropped]) {
+            counter.fetch_add(n, Ordering::Relaxed);
+        }
+        self.store_used_bytes.store(report.used_bytes, Ordering::Relaxed);
+        self.store_full.store(u64::from(report.full), Ordering::Relaxed);
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self, gauges: &Gauges) -> String {
         let queue_depth = gauges.queue_depth;
@@ -209,6 +222,27 @@ impl Metrics {
         out.push_str("# HELP intake_edge_buffered_bytes_limit The node's memory budget (limits.max_buffered_bytes).\n");
         out.push_str("# TYPE intake_edge_buffered_bytes_limit gauge\n");
         let _ = writeln!(out, "intake_edge_buffered_bytes_limit {}", gauges.buffer_limit_bytes);
+        out.push_str("# HELP intake_edge_store_pruned_events_total Events deleted by retention: for their age, the size cap, or before forwarding (on_full = drop_oldest).\n");
+        out.push_str("# TYPE intake_edge_store_pruned_events_total counter\n");
+        for (reason, counter) in ["age", "size", "dropped"].iter().zip(&self.pruned) {
+            let _ = writeln!(
+                out,
+                "intake_edge_store_pruned_events_total{{reason=\"{reason}\"}} {}",
+                counter.load(Ordering::Relaxed)
+            );
+        }
+        out.push_str("# HELP intake_edge_store_used_bytes Live bytes of the store at the last retention pass.\n# TYPE intake_edge_store_used_bytes gauge\n");
+        let _ = writeln!(
+            out,
+            "intake_edge_store_used_bytes {}",
+            self.store_used_bytes.load(Ordering::Relaxed)
+        );
+        out.push_str("# HELP intake_edge_store_full 1 while new events are refused: store.max_disk_mib reached by events not yet forwarded.\n# TYPE intake_edge_store_full gauge\n");
+        let _ = writeln!(
+            out,
+            "intake_edge_store_full {}",
+            self.store_full.load(Ordering::Relaxed)
+        );
         let forwards = lock(&self.forwards).clone();
         for (metric, kind, help, value) in [
             (

@@ -232,6 +232,7 @@ fn a_writer_that_dies_mid_commit_is_an_error_never_success() {
         tx,
         settings: settings(),
         healthy: Arc::new(std::sync::atomic::AtomicBool::new(true)),
+        full: Arc::new(std::sync::atomic::AtomicBool::new(false)),
     };
     let writer = std::thread::spawn(move || {
         let request = rx.blocking_recv();
