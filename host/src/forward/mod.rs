@@ -121,6 +121,7 @@ async fn run(spec: ForwardSpec, db: PathBuf, stop: CancellationToken) {
                 stats.errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let delay = backoff.next();
                 tracing::warn!(forward = %spec.name, %error, retry_in_ms = delay.as_millis() as u64, "Forwarding failed; the cursor stays and the round is tried again.");
+                round.reset();
                 round.record_error(&spec.name, &error.to_string()).await;
                 if matches!(error, ForwardError::Connect { .. } | ForwardError::Stream { .. }) {
                     destination = None;

@@ -1,12 +1,16 @@
-//! One forwarding round: read the blocks committed after the cursor, publish their events with
-//! a bounded number awaiting acknowledgement, then move the cursor past them.
+//! Forwarding rounds, pipelined: while the acknowledgements of what was published come back,
+//! the next blocks are read from the store; the cursor follows the acknowledgements (in
+//! publish order, so a block counts once every event before it is acknowledged) and is saved
+//! at most every [`SAVE_EVERY`] and whenever the forwarder catches up.
 
-use super::nats::Publisher;
+use super::nats::{Ack, Publisher};
 use super::ForwardError;
 use crate::config::ForwardSpec;
-use crate::store::{CommittedBlock, Cursor, Cursors, Reader};
+use crate::store::{CommittedBlock, Cursor, Cursors, Reader, StoreError};
 use crate::telemetry::metrics::ForwardStats;
+use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, StreamExt};
+use futures_util::FutureExt;
 use std::path::Path;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
@@ -14,11 +18,25 @@ use std::time::{Duration, Instant};
 
 /// How often the lag gauges are computed (a query over the backlog's blocks).
 const LAG_EVERY: Duration = Duration::from_secs(1);
+/// How often an advanced cursor is written (an fsync): a crash resends at most this much.
+const SAVE_EVERY: Duration = Duration::from_millis(200);
 
-/// A forwarder's view of the store: its reader, its cursor and where the cursor is.
+/// An acknowledgement awaited: the events it stands for (1, or 0 for a block with nothing
+/// sent) and `Some(seq)` once the last event of block `seq` is acknowledged.
+type Pending = BoxFuture<'static, Result<(u64, Option<i64>), ForwardError>>;
+type Blocks = Result<Vec<CommittedBlock>, ForwardError>;
+
+/// A forwarder's view of the store: its reader, its cursor, and what is in flight.
 pub struct Round {
     store: Arc<Mutex<(Reader, Cursors)>>,
+    /// What the destination acknowledged (saved or not yet).
     cursor: Cursor,
+    saved: Instant,
+    saved_seq: i64,
+    /// Blocks up to here are published (acknowledged or in flight).
+    read_to: i64,
+    pending: FuturesOrdered<Pending>,
+    next: Option<tokio::task::JoinHandle<Result<Vec<CommittedBlock>, StoreError>>>,
     lag_measured: Option<Instant>,
 }
 
@@ -30,55 +48,139 @@ impl Round {
         let cursor = cursors.load(name)?;
         Ok(Round {
             store: Arc::new(Mutex::new((reader, cursors))),
+            saved: Instant::now(),
+            saved_seq: cursor.seq,
+            read_to: cursor.seq,
             cursor,
+            pending: FuturesOrdered::new(),
+            next: None,
             lag_measured: None,
         })
     }
 
-    /// Runs `f` on the store on a blocking thread.
-    async fn with_store<T: Send + 'static>(
+    /// Runs `f` on the store on a blocking thread (a future that does not borrow `self`, which
+    /// is not `Sync`: its acknowledgements are boxed futures).
+    fn with_store<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Reader, &Cursors) -> Result<T, crate::store::StoreError> + Send + 'static,
-    ) -> Result<T, ForwardError> {
+        f: impl FnOnce(&Reader, &Cursors) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, ForwardError>> + Send + 'static {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
-            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            f(&guard.0, &guard.1)
-        })
-        .await
-        .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
-        .map_err(ForwardError::from)
+        run_on_store(store, f)
     }
 
-    /// One round; the number of events sent (0: nothing new after the cursor).
+    /// Starts reading the blocks after `read_to` on a blocking thread.
+    fn read_ahead(&mut self, max_events: usize) {
+        let (store, after) = (self.store.clone(), self.read_to);
+        self.next = Some(tokio::task::spawn_blocking(move || {
+            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+            guard.0.committed_after(after, max_events)
+        }));
+    }
+
+    async fn take_read(&mut self, max_events: usize) -> Blocks {
+        if self.next.is_none() {
+            self.read_ahead(max_events);
+        }
+        match self.next.take() {
+            Some(task) => task
+                .await
+                .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
+                .map_err(ForwardError::from),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// After a failure: what is in flight is forgotten, the next round starts at the cursor.
+    pub fn reset(&mut self) {
+        self.pending = FuturesOrdered::new();
+        if let Some(task) = self.next.take() {
+            task.abort();
+        }
+        self.read_to = self.cursor.seq;
+    }
+
+    /// One round: publish the next blocks (reading the ones after them meanwhile) and take the
+    /// acknowledgements that came back; the number of events published (0: caught up, every
+    /// acknowledgement in and the cursor saved).
     pub async fn step(
         &mut self,
         spec: &ForwardSpec,
         publisher: &Publisher,
         stats: &ForwardStats,
     ) -> Result<u64, ForwardError> {
-        let (after, max_events) = (self.cursor.seq, spec.batch_events);
-        let blocks = self
-            .with_store(move |r, _| r.committed_after(after, max_events))
-            .await?;
+        let blocks = self.take_read(spec.batch_events).await?;
         let Some(last_seq) = blocks.last().map(|b| b.seq) else {
+            while let Some(acked) = self.pending.next().await {
+                self.acked(acked?, stats);
+            }
+            self.save(spec, true).await?;
             self.measure_lag(stats, true).await;
             return Ok(0);
         };
-        let sent = publish_blocks(spec, publisher, blocks, stats).await?;
-        let (name, forwarded) = (spec.name.clone(), self.cursor.forwarded + sent);
-        self.with_store(move |_, c| c.advance(&name, last_seq, forwarded))
-            .await?;
-        self.cursor.seq = last_seq;
-        self.cursor.forwarded = forwarded;
-        stats.forwarded.fetch_add(sent, Ordering::Relaxed);
+        self.read_to = last_seq;
+        self.read_ahead(spec.batch_events);
+        let mut published = 0u64;
+        for block in blocks {
+            let seq = block.seq;
+            let wanted = spec.intakes.as_ref().is_none_or(|names| names.contains(&block.intake));
+            let mut events = block
+                .events
+                .into_iter()
+                .filter(|e| wanted && (e.ok || spec.errors))
+                .peekable();
+            if events.peek().is_none() {
+                // Nothing of it is sent: it counts as acknowledged after what precedes it.
+                self.pending
+                    .push_back(futures_util::future::ready(Ok((0, Some(seq)))).boxed());
+            }
+            while let Some(event) = events.next() {
+                let subject = publisher.subject(&block.intake, &block.entity, &event.format);
+                let ack = publisher.publish(subject, &event.id, event.json.into()).await?;
+                let marker = events.peek().is_none().then_some(seq);
+                self.pending.push_back(awaited(ack, marker));
+                published += 1;
+                while self.pending.len() >= spec.max_in_flight {
+                    if let Some(acked) = self.pending.next().await {
+                        self.acked(acked?, stats);
+                    }
+                }
+                stats.in_flight.store(self.pending.len() as u64, Ordering::Relaxed);
+            }
+        }
+        // Whatever else is already acknowledged, without waiting.
+        while let Some(Some(acked)) = self.pending.next().now_or_never() {
+            self.acked(acked?, stats);
+        }
+        stats.in_flight.store(self.pending.len() as u64, Ordering::Relaxed);
+        self.save(spec, false).await?;
         self.measure_lag(stats, false).await;
-        Ok(sent.max(1))
+        Ok(published.max(1))
+    }
+
+    /// One acknowledgement taken, in publish order.
+    fn acked(&mut self, (events, marker): (u64, Option<i64>), stats: &ForwardStats) {
+        if let Some(seq) = marker {
+            self.cursor.seq = self.cursor.seq.max(seq);
+        }
+        stats.forwarded.fetch_add(events, Ordering::Relaxed);
+        self.cursor.forwarded += events;
+    }
+
+    /// Writes the cursor if it moved and `now` or [`SAVE_EVERY`] has passed.
+    async fn save(&mut self, spec: &ForwardSpec, now: bool) -> Result<(), ForwardError> {
+        if self.cursor.seq == self.saved_seq || (!now && self.saved.elapsed() < SAVE_EVERY) {
+            return Ok(());
+        }
+        let (name, seq, forwarded) = (spec.name.clone(), self.cursor.seq, self.cursor.forwarded);
+        self.with_store(move |_, c| c.advance(&name, seq, forwarded)).await?;
+        self.saved_seq = seq;
+        self.saved = Instant::now();
+        Ok(())
     }
 
     /// Writes down why the last round failed (for `forward status`); a failure to write it is
     /// only logged.
-    pub async fn record_error(&self, name: &str, error: &str) {
+    pub async fn record_error(&mut self, name: &str, error: &str) {
         let (owned, error) = (name.to_string(), error.to_string());
         if let Err(e) = self.with_store(move |_, c| c.failed(&owned, &error)).await {
             tracing::warn!(forward = %name, error = %e, "Cannot record the forwarding error in the store.");
@@ -106,50 +208,24 @@ impl Round {
     }
 }
 
-/// Whether the spec forwards an event of `block` (`ok`: normalized, not stored in error).
-fn wanted(spec: &ForwardSpec, block: &CommittedBlock, ok: bool) -> bool {
-    spec.intakes.as_ref().is_none_or(|names| names.contains(&block.intake)) && (spec.errors || ok)
+/// The acknowledgement of one publish, then `marker`.
+fn awaited(ack: Ack, marker: Option<i64>) -> Pending {
+    async move {
+        ack.await.map_err(|e| ForwardError::Ack(e.to_string()))?;
+        Ok((1, marker))
+    }
+    .boxed()
 }
 
-/// Publishes the events of `blocks` in order, at most `max_in_flight` unacknowledged; returns
-/// once every one is acknowledged (the count), or at the first failure.
-async fn publish_blocks(
-    spec: &ForwardSpec,
-    publisher: &Publisher,
-    blocks: Vec<CommittedBlock>,
-    stats: &ForwardStats,
-) -> Result<u64, ForwardError> {
-    let mut pending = FuturesOrdered::new();
-    let mut sent = 0u64;
-    let result = async {
-        for block in blocks {
-            let wanted = wanted(spec, &block, true);
-            for event in block.events.into_iter().filter(|e| wanted && (e.ok || spec.errors)) {
-                let subject = publisher.subject(&block.intake, &block.entity, &event.format);
-                pending.push_back(publisher.publish(subject, &event.id, event.json.into()).await?);
-                stats.in_flight.store(pending.len() as u64, Ordering::Relaxed);
-                while pending.len() >= spec.max_in_flight {
-                    acked(pending.next().await)?;
-                    sent += 1;
-                }
-            }
-        }
-        while !pending.is_empty() {
-            acked(pending.next().await)?;
-            sent += 1;
-            stats.in_flight.store(pending.len() as u64, Ordering::Relaxed);
-        }
-        Ok(sent)
-    }
-    .await;
-    stats.in_flight.store(0, Ordering::Relaxed);
-    result
-}
-
-fn acked<T, E: std::fmt::Display>(ack: Option<Result<T, E>>) -> Result<(), ForwardError> {
-    match ack {
-        Some(Ok(_)) => Ok(()),
-        Some(Err(e)) => Err(ForwardError::Ack(e.to_string())),
-        None => Err(ForwardError::Ack("acknowledgement stream ended".into())),
-    }
+async fn run_on_store<T: Send + 'static>(
+    store: Arc<Mutex<(Reader, Cursors)>>,
+    f: impl FnOnce(&Reader, &Cursors) -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, ForwardError> {
+    tokio::task::spawn_blocking(move || {
+        let guard = store.lock().unwrap_or_else(|p| p.into_inner());
+        f(&guard.0, &guard.1)
+    })
+    .await
+    .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
+    .map_err(ForwardError::from)
 }
