@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const STREAM: &str = "E2E_EVENTS";
+pub const STREAM: &str = "E2E_EVENTS";
 
 /// A `nats-server -js` with its store in a temporary directory; killed on drop.
 struct Nats {
@@ -54,7 +54,13 @@ impl Nats {
 
     /// Every message of the stream: its `Nats-Msg-Id` and its payload as JSON, in stream order.
     fn messages(&self) -> Vec<(String, String, Value)> {
-        let url = self.url();
+        stream_messages(self.url())
+    }
+}
+
+/// Every message of [`STREAM`] on the server at `url`: `Nats-Msg-Id`, subject, payload.
+pub fn stream_messages(url: String) -> Vec<(String, String, Value)> {
+    {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -100,7 +106,7 @@ fn config(nats: &Nats) -> String {
     )
 }
 
-fn status(host: &Host) -> Value {
+pub fn status(host: &Host) -> Value {
     let out = host.cli(&["forward", "status"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).expect("UTF-8");

@@ -14,6 +14,7 @@ mod catalog;
 mod crash_trials;
 mod endpoints;
 mod errors;
+mod fleet;
 mod formats_bench;
 mod formats_test;
 mod forward;

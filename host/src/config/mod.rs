@@ -321,6 +321,8 @@ pub enum Destination {
         create_stream: bool,
         /// The stream's duplicate window when this node creates it.
         duplicate_window: Duration,
+        /// The stream's replicas when this node creates it (3 or 5 in a cluster).
+        replicas: usize,
     },
 }
 

@@ -48,6 +48,7 @@ pub struct RawForward {
     pub max_in_flight: Option<u64>,
     pub batch_events: Option<u64>,
     pub duplicate_window_secs: Option<u64>,
+    pub replicas: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]

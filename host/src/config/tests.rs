@@ -295,6 +295,7 @@ fn forward_destinations_are_read_with_defaults() {
             subject: DEFAULT_FORWARD_SUBJECT.into(),
             create_stream: true,
             duplicate_window: Duration::from_secs(DEFAULT_FORWARD_DUPLICATE_WINDOW_SECS),
+            replicas: 1,
         }
     );
 }

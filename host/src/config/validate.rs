@@ -720,6 +720,14 @@ impl Validator {
                         duplicate_window: secs(
                             r.duplicate_window_secs.unwrap_or(DEFAULT_FORWARD_DUPLICATE_WINDOW_SECS),
                         ),
+                        replicas: match r.replicas {
+                            None => 1,
+                            Some(n @ 1..=5) => n as usize,
+                            Some(n) => {
+                                bad(format!("replicas {n}: JetStream keeps 1 to 5"));
+                                1
+                            }
+                        },
                     })
                 }
                 Some(other) => {

@@ -26,6 +26,7 @@ impl Publisher {
             subject,
             create_stream,
             duplicate_window,
+            replicas,
         } = &spec.destination;
         let destination = urls.join(",");
         let client = async_nats::ConnectOptions::new()
@@ -53,6 +54,7 @@ impl Publisher {
                     name: stream.clone(),
                     subjects: vec![super::stream_subject(subject)],
                     duplicate_window: *duplicate_window,
+                    num_replicas: *replicas,
                     ..Default::default()
                 })
                 .await
