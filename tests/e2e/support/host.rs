@@ -418,6 +418,18 @@ impl Host {
             .unwrap_or_else(|| panic!("no admin listener in the log:\n{}", self.log.dump()))
     }
 
+    /// `GET http://ADMIN/PATH` with curl, no token: status and body.
+    pub fn admin_get(&self, path: &str) -> (u16, String) {
+        let out = Command::new("curl")
+            .args(["-sS", "--max-time", "10", "-w", "\n%{http_code}"])
+            .arg(format!("http://{}{path}", self.admin_addr()))
+            .output()
+            .expect("run curl");
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, code) = text.rsplit_once('\n').expect("curl status line");
+        (code.trim().parse().expect("status"), body.to_string())
+    }
+
     pub fn relp_addr(&self) -> &str {
         self.relp_addr.as_deref().expect("the RELP listener is enabled")
     }
