@@ -28,7 +28,11 @@ type Blocks = Result<Vec<CommittedBlock>, ForwardError>;
 
 /// A forwarder's view of the store: its reader, its cursor, and what is in flight.
 pub struct Round {
-    store: Arc<Mutex<(Reader, Cursors)>>,
+    /// Apart, so that a cursor write waiting for the store's write lock never holds up a read.
+    reader: Arc<Mutex<Reader>>,
+    cursors: Arc<Mutex<Cursors>>,
+    /// The cursor write in progress, if any (it runs beside the rounds).
+    saving: Option<tokio::task::JoinHandle<Result<i64, StoreError>>>,
     /// What the destination acknowledged (saved or not yet).
     cursor: Cursor,
     saved: Instant,
@@ -47,7 +51,9 @@ impl Round {
         let cursors = Cursors::open(db)?;
         let cursor = cursors.load(name)?;
         Ok(Round {
-            store: Arc::new(Mutex::new((reader, cursors))),
+            reader: Arc::new(Mutex::new(reader)),
+            cursors: Arc::new(Mutex::new(cursors)),
+            saving: None,
             saved: Instant::now(),
             saved_seq: cursor.seq,
             read_to: cursor.seq,
@@ -58,22 +64,29 @@ impl Round {
         })
     }
 
-    /// Runs `f` on the store on a blocking thread (a future that does not borrow `self`, which
+    /// Runs `f` on the reader on a blocking thread (a future that does not borrow `self`, which
     /// is not `Sync`: its acknowledgements are boxed futures).
-    fn with_store<T: Send + 'static>(
+    fn on_reader<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Reader, &Cursors) -> Result<T, StoreError> + Send + 'static,
+        f: impl FnOnce(&Reader) -> Result<T, StoreError> + Send + 'static,
     ) -> impl std::future::Future<Output = Result<T, ForwardError>> + Send + 'static {
-        let store = self.store.clone();
-        run_on_store(store, f)
+        blocking(self.reader.clone(), f)
+    }
+
+    /// Runs `f` on the cursors' connection on a blocking thread.
+    fn on_cursors<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Cursors) -> Result<T, StoreError> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<T, ForwardError>> + Send + 'static {
+        blocking(self.cursors.clone(), f)
     }
 
     /// Starts reading the blocks after `read_to` on a blocking thread.
     fn read_ahead(&mut self, max_events: usize) {
-        let (store, after) = (self.store.clone(), self.read_to);
+        let (reader, after) = (self.reader.clone(), self.read_to);
         self.next = Some(tokio::task::spawn_blocking(move || {
-            let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-            guard.0.committed_after(after, max_events)
+            let guard = reader.lock().unwrap_or_else(|p| p.into_inner());
+            guard.committed_after(after, max_events)
         }));
     }
 
@@ -166,15 +179,33 @@ impl Round {
         self.cursor.forwarded += events;
     }
 
-    /// Writes the cursor if it moved and `now` or [`SAVE_EVERY`] has passed.
+    /// Writes the cursor if it moved and [`SAVE_EVERY`] has passed, beside the rounds (its
+    /// fsync and the wait for the store's write lock do not stall publishing); with `now`,
+    /// waits for it (caught up: the cursor on disk is the one acknowledged).
     async fn save(&mut self, spec: &ForwardSpec, now: bool) -> Result<(), ForwardError> {
-        if self.cursor.seq == self.saved_seq || (!now && self.saved.elapsed() < SAVE_EVERY) {
+        if let Some(task) = self.saving.take_if(|task| now || task.is_finished()) {
+            self.saved_seq = task
+                .await
+                .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))??;
+        }
+        let due = now || self.saved.elapsed() >= SAVE_EVERY;
+        if self.saving.is_some() || self.cursor.seq == self.saved_seq || !due {
             return Ok(());
         }
         let (name, seq, forwarded) = (spec.name.clone(), self.cursor.seq, self.cursor.forwarded);
-        self.with_store(move |_, c| c.advance(&name, seq, forwarded)).await?;
-        self.saved_seq = seq;
+        let cursors = self.cursors.clone();
+        let task = tokio::task::spawn_blocking(move || {
+            let guard = cursors.lock().unwrap_or_else(|p| p.into_inner());
+            guard.advance(&name, seq, forwarded).map(|()| seq)
+        });
         self.saved = Instant::now();
+        if now {
+            self.saved_seq = task
+                .await
+                .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))??;
+        } else {
+            self.saving = Some(task);
+        }
         Ok(())
     }
 
@@ -182,7 +213,7 @@ impl Round {
     /// only logged.
     pub async fn record_error(&mut self, name: &str, error: &str) {
         let (owned, error) = (name.to_string(), error.to_string());
-        if let Err(e) = self.with_store(move |_, c| c.failed(&owned, &error)).await {
+        if let Err(e) = self.on_cursors(move |c| c.failed(&owned, &error)).await {
             tracing::warn!(forward = %name, error = %e, "Cannot record the forwarding error in the store.");
         }
     }
@@ -198,7 +229,7 @@ impl Round {
         }
         self.lag_measured = Some(Instant::now());
         let seq = self.cursor.seq;
-        if let Ok(backlog) = self.with_store(move |r, _| r.backlog(seq)).await {
+        if let Ok(backlog) = self.on_reader(move |r| r.backlog(seq)).await {
             stats.lag_events.store(backlog.events, Ordering::Relaxed);
             let age_us = backlog
                 .oldest_us
@@ -217,13 +248,13 @@ fn awaited(ack: Ack, marker: Option<i64>) -> Pending {
     .boxed()
 }
 
-async fn run_on_store<T: Send + 'static>(
-    store: Arc<Mutex<(Reader, Cursors)>>,
-    f: impl FnOnce(&Reader, &Cursors) -> Result<T, StoreError> + Send + 'static,
+async fn blocking<S: Send + 'static, T: Send + 'static>(
+    on: Arc<Mutex<S>>,
+    f: impl FnOnce(&S) -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, ForwardError> {
     tokio::task::spawn_blocking(move || {
-        let guard = store.lock().unwrap_or_else(|p| p.into_inner());
-        f(&guard.0, &guard.1)
+        let guard = on.lock().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
     })
     .await
     .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
