@@ -45,7 +45,10 @@ fn status(args: &StoreArgs) -> anyhow::Result<ExitCode> {
         let cursor = reader.cursor(&spec.name)?;
         let backlog = reader.backlog(cursor.seq)?;
         let (kind, destination) = match &spec.destination {
-            Destination::Nats { urls, stream, .. } => ("nats", format!("{} stream {stream}", urls.join(","))),
+            Destination::Nats { urls, stream, .. } => {
+                let urls: Vec<String> = urls.iter().map(|u| intake_edge::forward::redacted(u)).collect();
+                ("nats", format!("{} stream {stream}", urls.join(",")))
+            }
         };
         let status = Status {
             name: spec.name.clone(),

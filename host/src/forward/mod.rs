@@ -168,6 +168,19 @@ impl Backoff {
     }
 }
 
+/// `url` without its user information (`nats://user:secret@host` → `nats://***@host`): URLs may
+/// carry credentials, and they appear in logs and in `forward status`.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
 /// `template` with `{intake}`, `{entity}` and `{format}` replaced by those names, each made one
 /// NATS subject token (anything but letters, digits, `-` and `_` becomes `_`).
 pub fn subject(template: &str, intake: &str, entity: &str, format: &str) -> String {
@@ -215,6 +228,17 @@ mod tests {
         assert_eq!(stream_subject("intake.{intake}"), "intake.*");
         assert_eq!(stream_subject("a.{entity}.b.{format}x"), "a.*.b.*");
         assert_eq!(stream_subject("fixed.subject"), "fixed.subject");
+    }
+
+    #[test]
+    fn credentials_in_urls_are_never_shown() {
+        assert_eq!(
+            redacted("nats://user:secret@127.0.0.1:4222"),
+            "nats://***@127.0.0.1:4222"
+        );
+        assert_eq!(redacted("tls://token@nats.example:4222"), "tls://***@nats.example:4222");
+        assert_eq!(redacted("nats://127.0.0.1:4222"), "nats://127.0.0.1:4222");
+        assert_eq!(redacted("nats://h:4222/x@y"), "nats://h:4222/x@y");
     }
 
     #[test]

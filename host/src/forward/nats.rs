@@ -28,7 +28,7 @@ impl Publisher {
             duplicate_window,
             replicas,
         } = &spec.destination;
-        let destination = urls.join(",");
+        let destination = urls.iter().map(|u| super::redacted(u)).collect::<Vec<_>>().join(",");
         let client = async_nats::ConnectOptions::new()
             .name(format!("intake-edge forward {}", spec.name))
             .connection_timeout(Duration::from_secs(5))
