@@ -38,6 +38,9 @@ pub enum ForwardError {
     Ack(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// A blocking store task panicked or was cancelled.
+    #[error("store task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// Starts the supervisor, which runs one task per configured destination until `shutdown`.
@@ -139,7 +142,7 @@ async fn open_round(spec: &ForwardSpec, db: &Path) -> Result<Round, ForwardError
     let (name, db) = (spec.name.clone(), db.to_path_buf());
     tokio::task::spawn_blocking(move || Round::open(&db, &name))
         .await
-        .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
+        .map_err(ForwardError::from)?
 }
 
 /// Exponential backoff from 200 ms to 30 s, each delay drawn between half and all of it.

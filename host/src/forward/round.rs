@@ -95,10 +95,7 @@ impl Round {
             self.read_ahead(max_events);
         }
         match self.next.take() {
-            Some(task) => task
-                .await
-                .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
-                .map_err(ForwardError::from),
+            Some(task) => task.await.map_err(ForwardError::from)?.map_err(ForwardError::from),
             None => Ok(Vec::new()),
         }
     }
@@ -146,8 +143,16 @@ impl Round {
                 self.pending
                     .push_back(futures_util::future::ready(Ok((0, Some(seq)))).boxed());
             }
+            // The subject depends on the format only within a block: made once per format.
+            let mut last_subject: Option<(String, String)> = None;
             while let Some(event) = events.next() {
-                let subject = publisher.subject(&block.intake, &block.entity, &event.format);
+                let subject = match &last_subject {
+                    Some((format, made)) if *format == event.format => made.clone(),
+                    _ => {
+                        let made = publisher.subject(&block.intake, &block.entity, &event.format);
+                        last_subject.insert((event.format.clone(), made)).1.clone()
+                    }
+                };
                 let ack = publisher.publish(subject, &event.id, event.json.into()).await?;
                 let marker = events.peek().is_none().then_some(seq);
                 self.pending.push_back(awaited(ack, marker));
@@ -184,9 +189,7 @@ impl Round {
     /// waits for it (caught up: the cursor on disk is the one acknowledged).
     async fn save(&mut self, spec: &ForwardSpec, now: bool) -> Result<(), ForwardError> {
         if let Some(task) = self.saving.take_if(|task| now || task.is_finished()) {
-            self.saved_seq = task
-                .await
-                .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))??;
+            self.saved_seq = task.await.map_err(ForwardError::from)??;
         }
         let due = now || self.saved.elapsed() >= SAVE_EVERY;
         if self.saving.is_some() || self.cursor.seq == self.saved_seq || !due {
@@ -200,9 +203,7 @@ impl Round {
         });
         self.saved = Instant::now();
         if now {
-            self.saved_seq = task
-                .await
-                .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))??;
+            self.saved_seq = task.await.map_err(ForwardError::from)??;
         } else {
             self.saving = Some(task);
         }
@@ -257,6 +258,6 @@ async fn blocking<S: Send + 'static, T: Send + 'static>(
         f(&guard)
     })
     .await
-    .map_err(|e| ForwardError::Publish(format!("store task failed: {e}")))?
+    .map_err(ForwardError::from)?
     .map_err(ForwardError::from)
 }
