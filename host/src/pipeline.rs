@@ -3,7 +3,7 @@
 use crate::event::{row, Event, Incoming, Protocol};
 use crate::registry::IntakeEntry;
 use crate::runtime::{LoadedFormat, Runtime, RuntimeError};
-use crate::store::{NewEvent, Store, StoreError};
+use crate::store::{Duplicate, NewEvent, Store, StoreError};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,11 +51,11 @@ impl Pipeline {
     ) -> Result<Vec<Uuid>, PipelineError> {
         let wait = Some(self.runtime.enqueue_wait());
         let prepared = self.prepare(protocol, received_at, events, wait).await?;
-        let ids = prepared.iter().map(|e| e.id).collect();
-        let counts = tally(&prepared);
-        self.store.commit(prepared).await.map_err(|e| e.error)?;
+        let (mut ids, mut counts) = (ids_of(&prepared), tally(&prepared));
+        let duplicates = self.store.commit(prepared).await.map_err(|e| e.error)?;
+        answer_duplicates(&mut ids, &mut counts, &duplicates);
         record(&counts, protocol);
-        Ok(ids)
+        Ok(ids.into_iter().map(|(id, _, _)| id).collect())
     }
 
     /// Like [`Pipeline::ingest`] but for stream protocols, which have no way to say "retry":
@@ -71,11 +71,11 @@ impl Pipeline {
         shutdown: &CancellationToken,
     ) -> Result<Vec<Uuid>, PipelineError> {
         let pending = self.prepare(protocol, received_at, events, None).await?;
-        let ids = pending.iter().map(|e| e.id).collect();
-        let counts = tally(&pending);
-        self.store.commit_patiently(pending, shutdown).await?;
+        let (mut ids, mut counts) = (ids_of(&pending), tally(&pending));
+        let duplicates = self.store.commit_patiently(pending, shutdown).await?;
+        answer_duplicates(&mut ids, &mut counts, &duplicates);
         record(&counts, protocol);
-        Ok(ids)
+        Ok(ids.into_iter().map(|(id, _, _)| id).collect())
     }
 
     /// Runs the components and assigns IDs: the events, ready to store, in input order.
@@ -88,9 +88,11 @@ impl Pipeline {
     ) -> Result<Vec<NewEvent>, RuntimeError> {
         let n = events.len();
         let mut intakes: Vec<Arc<IntakeEntry>> = Vec::with_capacity(n);
+        let mut sources: Vec<Option<String>> = Vec::with_capacity(n);
         // Batches per format, each event remembering its position in the request.
         let mut groups: Vec<(Arc<LoadedFormat>, Vec<usize>, Vec<Event>)> = Vec::new();
-        for (pos, incoming) in events.into_iter().enumerate() {
+        for (pos, mut incoming) in events.into_iter().enumerate() {
+            sources.push(incoming.source_id.take());
             let (intake, event) = incoming.into_event(received_at, protocol);
             let group = match groups.iter().position(|(f, _, _)| f.id == intake.format.id) {
                 Some(g) => g,
@@ -131,14 +133,46 @@ impl Pipeline {
             }
         }
         let mut prepared = Vec::with_capacity(n);
-        for (slot, intake) in slots.into_iter().zip(intakes) {
+        for ((slot, intake), source_id) in slots.into_iter().zip(intakes).zip(sources) {
             // Every position was filled: each chunk returns one outcome per event.
             let Some((event, outcome)) = slot else {
                 return Err(RuntimeError::Closed);
             };
-            prepared.push(row::new_row(crate::store::ids::next(), &intake, event, outcome));
+            let mut row = row::new_row(crate::store::ids::next(), &intake, event, outcome);
+            row.source_id = source_id;
+            prepared.push(row);
         }
         Ok(prepared)
+    }
+}
+
+/// Each event's ID, intake and outcome (ok or not), in input order.
+fn ids_of(events: &[NewEvent]) -> Vec<(Uuid, Arc<str>, bool)> {
+    events
+        .iter()
+        .map(|e| (e.id, e.intake.clone(), e.outcome.is_ok()))
+        .collect()
+}
+
+/// A duplicate is answered with the ID its first copy was stored under, and not counted.
+fn answer_duplicates(
+    ids: &mut [(Uuid, Arc<str>, bool)],
+    counts: &mut [(Arc<str>, u64, u64)],
+    duplicates: &[Duplicate],
+) {
+    for d in duplicates {
+        let Some((id, intake, ok)) = ids.get_mut(d.index) else {
+            continue;
+        };
+        *id = d.stored_as;
+        if let Some(c) = counts.iter_mut().find(|c| c.0 == *intake) {
+            if *ok {
+                c.1 = c.1.saturating_sub(1);
+            } else {
+                c.2 = c.2.saturating_sub(1);
+            }
+        }
+        crate::telemetry::metrics().duplicate(intake);
     }
 }
 

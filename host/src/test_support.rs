@@ -133,6 +133,7 @@ pub fn event(intake: &Arc<IntakeEntry>, raw: &str) -> Incoming {
         raw: raw.to_string(),
         client_time: None,
         envelope: Envelope::default(),
+        source_id: None,
     }
 }
 

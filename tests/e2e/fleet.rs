@@ -60,15 +60,16 @@ impl Drop for Node {
     }
 }
 
-/// POST /plain/batch with curl: the IDs of a 200, `None` otherwise (the client tries again).
-fn post(url: &str, body: &str) -> Option<Vec<String>> {
+/// POST /plain/batch with curl and intake key `key`: the IDs of a 200, `None` otherwise (the
+/// client tries again).
+pub fn post(url: &str, key: &str, body: &str) -> Option<Vec<String>> {
     let out = Command::new("curl")
         .args([
             "-sk",
             "--max-time",
             "20",
             "-H",
-            &format!("X-SEKOIAIO-INTAKE-KEY: {PLAIN_KEY}"),
+            &format!("X-SEKOIAIO-INTAKE-KEY: {key}"),
         ])
         .args(["--data-binary", "@-", "-w", "\n%{http_code}", url])
         .stdin(Stdio::piped())
@@ -143,7 +144,7 @@ fn every_acknowledged_event_reaches_an_r3_stream_once_through_node_kills() {
                     // Alternate nodes; a refused or failed request goes to the other node.
                     for attempt in 0..200usize {
                         let url = &targets[(client + batch + attempt) % 2];
-                        if let Some(ids) = post(url, &body) {
+                        if let Some(ids) = post(url, PLAIN_KEY, &body) {
                             acked.lock().unwrap_or_else(|p| p.into_inner()).extend(ids);
                             break;
                         }

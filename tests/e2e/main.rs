@@ -12,6 +12,7 @@ mod admin_api;
 mod admin_page;
 mod catalog;
 mod crash_trials;
+mod edge_to_edge;
 mod endpoints;
 mod errors;
 mod fleet;

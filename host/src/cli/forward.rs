@@ -2,7 +2,7 @@
 
 use super::load::StoreArgs;
 use clap::Subcommand;
-use intake_edge::config::Destination;
+use intake_edge::config::{Destination, UpstreamEndpoint};
 use intake_edge::store::Reader;
 use serde::Serialize;
 use std::process::ExitCode;
@@ -48,6 +48,14 @@ fn status(args: &StoreArgs) -> anyhow::Result<ExitCode> {
             Destination::Nats { urls, stream, .. } => {
                 let urls: Vec<String> = urls.iter().map(|u| intake_edge::forward::redacted(u)).collect();
                 ("nats", format!("{} stream {stream}", urls.join(",")))
+            }
+            Destination::Https { url, endpoint, .. } => {
+                let path = match endpoint {
+                    UpstreamEndpoint::Batch => "/batch",
+                    UpstreamEndpoint::Jsons => "/jsons",
+                    UpstreamEndpoint::Plain => "/plain/batch",
+                };
+                ("https", format!("{}{path}", intake_edge::forward::redacted(url)))
             }
         };
         let status = Status {

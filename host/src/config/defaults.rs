@@ -43,6 +43,8 @@ pub const DEFAULT_BLOCK_EVENTS: u64 = 1024;
 pub const DEFAULT_COMPRESSION_LEVEL: u64 = 1;
 pub const DEFAULT_STORE_QUEUE_REQUESTS: u64 = 1024;
 pub const DEFAULT_ENQUEUE_TIMEOUT_MS: u64 = 2_000;
+/// A day: longer than any outage an upstream node retries through before its cursor moves.
+pub const DEFAULT_DEDUPE_WINDOW_SECS: u64 = 86_400;
 
 pub const DEFAULT_BATCH_SIZE: u64 = 512;
 pub const DEFAULT_QUEUE_BATCHES: u64 = 256;
@@ -107,6 +109,7 @@ pub mod ceiling {
     pub const HTTP_IDLE_SECS: u64 = 86_400;
     pub const TIMEOUT_SECS: u64 = 3600;
     pub const TIMEOUT_MS: u64 = 600_000;
+    pub const DEDUPE_WINDOW_SECS: u64 = 30 * 86_400;
     pub const EPOCH_TICK_MS: u64 = 1000;
     pub const MEMORY_MIB: u64 = 4096;
     pub const TABLE_ELEMENTS: u64 = 10_000_000;

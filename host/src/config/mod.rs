@@ -193,6 +193,8 @@ pub struct StoreSettings {
     pub compression_level: i32,
     pub queue_requests: usize,
     pub enqueue_timeout: Duration,
+    /// How long the source IDs of stored events are remembered (`store.dedupe_window_secs`).
+    pub dedupe_window: Duration,
     pub retention: RetentionSettings,
 }
 
@@ -324,12 +326,53 @@ pub enum Destination {
         /// The stream's replicas when this node creates it (3 or 5 in a cluster).
         replicas: usize,
     },
+    /// An upstream intake of the same HTTPS API (another node, or the commercial service).
+    Https {
+        /// The base URL; the endpoint's path is appended.
+        url: String,
+        endpoint: UpstreamEndpoint,
+        /// The upstream's intake key for each local intake forwarded.
+        keys: std::collections::BTreeMap<String, Secret>,
+        /// A PEM file of CA certificates trusted instead of the system's roots.
+        ca_file: Option<PathBuf>,
+        gzip: bool,
+        /// Per request, connection and TLS handshake included.
+        timeout: Duration,
+        /// Bytes of events per request, at most (an event larger than this goes alone).
+        batch_bytes: usize,
+    },
+}
+
+/// How an HTTPS forwarder sends its batches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpstreamEndpoint {
+    /// `POST /batch` with each event's ID in `source_ids`: an intake-edge upstream stores each
+    /// event once, however often a retry sends it; other services ignore the field.
+    Batch,
+    /// `POST /jsons`: a JSON array (JSON events as they are, others as strings).
+    Jsons,
+    /// `POST /plain/batch`: one event per line (an event with a line break goes alone to `/plain`).
+    Plain,
+}
+
+/// A credential: compared and cloned like a string, never printed (`Debug` shows `***`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
 }
 
 pub const DEFAULT_FORWARD_MAX_IN_FLIGHT: u64 = 4096;
 pub const DEFAULT_FORWARD_BATCH_EVENTS: u64 = 8192;
 pub const DEFAULT_FORWARD_SUBJECT: &str = "intake.{intake}";
 pub const DEFAULT_FORWARD_DUPLICATE_WINDOW_SECS: u64 = 2 * 60 * 60;
+pub const DEFAULT_FORWARD_TIMEOUT_SECS: u64 = 30;
+/// Under the 10 MiB request limit of an intake-edge upstream (and of the commercial service),
+/// with room for the JSON around the events.
+pub const DEFAULT_FORWARD_BATCH_BYTES: u64 = 4 << 20;
 
 /// Command-line values that win over the file, at start and at every reload.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -49,6 +49,12 @@ pub struct RawForward {
     pub batch_events: Option<u64>,
     pub duplicate_window_secs: Option<u64>,
     pub replicas: Option<u64>,
+    pub keys: Option<std::collections::BTreeMap<String, String>>,
+    pub endpoint: Option<String>,
+    pub ca_file: Option<String>,
+    pub gzip: Option<bool>,
+    pub timeout_secs: Option<u64>,
+    pub batch_bytes: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -118,6 +124,7 @@ pub struct RawStore {
     pub compression_level: Option<u64>,
     pub queue_requests: Option<u64>,
     pub enqueue_timeout_ms: Option<u64>,
+    pub dedupe_window_secs: Option<u64>,
     pub retention_days: Option<u64>,
     pub max_disk_mib: Option<u64>,
     pub on_full: Option<String>,

@@ -345,3 +345,46 @@ fn retention_keys_are_read_and_off_by_default() {
         "{text:?}"
     );
 }
+
+#[test]
+fn https_upstreams_take_their_keys_intakes_and_never_show_a_key() {
+    let text = format!(
+        "[formats.plain]\ncomponent = \"builtin:plain\"\n\
+         [[intake]]\nname = \"fw\"\nformat = \"plain\"\nentity = \"e\"\nkey = \"{KEY_A}\"\n\
+         [[intake]]\nname = \"other\"\nformat = \"plain\"\nentity = \"e\"\nkey = \"{KEY_B}\"\n\
+         [[forward]]\nname = \"up\"\ntype = \"https\"\nurl = \"https://central.example/\"\nkeys = {{ fw = \"remote-secret\" }}\n"
+    );
+    let c = parse(&text).expect("valid");
+    let f = &c.forwards[0];
+    assert_eq!(f.intakes.as_deref(), Some(&["fw".to_string()][..]));
+    let Destination::Https {
+        url,
+        endpoint,
+        keys,
+        gzip,
+        batch_bytes,
+        ..
+    } = &f.destination
+    else {
+        panic!("not https: {:?}", f.destination);
+    };
+    assert_eq!(url, "https://central.example");
+    assert_eq!(*endpoint, UpstreamEndpoint::Batch);
+    assert_eq!(keys["fw"].0, "remote-secret");
+    assert!(*gzip);
+    assert_eq!(*batch_bytes as u64, DEFAULT_FORWARD_BATCH_BYTES);
+    assert!(!format!("{c:?}").contains("remote-secret"), "a key in Debug output");
+
+    let found = problems(
+        "[[forward]]\nname = \"u\"\ntype = \"https\"\nurl = \"ftp://x\"\nendpoint = \"bulk\"\nintakes = [\"fw\"]\nkeys = { nope = \"k\" }\n\
+         [[forward]]\nname = \"v\"\ntype = \"https\"\nurl = \"https://x\"\nca_file = \"/nonexistent/ca.pem\"\n",
+    );
+    let text: Vec<String> = found.iter().map(ToString::to_string).collect();
+    let has = |needle: &str| assert!(text.iter().any(|t| t.contains(needle)), "{needle:?} not in {text:#?}");
+    has(r#"forward "u": url "ftp://x" is not https://"#);
+    has(r#"forward "u": keys: unknown intake "nope""#);
+    has(r#"forward "u": intake "fw" has no upstream key"#);
+    has(r#"forward "u": endpoint "bulk""#);
+    has(r#"forward "v": missing field `keys`"#);
+    has(r#"forward "v": ca_file /nonexistent/ca.pem"#);
+}

@@ -432,6 +432,12 @@ impl Validator {
                 DEFAULT_ENQUEUE_TIMEOUT_MS,
                 ceiling::TIMEOUT_MS,
             )),
+            dedupe_window: Duration::from_secs(self.limit(
+                "store.dedupe_window_secs",
+                raw.dedupe_window_secs,
+                DEFAULT_DEDUPE_WINDOW_SECS,
+                ceiling::DEDUPE_WINDOW_SECS,
+            )),
             retention: self.retention(&raw),
         }
     }
@@ -668,6 +674,19 @@ impl Validator {
         let mut out: Vec<ForwardSpec> = Vec::new();
         for (i, r) in raw.into_iter().enumerate() {
             let name = r.name.clone().unwrap_or_else(|| format!("#{}", i + 1));
+            let ca_file = r.ca_file.as_ref().map(|f| self.base.join(f));
+            let timeout = secs(self.limit(
+                &format!("forward {name:?} timeout_secs"),
+                r.timeout_secs,
+                DEFAULT_FORWARD_TIMEOUT_SECS,
+                3600,
+            ));
+            let batch_bytes = self.limit(
+                &format!("forward {name:?} batch_bytes"),
+                r.batch_bytes,
+                DEFAULT_FORWARD_BATCH_BYTES,
+                1 << 30,
+            ) as usize;
             let mut bad = |reason: String| {
                 self.problems.push(Problem::BadForward {
                     forward: name.clone(),
@@ -730,8 +749,62 @@ impl Validator {
                         },
                     })
                 }
+                Some("https") => {
+                    let url = r.url.clone().unwrap_or_default();
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        bad(format!(
+                            "url {:?} is not https:// (or http://)",
+                            crate::forward::redacted(&url)
+                        ));
+                    }
+                    if r.urls.is_some() {
+                        bad("`urls` is for NATS: an HTTPS upstream has one `url`".into());
+                    }
+                    let keys = r.keys.clone().unwrap_or_default();
+                    if keys.is_empty() {
+                        bad("missing field `keys` (the upstream's intake key for each intake forwarded)".into());
+                    }
+                    for (intake, k) in &keys {
+                        if !intakes.iter().any(|i| &i.name == intake) {
+                            bad(format!("keys: unknown intake {intake:?}"));
+                        }
+                        if k.is_empty() || k.bytes().any(|b| b.is_ascii_control()) {
+                            bad(format!(
+                                "keys: the key of {intake:?} is empty or has control characters"
+                            ));
+                        }
+                    }
+                    for intake in r.intakes.iter().flatten() {
+                        if !keys.contains_key(intake) {
+                            bad(format!("intake {intake:?} has no upstream key in `keys`"));
+                        }
+                    }
+                    let endpoint = match r.endpoint.as_deref() {
+                        None | Some("batch") => UpstreamEndpoint::Batch,
+                        Some("jsons") => UpstreamEndpoint::Jsons,
+                        Some("plain") => UpstreamEndpoint::Plain,
+                        Some(other) => {
+                            bad(format!("endpoint {other:?} is not \"batch\", \"jsons\" or \"plain\""));
+                            UpstreamEndpoint::Batch
+                        }
+                    };
+                    if let Some(f) = &ca_file {
+                        if !f.is_file() {
+                            bad(format!("ca_file {} is not a readable file", f.display()));
+                        }
+                    }
+                    Some(Destination::Https {
+                        url: url.trim_end_matches('/').to_string(),
+                        endpoint,
+                        keys: keys.into_iter().map(|(i, k)| (i, Secret(k))).collect(),
+                        ca_file: ca_file.clone(),
+                        gzip: r.gzip.unwrap_or(true),
+                        timeout,
+                        batch_bytes,
+                    })
+                }
                 Some(other) => {
-                    bad(format!("unknown type {other:?} (this build forwards to \"nats\")"));
+                    bad(format!("unknown type {other:?} (\"nats\" or \"https\")"));
                     None
                 }
                 None => {
@@ -753,10 +826,15 @@ impl Validator {
                 1 << 20,
             );
             if let Some(destination) = destination {
+                // An HTTPS upstream takes the intakes it has keys for, unless told fewer.
+                let intakes = match (&destination, r.intakes) {
+                    (Destination::Https { keys, .. }, None) => Some(keys.keys().cloned().collect()),
+                    (_, intakes) => intakes,
+                };
                 out.push(ForwardSpec {
                     name,
                     destination,
-                    intakes: r.intakes,
+                    intakes,
                     errors: r.errors.unwrap_or(true),
                     max_in_flight: max_in_flight as usize,
                     batch_events: batch_events as usize,

@@ -12,6 +12,8 @@ pub struct Incoming {
     pub raw: String,
     pub client_time: Option<DateTime<Utc>>,
     pub envelope: Envelope,
+    /// The sender's own ID of the event, if it gave one: stored once per intake (`store/dedupe.rs`).
+    pub source_id: Option<String>,
 }
 
 impl Incoming {

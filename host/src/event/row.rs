@@ -36,6 +36,7 @@ pub fn new_row(id: Uuid, intake: &IntakeEntry, event: Event, outcome: Outcome) -
         metadata: event.envelope.to_json(),
         raw: event.raw,
         outcome: outcome.normalized,
+        source_id: None,
     }
 }
 

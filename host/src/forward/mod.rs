@@ -7,11 +7,14 @@
 //! duplicate window). A destination that is down or slow only makes its own lag grow:
 //! forwarders read the store through their own connections and never hold up the writer.
 
+mod https;
 mod nats;
 mod round;
 
-use crate::config::ForwardSpec;
+use crate::config::{Destination, ForwardSpec};
 use crate::registry::RegistryHandle;
+use crate::store::Payload;
+use crate::telemetry::metrics::ForwardStats;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,6 +39,9 @@ pub enum ForwardError {
     Publish(String),
     #[error("no acknowledgement: {0}")]
     Ack(String),
+    /// The upstream refused a batch (an HTTP status other than 200, 413, 429, 503).
+    #[error("upstream refused: {0}")]
+    Upstream(String),
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
     /// A blocking store task panicked or was cancelled.
@@ -93,17 +99,17 @@ async fn run(spec: ForwardSpec, db: PathBuf, stop: CancellationToken) {
             return;
         }
     };
-    let mut destination: Option<nats::Publisher> = None;
+    let mut destination: Option<Sender> = None;
     let mut backoff = Backoff::new();
     while !stop.is_cancelled() {
         let result = async {
             if destination.is_none() {
-                destination = Some(nats::Publisher::connect(&spec).await?);
+                destination = Some(Sender::connect(&spec, stats).await?);
             }
-            let publisher = destination
+            let sender = destination
                 .as_ref()
                 .ok_or_else(|| ForwardError::Publish("not connected".into()))?;
-            round.step(&spec, publisher, stats).await
+            round.step(&spec, sender, stats).await
         };
         let outcome = tokio::select! {
             () = stop.cancelled() => return,
@@ -138,9 +144,29 @@ async fn run(spec: ForwardSpec, db: PathBuf, stop: CancellationToken) {
     }
 }
 
+/// A connected destination.
+pub enum Sender {
+    /// Boxed: a JetStream context is large, and the HTTPS upstream a pointer.
+    Nats(Box<nats::Publisher>),
+    Https(https::Upstream),
+}
+
+impl Sender {
+    async fn connect(spec: &ForwardSpec, stats: &'static ForwardStats) -> Result<Sender, ForwardError> {
+        Ok(match spec.destination {
+            Destination::Nats { .. } => Sender::Nats(Box::new(nats::Publisher::connect(spec).await?)),
+            Destination::Https { .. } => Sender::Https(https::Upstream::new(spec, stats)?),
+        })
+    }
+}
+
 async fn open_round(spec: &ForwardSpec, db: &Path) -> Result<Round, ForwardError> {
     let (name, db) = (spec.name.clone(), db.to_path_buf());
-    tokio::task::spawn_blocking(move || Round::open(&db, &name))
+    let payload = match spec.destination {
+        Destination::Nats { .. } => Payload::EventsGet,
+        Destination::Https { .. } => Payload::Raw,
+    };
+    tokio::task::spawn_blocking(move || Round::open(&db, &name, payload))
         .await
         .map_err(ForwardError::from)?
 }

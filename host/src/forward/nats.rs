@@ -27,7 +27,13 @@ impl Publisher {
             create_stream,
             duplicate_window,
             replicas,
-        } = &spec.destination;
+        } = &spec.destination
+        else {
+            return Err(ForwardError::Connect {
+                destination: spec.name.clone(),
+                reason: "not a NATS destination".into(),
+            });
+        };
         let destination = urls.iter().map(|u| super::redacted(u)).collect::<Vec<_>>().join(",");
         let client = async_nats::ConnectOptions::new()
             .name(format!("intake-edge forward {}", spec.name))

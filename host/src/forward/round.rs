@@ -3,10 +3,11 @@
 //! publish order, so a block counts once every event before it is acknowledged) and is saved
 //! at most every [`SAVE_EVERY`] and whenever the forwarder catches up.
 
+use super::https::{Batch, Upstream};
 use super::nats::{Ack, Publisher};
-use super::ForwardError;
+use super::{ForwardError, Sender};
 use crate::config::ForwardSpec;
-use crate::store::{CommittedBlock, Cursor, Cursors, Reader, StoreError};
+use crate::store::{CommittedBlock, CommittedEvent, Cursor, Cursors, Payload, Reader, StoreError};
 use crate::telemetry::metrics::ForwardStats;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesOrdered, StreamExt};
@@ -42,11 +43,13 @@ pub struct Round {
     pending: FuturesOrdered<Pending>,
     next: Option<tokio::task::JoinHandle<Result<Vec<CommittedBlock>, StoreError>>>,
     lag_measured: Option<Instant>,
+    /// What the destination is sent of each event.
+    payload: Payload,
 }
 
 impl Round {
     /// Opens the store for forwarder `name` and loads its cursor.
-    pub fn open(db: &Path, name: &str) -> Result<Round, ForwardError> {
+    pub fn open(db: &Path, name: &str, payload: Payload) -> Result<Round, ForwardError> {
         let reader = Reader::open(db)?;
         let cursors = Cursors::open(db)?;
         let cursor = cursors.load(name)?;
@@ -61,6 +64,7 @@ impl Round {
             pending: FuturesOrdered::new(),
             next: None,
             lag_measured: None,
+            payload,
         })
     }
 
@@ -83,10 +87,10 @@ impl Round {
 
     /// Starts reading the blocks after `read_to` on a blocking thread.
     fn read_ahead(&mut self, max_events: usize) {
-        let (reader, after) = (self.reader.clone(), self.read_to);
+        let (reader, after, payload) = (self.reader.clone(), self.read_to, self.payload);
         self.next = Some(tokio::task::spawn_blocking(move || {
             let guard = reader.lock().unwrap_or_else(|p| p.into_inner());
-            guard.committed_after(after, max_events)
+            guard.committed_after(after, max_events, payload)
         }));
     }
 
@@ -109,13 +113,13 @@ impl Round {
         self.read_to = self.cursor.seq;
     }
 
-    /// One round: publish the next blocks (reading the ones after them meanwhile) and take the
-    /// acknowledgements that came back; the number of events published (0: caught up, every
+    /// One round: send the next blocks (reading the ones after them meanwhile) and take the
+    /// acknowledgements that came back; the number of events sent (0: caught up, every
     /// acknowledgement in and the cursor saved).
     pub async fn step(
         &mut self,
         spec: &ForwardSpec,
-        publisher: &Publisher,
+        sender: &Sender,
         stats: &ForwardStats,
     ) -> Result<u64, ForwardError> {
         let blocks = self.take_read(spec.batch_events).await?;
@@ -129,15 +133,32 @@ impl Round {
         };
         self.read_to = last_seq;
         self.read_ahead(spec.batch_events);
+        let sent = match sender {
+            Sender::Nats(publisher) => self.publish(spec, publisher, blocks, stats).await?,
+            Sender::Https(upstream) => self.post(spec, upstream, blocks, last_seq, stats).await?,
+        };
+        // Whatever else is already acknowledged, without waiting.
+        while let Some(Some(acked)) = self.pending.next().now_or_never() {
+            self.acked(acked?, stats);
+        }
+        stats.in_flight.store(self.pending.len() as u64, Ordering::Relaxed);
+        self.save(spec, false).await?;
+        self.measure_lag(stats, false).await;
+        Ok(sent.max(1))
+    }
+
+    /// NATS: one message per event, up to `max_in_flight` acknowledgements awaited at once.
+    async fn publish(
+        &mut self,
+        spec: &ForwardSpec,
+        publisher: &Publisher,
+        blocks: Vec<CommittedBlock>,
+        stats: &ForwardStats,
+    ) -> Result<u64, ForwardError> {
         let mut published = 0u64;
         for block in blocks {
             let seq = block.seq;
-            let wanted = spec.intakes.as_ref().is_none_or(|names| names.contains(&block.intake));
-            let mut events = block
-                .events
-                .into_iter()
-                .filter(|e| wanted && (e.ok || spec.errors))
-                .peekable();
+            let mut events = forwarded(spec, block.intake.as_str(), block.events).peekable();
             if events.peek().is_none() {
                 // Nothing of it is sent: it counts as acknowledged after what precedes it.
                 self.pending
@@ -165,14 +186,46 @@ impl Round {
                 stats.in_flight.store(self.pending.len() as u64, Ordering::Relaxed);
             }
         }
-        // Whatever else is already acknowledged, without waiting.
-        while let Some(Some(acked)) = self.pending.next().now_or_never() {
+        Ok(published)
+    }
+
+    /// HTTPS: the blocks' events gathered per intake and sent one request after another, once
+    /// the previous round's requests are acknowledged (each intake's events stay in order).
+    async fn post(
+        &mut self,
+        spec: &ForwardSpec,
+        upstream: &Upstream,
+        blocks: Vec<CommittedBlock>,
+        last_seq: i64,
+        stats: &ForwardStats,
+    ) -> Result<u64, ForwardError> {
+        while let Some(acked) = self.pending.next().await {
             self.acked(acked?, stats);
         }
-        stats.in_flight.store(self.pending.len() as u64, Ordering::Relaxed);
-        self.save(spec, false).await?;
-        self.measure_lag(stats, false).await;
-        Ok(published.max(1))
+        let mut batches: Vec<Batch> = Vec::new();
+        for block in blocks {
+            let events: Vec<_> = forwarded(spec, &block.intake, block.events).collect();
+            if events.is_empty() {
+                continue;
+            }
+            match batches.iter_mut().find(|b| b.intake == block.intake) {
+                Some(batch) => batch.events.extend(events),
+                None => batches.push(Batch {
+                    intake: block.intake,
+                    events,
+                }),
+            }
+        }
+        let count: u64 = batches.iter().map(|b| b.events.len() as u64).sum();
+        let upstream = upstream.clone();
+        self.pending.push_back(
+            async move {
+                let sent = upstream.send(batches).await?;
+                Ok((sent, Some(last_seq)))
+            }
+            .boxed(),
+        );
+        Ok(count)
     }
 
     /// One acknowledgement taken, in publish order.
@@ -238,6 +291,19 @@ impl Round {
             stats.lag_seconds.store((age_us / 1_000_000) as u64, Ordering::Relaxed);
         }
     }
+}
+
+/// The events of a block of `intake` that `spec` forwards.
+fn forwarded<'a>(
+    spec: &'a ForwardSpec,
+    intake: &str,
+    events: Vec<CommittedEvent>,
+) -> impl Iterator<Item = CommittedEvent> + 'a {
+    let wanted = spec
+        .intakes
+        .as_ref()
+        .is_none_or(|names| names.iter().any(|n| n == intake));
+    events.into_iter().filter(move |e| wanted && (e.ok || spec.errors))
 }
 
 /// The acknowledgement of one publish, then `marker`.

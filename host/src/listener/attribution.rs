@@ -84,6 +84,7 @@ impl Attributor {
                 syslog: Some(header(&message, key_element)),
                 metadata: Vec::new(),
             },
+            source_id: None,
         })
     }
 }

@@ -9,6 +9,7 @@
 //! - 4 → 5: blocks get their place in commit order (`seq`, numbered by first ID: the order
 //!   is unknown for old blocks, and no forwarder has read them yet) and the forwarders'
 //!   cursors table.
+//! - 5 → 6: the senders' own event IDs, for deduplication (`source_ids`, empty at first).
 
 use super::block::{BlockEvent, Encoder, EventRef};
 use super::schema::{SCHEMA, SCHEMA_VERSION, STATS_DAYS};
@@ -67,6 +68,10 @@ pub fn run(conn: &Connection, version: i64) -> Result<(), String> {
     }
     if version <= 4 {
         step(conn, 5, v4_to_v5)?;
+    }
+    if version <= 5 {
+        // Only a new table, which the schema creates when missing.
+        step(conn, 6, |_| Ok(0))?;
     }
     Ok(())
 }

@@ -10,6 +10,7 @@ mod block;
 mod checkpoint;
 mod counters;
 pub mod cursors;
+mod dedupe;
 mod error;
 pub mod ids;
 mod migrate;
@@ -24,7 +25,7 @@ mod writer;
 pub use cursors::{Cursor, Cursors};
 pub use error::{StoreError, WriteFailure};
 pub use query::{
-    today, Backlog, CommittedBlock, CommittedEvent, DayCount, EventFilter, IntakeStats, Reader, ReasonCount,
+    today, Backlog, CommittedBlock, CommittedEvent, DayCount, EventFilter, IntakeStats, Payload, Reader, ReasonCount,
     StoredEvent,
 };
 pub use retention::Retention;
@@ -65,11 +66,22 @@ pub struct NewEvent {
     pub metadata: Option<String>,
     /// The normalized JSON object, or the reason the event was rejected.
     pub outcome: Result<String, String>,
+    /// The sender's own ID of the event: stored once per intake within the window (`dedupe.rs`).
+    pub source_id: Option<String>,
+}
+
+/// An event of a commit that was not stored because its source ID was stored before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duplicate {
+    /// Its place in the committed events.
+    pub index: usize,
+    /// The ID of the event stored first with that source ID.
+    pub stored_as: Uuid,
 }
 
 struct WriteRequest {
     events: Vec<NewEvent>,
-    reply: oneshot::Sender<Result<(), CommitError>>,
+    reply: oneshot::Sender<Result<Vec<Duplicate>, CommitError>>,
 }
 
 /// A failed commit gives the events back, so that a caller may retry them (same IDs: a retry
@@ -137,6 +149,7 @@ impl Store {
         let shape = writer::Shape {
             max_events: settings.max_commit_events,
             block_events: settings.block_events,
+            dedupe_window: settings.dedupe_window,
         };
         let encoder = block::Encoder::new(settings.compression_level).map_err(|e| StoreError::Open {
             path: path.to_path_buf(),
@@ -164,13 +177,14 @@ impl Store {
         ))
     }
 
-    /// Stores `events` in one transaction and returns once it has committed.
+    /// Stores `events` in one transaction and returns once it has committed, with the events
+    /// left out as duplicates of earlier ones (same intake and source ID).
     ///
     /// Fails with [`StoreError::Busy`] when the queue stays full longer than the configured
     /// enqueue timeout: callers answer "try again later" rather than queue without bound.
-    pub async fn commit(&self, events: Vec<NewEvent>) -> Result<(), CommitError> {
+    pub async fn commit(&self, events: Vec<NewEvent>) -> Result<Vec<Duplicate>, CommitError> {
         if events.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
         if self.is_full() {
             return Err(CommitError {

@@ -4,7 +4,7 @@
 //! failure never turns into success: retrying fewer events than were handed in would answer
 //! "stored" for the ones left out.
 
-use super::{CommitError, NewEvent, Store, StoreError};
+use super::{CommitError, Duplicate, NewEvent, Store, StoreError};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
@@ -21,14 +21,15 @@ impl Store {
         &self,
         events: Vec<NewEvent>,
         shutdown: &CancellationToken,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<Duplicate>, StoreError> {
         let expected = events.len();
         let mut pending = events;
         let mut backoff = FIRST_BACKOFF;
         let mut after_shutdown = 0;
         loop {
-            let Err(CommitError { error, events }) = self.commit(pending).await else {
-                return Ok(());
+            let CommitError { error, events } = match self.commit(pending).await {
+                Ok(duplicates) => return Ok(duplicates),
+                Err(failed) => failed,
             };
             // A writer that died mid-commit hands nothing back (`Closed`, fatal): what it held
             // may or may not be on disk, and only the sender can send it again.

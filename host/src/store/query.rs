@@ -48,15 +48,28 @@ pub struct CommittedBlock {
     pub events: Vec<CommittedEvent>,
 }
 
-/// An event of a [`CommittedBlock`]: what a forwarder routes on, and the event as
-/// `events get` prints it.
+/// An event of a [`CommittedBlock`]: what a forwarder routes on, and what it sends.
 #[derive(Debug, Clone)]
 pub struct CommittedEvent {
     pub id: String,
     pub format: String,
     /// Normalized (not stored in error).
     pub ok: bool,
+    /// The event as `events get` prints it ([`Payload::EventsGet`]; else empty).
     pub json: Vec<u8>,
+    /// The event as its sender sent it ([`Payload::Raw`]; else empty).
+    pub raw: String,
+    /// When its sender said it was sent, else when it was received (µs since the epoch).
+    pub time_us: i64,
+}
+
+/// What a forwarder sends of each event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payload {
+    /// The whole stored event, as `events get` prints it (NATS).
+    EventsGet,
+    /// The event as received, for an upstream intake to normalize again (HTTPS).
+    Raw,
 }
 
 /// What waits behind a cursor ([`Reader::backlog`]).
@@ -164,25 +177,42 @@ impl Reader {
     /// The blocks committed after `seq`, in commit order, up to about `max_events` events (at
     /// least one block), with their events as the CLI prints them: the read a forwarder repeats
     /// from its cursor. Unlike ID order, commit order never puts a block behind one already read.
-    pub fn committed_after(&self, seq: i64, max_events: usize) -> Result<Vec<CommittedBlock>, StoreError> {
+    pub fn committed_after(
+        &self,
+        seq: i64,
+        max_events: usize,
+        payload: Payload,
+    ) -> Result<Vec<CommittedBlock>, StoreError> {
         let blocks = table::after_seq(&self.conn, seq, max_events).map_err(query_err)?;
         Ok(blocks
             .into_iter()
-            .map(|b| CommittedBlock {
-                seq: b.seq,
-                events: b
+            .map(|b| {
+                let (intake, entity) = (b.block.intake, b.block.entity);
+                let events = b
                     .block
                     .events
-                    .iter()
+                    .into_iter()
                     .map(|e| CommittedEvent {
                         id: Uuid::from_u64_pair(e.high, e.low).to_string(),
-                        format: e.format.clone(),
                         ok: e.outcome.is_ok(),
-                        json: event_json(&b.block.intake, &b.block.entity, e),
+                        json: match payload {
+                            Payload::EventsGet => event_json(&intake, &entity, &e),
+                            Payload::Raw => Vec::new(),
+                        },
+                        time_us: e.client_time_us.unwrap_or(e.received_at_us),
+                        raw: match payload {
+                            Payload::Raw => e.raw,
+                            Payload::EventsGet => String::new(),
+                        },
+                        format: e.format,
                     })
-                    .collect(),
-                intake: b.block.intake,
-                entity: b.block.entity,
+                    .collect();
+                CommittedBlock {
+                    seq: b.seq,
+                    intake,
+                    entity,
+                    events,
+                }
             })
             .collect())
     }

@@ -14,7 +14,7 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Bumped on every incompatible change; a store of a newer version is refused, an older one
 /// migrated (see `migrate.rs`).
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Rejection reasons are counted per intake and day for this many days (today included); older
 /// counts are pruned by the writer. The events themselves stay.
@@ -40,6 +40,14 @@ CREATE TABLE IF NOT EXISTS forward_cursors (
     updated_at INTEGER NOT NULL,     -- µs since the Unix epoch
     last_error TEXT                  -- the last failure, until the next acknowledged round
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS source_ids (
+    intake    TEXT    NOT NULL,
+    source_id TEXT    NOT NULL,      -- the sender's own ID of the event (dedupe.rs)
+    high      INTEGER NOT NULL,      -- the stored event's ID: upper 64 bits (time-ordered),
+    low       INTEGER NOT NULL,      -- and lower 64 bits
+    PRIMARY KEY (intake, source_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS source_ids_age ON source_ids(high);
 CREATE TABLE IF NOT EXISTS store_meta (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL

@@ -39,6 +39,7 @@ fn settings() -> StoreSettings {
         compression_level: 1,
         queue_requests: 16,
         enqueue_timeout: std::time::Duration::from_secs(5),
+        dedupe_window: std::time::Duration::from_secs(3600),
         retention: Default::default(),
     }
 }
@@ -60,6 +61,7 @@ fn event(intake: &str, received_at_us: i64, outcome: Result<&str, &str>) -> NewE
         raw: "raw".into(),
         metadata: None,
         outcome: outcome.map(str::to_string).map_err(str::to_string),
+        source_id: None,
     }
 }
 
@@ -439,7 +441,7 @@ fn blocks_are_read_in_commit_order_even_when_ids_are_not() {
     write(&dir.db(), vec![early.clone(), event("b", now, Err("bad"))]);
     let reader = Reader::open(&dir.db()).expect("reader");
     assert_eq!(reader.last_seq().expect("seq"), 3);
-    let blocks = reader.committed_after(0, 10).expect("read");
+    let blocks = reader.committed_after(0, 10, Payload::EventsGet).expect("read");
     let order: Vec<(i64, String)> = blocks
         .iter()
         .flat_map(|b| b.events.iter().map(move |e| (b.seq, e.id.clone())))
@@ -449,10 +451,13 @@ fn blocks_are_read_in_commit_order_even_when_ids_are_not() {
     assert_eq!(order[1], (2, early));
     assert_eq!(order.len(), 3);
     // From a cursor, and bounded by events (but never below one block).
-    assert_eq!(reader.committed_after(1, 1).expect("read").len(), 1);
-    assert_eq!(reader.committed_after(0, 2).expect("read").len(), 2);
-    assert_eq!(reader.committed_after(0, 0).expect("read").len(), 1);
-    assert!(reader.committed_after(3, 10).expect("read").is_empty());
+    assert_eq!(reader.committed_after(1, 1, Payload::EventsGet).expect("read").len(), 1);
+    assert_eq!(reader.committed_after(0, 2, Payload::EventsGet).expect("read").len(), 2);
+    assert_eq!(reader.committed_after(0, 0, Payload::EventsGet).expect("read").len(), 1);
+    assert!(reader
+        .committed_after(3, 10, Payload::EventsGet)
+        .expect("read")
+        .is_empty());
     let backlog = reader.backlog(1).expect("backlog");
     assert_eq!((backlog.events, backlog.blocks), (2, 2));
     assert!(
@@ -502,7 +507,7 @@ fn a_version_4_store_gets_its_blocks_numbered_in_id_order() {
     }
     write(&dir.db(), vec![event("a", now, Ok("{}"))]);
     let reader = Reader::open(&dir.db()).expect("reader");
-    let blocks = reader.committed_after(0, 10).expect("read");
+    let blocks = reader.committed_after(0, 10, Payload::EventsGet).expect("read");
     let seqs: Vec<i64> = blocks.iter().map(|b| b.seq).collect();
     assert_eq!(seqs, [1, 2, 3, 4]);
     let first: Vec<String> = blocks.iter().take(3).map(|b| b.events[0].id.clone()).collect();
@@ -556,7 +561,7 @@ fn policy(
 fn seqs(path: &Path) -> Vec<i64> {
     let reader = Reader::open(path).expect("reader");
     reader
-        .committed_after(0, usize::MAX)
+        .committed_after(0, usize::MAX, Payload::EventsGet)
         .expect("read")
         .iter()
         .map(|b| b.seq)
@@ -655,4 +660,97 @@ fn a_full_store_refuses_commits_and_gives_the_events_back() {
     drop(store);
     writer.join();
     assert_eq!(seqs(&dir.db()), [1]);
+}
+
+fn sourced(intake: &str, source_id: &str) -> NewEvent {
+    NewEvent {
+        source_id: Some(source_id.into()),
+        raw: format!("{intake} {source_id}"),
+        ..event(intake, now_us(), Ok("{}"))
+    }
+}
+
+#[test]
+fn an_event_whose_source_id_was_stored_is_answered_with_the_first_id() {
+    let dir = TempDir::new();
+    let path = dir.0.join("events.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (store, writer) = Store::open(&path, settings()).expect("open");
+    let first = vec![sourced("a", "s1"), sourced("a", "s2"), event("a", now_us(), Ok("{}"))];
+    let first_ids: Vec<_> = first.iter().map(|e| e.id).collect();
+    assert_eq!(rt.block_on(store.commit(first)).expect("commit"), vec![]);
+    // Again (a retry), with a new one, a repeat within the request, another intake's s1.
+    let again = vec![
+        sourced("a", "s2"),
+        sourced("a", "s3"),
+        sourced("a", "s3"),
+        sourced("b", "s1"),
+        sourced("a", "s1"),
+    ];
+    let again_ids: Vec<_> = again.iter().map(|e| e.id).collect();
+    let duplicates = rt.block_on(store.commit(again)).expect("commit");
+    assert_eq!(
+        duplicates,
+        vec![
+            Duplicate {
+                index: 0,
+                stored_as: first_ids[1]
+            },
+            Duplicate {
+                index: 2,
+                stored_as: again_ids[1]
+            },
+            Duplicate {
+                index: 4,
+                stored_as: first_ids[0]
+            },
+        ]
+    );
+    drop(store);
+    writer.join();
+    let reader = Reader::open(&path).expect("reader");
+    let mut stored: Vec<String> = reader
+        .list(&EventFilter {
+            limit: 100,
+            ..Default::default()
+        })
+        .expect("list")
+        .into_iter()
+        .map(|e| e.raw)
+        .collect();
+    stored.sort();
+    assert_eq!(stored, ["a s1", "a s2", "a s3", "b s1", "raw"]);
+}
+
+#[test]
+fn source_ids_older_than_the_window_are_forgotten() {
+    let dir = TempDir::new();
+    let path = dir.0.join("events.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let settings = StoreSettings {
+        dedupe_window: std::time::Duration::ZERO,
+        ..settings()
+    };
+    // A writer prunes at its first commit: with no window, the ID of the first start (10 s
+    // old) is forgotten by the second.
+    for round in 0..2 {
+        let (store, writer) = Store::open(&path, settings.clone()).expect("open");
+        let mut old = sourced("a", "s1");
+        if round == 0 {
+            old.id = ids::from_parts(ids::rowid(ids::next()) - (10 << 16) * 1000, 1);
+        }
+        assert_eq!(
+            rt.block_on(store.commit(vec![old])).expect("commit"),
+            vec![],
+            "round {round}"
+        );
+        drop(store);
+        writer.join();
+    }
 }

@@ -3,7 +3,7 @@
 use super::block::{Encoder, EventRef};
 use super::counters::{self, Tally};
 use super::table::{self, Group};
-use super::{CommitError, NewEvent, StoreError, WriteRequest};
+use super::{dedupe, CommitError, Duplicate, NewEvent, StoreError, WriteRequest};
 use rusqlite::Connection;
 use tokio::sync::mpsc;
 
@@ -13,7 +13,12 @@ pub struct Shape {
     /// Events per transaction, at most (whole requests are never split).
     pub max_events: usize,
     pub block_events: usize,
+    /// How long source IDs are remembered (`dedupe.rs`).
+    pub dedupe_window: std::time::Duration,
 }
+
+/// How often the writer forgets source IDs older than the window (a bounded delete each time).
+const DEDUPE_PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Runs until every [`super::Store`] handle is dropped and the queue is empty.
 pub fn run(
@@ -26,6 +31,7 @@ pub fn run(
     let mut round: Vec<WriteRequest> = Vec::new();
     // The day whose old counts were last pruned: pruning runs with the first commit of a day.
     let mut pruned_day = i64::MIN;
+    let mut sources_pruned: Option<std::time::Instant> = None;
     while let Some(first) = rx.blocking_recv() {
         let mut n = first.events.len();
         round.push(first);
@@ -41,10 +47,16 @@ pub fn run(
         }
         let started = std::time::Instant::now();
         let today = counters::day_of(chrono::Utc::now().timestamp_micros());
-        let prune = today != pruned_day;
-        let result = write_round(&mut conn, &round, shape, &mut encoder, prune.then_some(today));
-        if prune && result.is_ok() {
+        let prune = Prune {
+            counters_before: (today != pruned_day).then_some(today),
+            sources: sources_pruned.is_none_or(|t| t.elapsed() >= DEDUPE_PRUNE_EVERY),
+        };
+        let result = write_round(&mut conn, &round, shape, &mut encoder, prune);
+        if result.is_ok() {
             pruned_day = today;
+            if prune.sources {
+                sources_pruned = Some(std::time::Instant::now());
+            }
         }
         crate::telemetry::metrics().store_commit.observe(started.elapsed());
         healthy.store(result.is_ok(), std::sync::atomic::Ordering::Relaxed);
@@ -53,10 +65,15 @@ pub fn run(
             tracing::error!(%error, events = n, retryable = error.retryable(), "Store commit failed; the senders get an error and nothing is acknowledged.");
             error
         });
+        let mut duplicates = match &result {
+            Ok(per_request) => per_request.clone(),
+            Err(_) => Vec::new(),
+        }
+        .into_iter();
         for req in round.drain(..) {
             // A requester that went away (client disconnected) is fine: its events are stored.
             let answer = match &result {
-                Ok(()) => Ok(()),
+                Ok(_) => Ok(duplicates.next().unwrap_or_default()),
                 Err(error) => Err(CommitError {
                     error: error.clone(),
                     events: req.events,
@@ -68,19 +85,45 @@ pub fn run(
     tracing::debug!("Store writer exits: queue closed and drained.");
 }
 
+/// The housekeeping a round does in its transaction.
+#[derive(Debug, Clone, Copy)]
+struct Prune {
+    /// Forget the rejection counts of days before this one.
+    counters_before: Option<i64>,
+    /// Forget source IDs older than the window.
+    sources: bool,
+}
+
+/// Writes a round in one transaction; per request, the events left out as duplicates.
 fn write_round(
     conn: &mut Connection,
     round: &[WriteRequest],
     shape: Shape,
     encoder: &mut Encoder,
-    prune_before: Option<i64>,
-) -> rusqlite::Result<()> {
+    prune: Prune,
+) -> rusqlite::Result<Vec<Vec<Duplicate>>> {
     let mut tally = Tally::default();
+    let tx = conn.transaction()?;
+    let duplicates = dedupe::claim(&tx, round)?;
     // One group per intake and entity, its events in ID order (each keeps its format: a reload
     // may change an intake's format between two requests of a round).
-    let mut events: Vec<&NewEvent> = round.iter().flat_map(|r| r.events.iter()).collect();
+    let mut events: Vec<&NewEvent> = round
+        .iter()
+        .zip(&duplicates)
+        .flat_map(|(r, dups)| {
+            let mut dups = dups.iter().map(|d| d.index).peekable();
+            r.events.iter().enumerate().filter_map(
+                move |(i, ev)| {
+                    if dups.next_if_eq(&i).is_some() {
+                        None
+                    } else {
+                        Some(ev)
+                    }
+                },
+            )
+        })
+        .collect();
     events.sort_by(|a, b| (&*a.intake, &*a.entity, a.id).cmp(&(&*b.intake, &*b.entity, b.id)));
-    let tx = conn.transaction()?;
     for group in events.chunk_by(|a, b| a.intake == b.intake && a.entity == b.entity) {
         let Some(first) = group.first() else { continue };
         for ev in group {
@@ -100,10 +143,14 @@ fn write_round(
         table::insert(&tx, &group, shape.block_events, encoder)?;
     }
     tally.apply(&tx)?;
-    if let Some(today) = prune_before {
+    if let Some(today) = prune.counters_before {
         counters::prune(&tx, today)?;
     }
-    tx.commit()
+    if prune.sources {
+        dedupe::prune(&tx, shape.dedupe_window)?;
+    }
+    tx.commit()?;
+    Ok(duplicates)
 }
 
 fn event_ref(ev: &NewEvent) -> EventRef<'_> {

@@ -66,6 +66,8 @@ pub struct Metrics {
     events: Mutex<EventCounts>,
     /// (listener, reason) → refused messages or requests.
     rejected: Mutex<BTreeMap<(String, String), u64>>,
+    /// Events not stored again: their source ID was stored before, per intake.
+    duplicates: Mutex<BTreeMap<String, u64>>,
     /// format → component call latency.
     component_calls: Mutex<BTreeMap<String, &'static Histogram>>,
     pub store_commit: Histogram,
@@ -85,6 +87,8 @@ pub struct Metrics {
 pub struct ForwardStats {
     pub forwarded: AtomicU64,
     pub errors: AtomicU64,
+    /// Answers asking to slow down (HTTP 429, 503), each waited out.
+    pub throttled: AtomicU64,
     pub in_flight: AtomicU64,
     pub lag_events: AtomicU64,
     pub lag_seconds: AtomicU64,
@@ -117,6 +121,10 @@ impl Metrics {
         let entry = events.entry((intake.to_string(), protocol)).or_default();
         entry.0 += ok;
         entry.1 += errors;
+    }
+
+    pub fn duplicate(&self, intake: &str) {
+        *lock(&self.duplicates).entry(intake.to_string()).or_default() += 1;
     }
 
     pub fn rejected(&self, listener: &str, reason: &str) {
@@ -188,6 +196,15 @@ impl Metrics {
                 "intake_edge_events_total{{intake=\"{intake}\",protocol=\"{protocol}\",status=\"error\"}} {errors}"
             );
         }
+        out.push_str("# HELP intake_edge_duplicate_events_total Events not stored again: the same source ID was stored before.\n");
+        out.push_str("# TYPE intake_edge_duplicate_events_total counter\n");
+        for (intake, n) in lock(&self.duplicates).iter() {
+            let _ = writeln!(
+                out,
+                "intake_edge_duplicate_events_total{{intake=\"{}\"}} {n}",
+                escape(intake)
+            );
+        }
         out.push_str("# HELP intake_edge_rejected_total Messages or requests refused before reaching an intake.\n");
         out.push_str("# TYPE intake_edge_rejected_total counter\n");
         for ((listener, reason), n) in lock(&self.rejected).iter() {
@@ -256,6 +273,12 @@ impl Metrics {
                 "counter",
                 "Failed forwarding attempts (connection, publish, acknowledgement).",
                 |f| f.errors.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_forward_throttled_total",
+                "counter",
+                "Answers of an HTTPS upstream asking to slow down (429, 503), waited out before the retry.",
+                |f| f.throttled.load(Ordering::Relaxed),
             ),
             (
                 "intake_edge_forward_in_flight",

@@ -62,6 +62,8 @@ pub struct Item<'a> {
     /// `/array` only: each item's own key and time.
     pub key: Option<Cow<'a, str>>,
     pub time: Option<TimeValue>,
+    /// The sender's own ID of the event (`source_id`, `source_ids`).
+    pub source_id: Option<Cow<'a, str>>,
 }
 
 /// A parsed body: the events and what the body says once for all of them.
@@ -90,6 +92,7 @@ impl<'a> Item<'a> {
             raw,
             key: None,
             time: None,
+            source_id: None,
         }
     }
 }
@@ -120,7 +123,10 @@ pub fn parse<'a>(
             Parsed {
                 key: single.key,
                 time: single.time,
-                items: vec![Item::event(raw)],
+                items: vec![Item {
+                    source_id: single.source_id,
+                    ..Item::event(raw)
+                }],
             }
         }
         Endpoint::Batch => {
@@ -128,11 +134,25 @@ pub fn parse<'a>(
             let events = batch
                 .events
                 .ok_or_else(|| bad("missing field `jsons` (the list of events)"))?;
-            Parsed {
+            let n = events.len();
+            let mut parsed = Parsed {
                 key: batch.key,
                 time: batch.time,
                 ..Parsed::events(events)
+            };
+            if let Some(ids) = batch.source_ids {
+                parallel("source_ids", ids.len(), n)?;
+                for (item, id) in parsed.items.iter_mut().zip(ids) {
+                    item.source_id = Some(id);
+                }
             }
+            if let Some(times) = batch.times {
+                parallel("@timestamps", times.len(), n)?;
+                for (item, time) in parsed.items.iter_mut().zip(times) {
+                    item.time = Some(time);
+                }
+            }
+            parsed
         }
         Endpoint::Array => {
             let singles = json_body::array(body, limits, &tracker).map_err(json_error)?;
@@ -144,6 +164,7 @@ pub fn parse<'a>(
                         raw,
                         key: s.key,
                         time: s.time,
+                        source_id: s.source_id,
                     }),
                     None => Err(bad(&format!("item {i}: missing field `json` (the event)"))),
                 })
@@ -206,6 +227,16 @@ pub fn parse<'a>(
         }
     };
     Ok(parsed)
+}
+
+/// A `/batch` array given per event must have one value per event.
+fn parallel(field: &str, values: usize, events: usize) -> Result<(), ApiError> {
+    if values == events {
+        return Ok(());
+    }
+    Err(bad(&format!(
+        "`{field}` has {values} values for {events} events: give one per event, in the order of `jsons`"
+    )))
 }
 
 /// `/plain/batch`: one event per line (`\n` or `\r\n`), empty lines skipped, limits checked line

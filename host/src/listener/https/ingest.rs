@@ -19,6 +19,7 @@ use chrono::{DateTime, Utc};
 use http_body_util::Full;
 use hyper::body::Incoming as IncomingBody;
 use hyper::{header, Method, Request, Response, StatusCode};
+use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -215,6 +216,7 @@ fn build_events(
                     source_address: Some(source.clone()),
                     ..Envelope::default()
                 },
+                source_id: item.source_id.map(Cow::into_owned),
             })
         })
         .collect()

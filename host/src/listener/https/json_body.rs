@@ -10,6 +10,10 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::fmt;
 
+/// The longest source ID taken (`source_id`, `source_ids`): a UUID is 36 bytes, and the IDs of
+/// the APIs a poller reads are shorter than this.
+pub const MAX_SOURCE_ID_BYTES: usize = 128;
+
 /// What a request may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
@@ -18,12 +22,38 @@ pub struct BodyLimits {
 }
 
 /// A client-supplied event time, as sent.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum TimeValue {
     Int(i64),
     Float(f64),
     Text(String),
+}
+
+/// By hand rather than `#[serde(untagged)]`, which buffers each value and formats an error
+/// message for every variant it tries (a cost per event in `@timestamps`).
+impl<'de> Deserialize<'de> for TimeValue {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TimeValue, D::Error> {
+        struct TimeVisitor;
+        impl Visitor<'_> for TimeVisitor {
+            type Value = TimeValue;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a time: a string or a number")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<TimeValue, E> {
+                Ok(TimeValue::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<TimeValue, E> {
+                Ok(i64::try_from(v).map_or(TimeValue::Float(v as f64), TimeValue::Int))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<TimeValue, E> {
+                Ok(TimeValue::Float(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TimeValue, E> {
+                Ok(TimeValue::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(TimeVisitor)
+    }
 }
 
 /// Why a body was refused while parsing, other than malformed JSON.
@@ -92,6 +122,7 @@ pub struct Single<'a> {
     pub key: Option<Cow<'a, str>>,
     pub raw: Option<Cow<'a, str>>,
     pub time: Option<TimeValue>,
+    pub source_id: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +133,8 @@ struct RawSingle<'a> {
     json: Option<&'a RawValue>,
     #[serde(rename = "@timestamp")]
     timestamp: Option<TimeValue>,
+    #[serde(borrow)]
+    source_id: Option<Cow<'a, str>>,
 }
 
 impl<'a> RawSingle<'a> {
@@ -110,10 +143,14 @@ impl<'a> RawSingle<'a> {
             Some(raw) => Some(event_text(raw).map_err(|reason| format!("the event {reason}"))?),
             None => None,
         };
+        if let Some(id) = &self.source_id {
+            check_source_id(id).map_err(|reason| format!("`source_id` {reason}"))?;
+        }
         Ok(Single {
             key: self.intake_key,
             raw,
             time: self.timestamp,
+            source_id: self.source_id,
         })
     }
 }
@@ -124,12 +161,26 @@ pub fn single(body: &[u8]) -> Result<Single<'_>, serde_json::Error> {
     raw.into_single().map_err(de::Error::custom)
 }
 
-/// `POST /batch`: key and time once, events in `jsons`.
+/// A source ID is 1 to [`MAX_SOURCE_ID_BYTES`] bytes.
+fn check_source_id(id: &str) -> Result<(), String> {
+    if id.is_empty() || id.len() > MAX_SOURCE_ID_BYTES {
+        return Err(format!(
+            "is {} bytes long: a source ID has 1 to {MAX_SOURCE_ID_BYTES}",
+            id.len()
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /batch`: key and time once, events in `jsons`; optionally each event's own source ID
+/// (`source_ids`) and time (`@timestamps`), in the order of `jsons`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch<'a> {
     pub key: Option<Cow<'a, str>>,
     pub time: Option<TimeValue>,
     pub events: Option<Vec<Cow<'a, str>>>,
+    pub source_ids: Option<Vec<Cow<'a, str>>>,
+    pub times: Option<Vec<TimeValue>>,
 }
 
 pub fn batch<'a>(body: &'a [u8], limits: &BodyLimits, tracker: &Tracker) -> Result<Batch<'a>, serde_json::Error> {
@@ -156,6 +207,8 @@ impl<'de> Visitor<'de> for BatchVisitor<'_> {
             key: None,
             time: None,
             events: None,
+            source_ids: None,
+            times: None,
         };
         while let Some(field) = map.next_key::<Cow<'de, str>>()? {
             match &*field {
@@ -167,7 +220,23 @@ impl<'de> Visitor<'de> for BatchVisitor<'_> {
                         tracker: self.tracker,
                     })?)
                 }
-                "intake_key" | "@timestamp" | "jsons" => {
+                "source_ids" if batch.source_ids.is_none() => {
+                    batch.source_ids = Some(map.next_value_seed(Bounded::<Cow<'de, str>> {
+                        limits: self.limits,
+                        tracker: self.tracker,
+                        field: "source_ids",
+                        check: |id| check_source_id(id),
+                    })?)
+                }
+                "@timestamps" if batch.times.is_none() => {
+                    batch.times = Some(map.next_value_seed(Bounded::<TimeValue> {
+                        limits: self.limits,
+                        tracker: self.tracker,
+                        field: "@timestamps",
+                        check: |_| Ok(()),
+                    })?)
+                }
+                "intake_key" | "@timestamp" | "jsons" | "source_ids" | "@timestamps" => {
                     return Err(de::Error::custom(format!("duplicate field `{field}`")));
                 }
                 _ => {
@@ -176,6 +245,47 @@ impl<'de> Visitor<'de> for BatchVisitor<'_> {
             }
         }
         Ok(batch)
+    }
+}
+
+/// A JSON array beside `jsons` with one value per event: no longer than the events may be many,
+/// each value checked as it is read.
+struct Bounded<'l, T> {
+    limits: &'l BodyLimits,
+    tracker: &'l Tracker,
+    field: &'static str,
+    check: fn(&T) -> Result<(), String>,
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Bounded<'_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "`{}`: an array with one value per event", self.field)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut values = Vec::new();
+        while let Some(value) = seq.next_element::<T>()? {
+            if values.len() == self.limits.max_events {
+                return Err(self.tracker.fail(Refusal::TooManyEvents));
+            }
+            (self.check)(&value).map_err(|reason| {
+                let index = values.len();
+                self.tracker
+                    .fail(Refusal::Invalid(format!("`{}` value {index} {reason}", self.field)))
+            })?;
+            values.push(value);
+        }
+        Ok(values)
     }
 }
 

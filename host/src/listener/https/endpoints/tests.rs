@@ -200,3 +200,51 @@ fn the_count_limit_stops_parsing() {
     let e = parse(Endpoint::Jsons, br#"["a","b","c", garbage"#, None, &limits).expect_err("limit");
     assert!(matches!(e, ApiError::TooLarge(_)), "{e:?}");
 }
+
+#[test]
+fn batch_events_may_carry_their_source_ids_and_times() {
+    let parsed = parse_ok(
+        Endpoint::Batch,
+        br#"{"jsons":["a","b"],"source_ids":["s-1","s-2"],"@timestamps":["2026-01-01T00:00:00Z",1700000000]}"#,
+        None,
+    );
+    let ids: Vec<_> = parsed.items.iter().map(|i| i.source_id.as_deref()).collect();
+    assert_eq!(ids, vec![Some("s-1"), Some("s-2")]);
+    assert_eq!(parsed.items[1].time, Some(TimeValue::Int(1_700_000_000)));
+    let single = parse_ok(Endpoint::Single, br#"{"json":"x","source_id":"s"}"#, None);
+    assert_eq!(single.items[0].source_id.as_deref(), Some("s"));
+    let array = parse_ok(Endpoint::Array, br#"[{"json":"x","source_id":"s"},{"json":"y"}]"#, None);
+    assert_eq!(array.items[0].source_id.as_deref(), Some("s"));
+    assert_eq!(array.items[1].source_id, None);
+}
+
+#[test]
+fn source_ids_must_match_the_events_and_be_short() {
+    let e = parse(
+        Endpoint::Batch,
+        br#"{"jsons":["a","b"],"source_ids":["s"]}"#,
+        None,
+        &LIMITS,
+    )
+    .expect_err("one short");
+    assert_eq!(
+        e,
+        ApiError::BadRequest(
+            "`source_ids` has 1 values for 2 events: give one per event, in the order of `jsons`".into()
+        )
+    );
+    let long = format!(r#"{{"jsons":["a"],"source_ids":["{}"]}}"#, "x".repeat(129));
+    let e = parse(Endpoint::Batch, long.as_bytes(), None, &LIMITS).expect_err("too long");
+    assert!(
+        matches!(&e, ApiError::BadRequest(m) if m.contains("`source_ids` value 0 is 129 bytes")),
+        "{e:?}"
+    );
+    let empty = parse(Endpoint::Single, br#"{"json":"x","source_id":""}"#, None, &LIMITS).expect_err("empty");
+    assert!(
+        matches!(&empty, ApiError::BadRequest(m) if m.contains("source ID")),
+        "{empty:?}"
+    );
+    let many = format!(r#"{{"jsons":["a"],"source_ids":[{}]}}"#, vec![r#""s""#; 1001].join(","));
+    let e = parse(Endpoint::Batch, many.as_bytes(), None, &LIMITS).expect_err("too many");
+    assert!(matches!(e, ApiError::TooLarge(_)), "{e:?}");
+}
