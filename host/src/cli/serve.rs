@@ -6,6 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use intake_edge::config::Overrides;
 use intake_edge::server;
+use intake_edge::systemd;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -63,11 +64,15 @@ async fn serve(source: Source) -> anyhow::Result<()> {
     let node = server::load(source.path, source.overrides)?;
     let shutdown = tokio_util::sync::CancellationToken::new();
     let server = node.start(shutdown.clone()).await?;
-    let reload = move |server: &server::RunningServer| match server.reload() {
-        Ok(report) => intake_edge::registry::watch::log_reload(&report),
-        Err(error) => {
-            tracing::error!(config = %config.display(), %error, "Reload refused; the previous registry stays in force.")
+    let reload = move |server: &server::RunningServer| {
+        systemd::tell("RELOADING=1");
+        match server.reload() {
+            Ok(report) => intake_edge::registry::watch::log_reload(&report),
+            Err(error) => {
+                tracing::error!(config = %config.display(), %error, "Reload refused; the previous registry stays in force.")
+            }
         }
+        systemd::tell("READY=1");
     };
     // Handlers first, then "Ready.": a supervisor may signal as soon as it reads that line.
     let mut hup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
@@ -76,12 +81,15 @@ async fn serve(source: Source) -> anyhow::Result<()> {
     // Lives until the process exits: the second SIGTERM/SIGINT must still be heard.
     tokio::spawn(watch_signals(signals, shutdown.clone()));
     tracing::info!(https = %server.https_addr, syslog = ?server.syslog_addr, relp = ?server.relp_addr, admin = ?server.admin_addr, "Ready.");
+    // `Type=notify`: systemctl start returns now, every listener bound.
+    systemd::tell(&format!("READY=1\nSTATUS=serving HTTPS on {}", server.https_addr));
     // SIGHUP reloads; the server itself runs until the shutdown token fires.
     let server_ref = &server;
     tokio::select! {
         _ = async { while hup.recv().await.is_some() { reload(server_ref) } } => {}
         _ = shutdown.cancelled() => {}
     }
+    systemd::tell("STOPPING=1");
     server.run_until_shutdown().await;
     Ok(())
 }
