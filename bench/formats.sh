@@ -8,7 +8,8 @@
 #   so one core is busy at a time. No HTTP, TLS, store or queueing: the component's cost plus the
 #   host's per-event work (canonical @timestamp, output checks).
 #   Lines: bench/gen_lines.py, COUNT realistic and varied lines per format (seeded, the same on
-#   every run), each meant to be accepted by its component. `plain-syslog` is the plain builtin
+#   every run), each meant to be accepted by its component; for the catalog's formats
+#   (postfix … okta), bench/fixture_lines.py: their accepted fixtures, shuffled up to COUNT. `plain-syslog` is the plain builtin
 #   fed syslog MSGs with their header (the default syslog intakes' case: the envelope's fields
 #   are most of its output). openssh and plain-syslog get a .jsonl file: the sshd
 #   MSG with the syslog header it reads (app name, procid, hostname); the others raw lines as
@@ -67,6 +68,8 @@ KEEP=${KEEP:-0}
 [[ -z $BATCH || $BATCH =~ ^[1-9][0-9]*$ ]] || die "BATCH must be a positive integer, not '$BATCH'"
 
 FORMATS=(plain plain-syslog json nginx apache unbound openssh cef syslog)
+# The catalog's formats, fed their own accepted fixtures (bench/fixture_lines.py).
+FIXTURE_FORMATS=(postfix windows paloalto fortigate cisco-asa suricata squid haproxy aws-cloudtrail okta)
 
 TMP=""
 cleanup() {
@@ -114,7 +117,7 @@ EOF
 # (no intakes.toml there: built-in defaults).
 run_bench() {
   # `plain-syslog` is the `plain` builtin fed lines with a syslog envelope.
-  local args=(formats bench "builtin:${1%%-*}" "$2" --repeat "$3" --json)
+  local args=(formats bench "builtin:${1%-syslog}" "$2" --repeat "$3" --json)
   [[ -n $BATCH ]] && args+=(--batch "$BATCH")
   (cd "$TMP" && env -u INTAKE_EDGE_CONFIG RUST_LOG=warn "$BIN" "${args[@]}" >"$4" 2>"$4.err") ||
     { cat "$4.err" >&2; die "formats bench builtin:$1 failed"; }
@@ -131,6 +134,8 @@ main() {
   log "generating $COUNT lines per format (seed $SEED)"
   python3 "$BENCH_DIR/gen_lines.py" --out-dir "$TMP/lines" --count "$COUNT" --seed "$SEED" >"$TMP/lines.txt" ||
     die "bench/gen_lines.py failed"
+  python3 "$BENCH_DIR/fixture_lines.py" --out-dir "$TMP/lines" --count "$COUNT" --seed "$SEED" \
+    "${FIXTURE_FORMATS[@]}" >>"$TMP/lines.txt" || die "bench/fixture_lines.py failed"
 
   local rows=() failed=0 name file bytes _ repeat secs
   BATCH_USED='?'
@@ -158,7 +163,7 @@ main() {
     rows+=("$(printf '| %-12s | %6s | %9s | %17s | %12s | %8s | %-5s |' "$name" "$bytes" "$events" \
       "$(printf '%.0f' "$per_s")" "$(printf '%.2f' "${us:-0}")" "$errors" "$note")")
   done <"$TMP/lines.txt"
-  ((${#rows[@]} > 0)) || die "no format matches ONLY='$ONLY' (formats: ${FORMATS[*]})"
+  ((${#rows[@]} > 0)) || die "no format matches ONLY='$ONLY' (formats: ${FORMATS[*]} ${FIXTURE_FORMATS[*]})"
 
   printf '\nbench/formats.sh: formats bench, 1 worker thread, batches of %s; %s lines per format (gen_lines.py seed %s), >= %s s per format\n' \
     "$BATCH_USED" "$COUNT" "$SEED" "$SECONDS_PER_FORMAT"

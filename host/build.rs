@@ -35,6 +35,16 @@ const BUILTINS: &[(&str, &str)] = &[
     ("openssh", "openssh"),
     ("cef", "cef"),
     ("syslog", "syslog"),
+    ("postfix", "postfix"),
+    ("windows", "windows"),
+    ("paloalto", "paloalto"),
+    ("fortigate", "fortigate"),
+    ("cisco-asa", "cisco_asa"),
+    ("suricata", "suricata"),
+    ("squid", "squid"),
+    ("haproxy", "haproxy"),
+    ("aws-cloudtrail", "aws_cloudtrail"),
+    ("okta", "okta"),
 ];
 /// Components that must exist after the build (the hostile ones are used by tests).
 const EXPECTED: &[&str] = &[

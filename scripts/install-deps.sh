@@ -23,6 +23,10 @@ command -v systemd-analyze >/dev/null || need_apt+=(systemd)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 python3 -c 'import pip' 2>/dev/null || need_apt+=(python3-pip)
+# Real senders of the catalog's formats (tests/e2e/real_senders.rs): HAProxy, Squid, Postfix.
+for p in haproxy squid postfix; do
+  have_pkg "$p" || need_apt+=("$p")
+done
 for p in rsyslog rsyslog-relp rsyslog-gnutls rsyslog-openssl \
          libcap2 libglib2.0-0 libivykis0 libjson-c5 libnet1 libpcre3 libwrap0; do
   have_pkg "$p" || need_apt+=("$p")
@@ -37,7 +41,18 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-deps: apt-get install ${need_apt[*]}"
   as_root apt-get update -qq
+  # Postfix asks how to configure itself; the tests run their own instances, so: local only.
+  echo "postfix postfix/main_mailer_type select Local only" | as_root debconf-set-selections
+  # The daemons of the sender packages must not start as system services: the tests run them.
+  policy_rc=/usr/sbin/policy-rc.d
+  made_policy=0
+  if [ ! -e "$policy_rc" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy_rc" >/dev/null
+    as_root chmod +x "$policy_rc"
+    made_policy=1
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  if [ "$made_policy" = 1 ]; then as_root rm -f "$policy_rc"; fi
 fi
 
 if ! python3 -c 'import selenium' 2>/dev/null; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Drives the admin page in headless Chromium (Selenium WebDriver): creates an intake through the
-form, reads its key (reveal), sends it 5 events over HTTPS, waits for the 7-day count, opens the
-intake's page, deletes the intake (confirm dialog) and checks that its key is refused.
+form, reads its key (reveal), sends it 5 events and one its format rejects over HTTPS, waits for
+the 7-day count, opens the intake's page (events, the rejection reasons with their counts, the
+errors with their reason), deletes the intake (confirm dialog) and checks that its key is refused.
 
 Usage: intakes_page.py ADMIN_URL HTTPS_URL CA_PATH
 Prints "OK <name>" on success; on failure prints the error and the path of a screenshot.
@@ -68,13 +69,16 @@ def run(d):
         resp = requests.post(HTTPS + "/plain", data=f"browser event {i}",
                              headers={"X-SEKOIAIO-INTAKE-KEY": key}, verify=CA, timeout=10)
         assert resp.status_code == 200, (resp.status_code, resp.text)
+    # One the `plain` format rejects (blank): stored in error, with its reason.
+    resp = requests.post(HTTPS + "/plain", data="   ", headers={"X-SEKOIAIO-INTAKE-KEY": key}, verify=CA, timeout=10)
+    assert resp.status_code == 200, (resp.status_code, resp.text)
 
     deadline = time.monotonic() + TIMEOUT
     while True:
         d.refresh()
         loaded(d)
         count = row(d).find_element(By.CSS_SELECTOR, ".events-7d").text.strip()
-        if count == "5":
+        if count == "6":
             break
         if time.monotonic() > deadline:
             raise AssertionError("the 7-day count stayed at " + count)
@@ -85,10 +89,15 @@ def run(d):
     row(d).find_element(By.CSS_SELECTOR, "a.name").click()
     WebDriverWait(d, TIMEOUT).until(ec.url_contains("/intakes/" + NAME))
     loaded(d)
-    WebDriverWait(d, TIMEOUT).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#events tr.event")) == 5)
+    WebDriverWait(d, TIMEOUT).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#events tr.event")) == 6)
     raws = [e.text for e in d.find_elements(By.CSS_SELECTOR, "#events tr.event pre.raw")]
-    assert raws == [f"browser event {i}" for i in reversed(range(5))], raws
-    assert d.find_element(By.CSS_SELECTOR, "#intake-summary .events-7d").text == "5"
+    assert raws[1:] == [f"browser event {i}" for i in reversed(range(5))], raws
+    assert d.find_element(By.CSS_SELECTOR, "#intake-summary .events-7d").text == "6"
+    # Why it is in error: the reasons table (counts per reason) and the errors with their reason.
+    reasons = [[c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in d.find_elements(By.CSS_SELECTOR, "#reasons tr.reason")]
+    assert len(reasons) == 1 and reasons[0][0] == "empty event" and reasons[0][1] == "1", reasons
+    errors = [[c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in d.find_elements(By.CSS_SELECTOR, "#errors tr.error")]
+    assert len(errors) == 1 and errors[0][2] == "empty event", errors
 
     d.get(ADMIN + "/")
     loaded(d)

@@ -26,6 +26,7 @@ mod lifecycle;
 mod logs;
 mod packaging;
 mod python_examples;
+mod real_senders;
 mod relp_bytes;
 mod relp_rsyslog;
 mod sandbox;

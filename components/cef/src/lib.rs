@@ -97,7 +97,7 @@ impl Format for Cef {
         describe!(
             "cef",
             "ArcSight Common Event Format (CEF) from firewalls, IDS/IPS, WAFs and other security products, normalized to ECS",
-            ["security", "network"],
+            ["firewall", "ids", "network"],
             "CEF:0|Palo Alto Networks|PAN-OS|10.2.4|end|TRAFFIC|1|rt=Sep 19 2026 08:26:10 GMT src=192.0.2.10 dst=203.0.113.80 spt=51514 dpt=443 proto=tcp app=ssl act=allow suser=alice in=1820 out=5930",
         )
     }

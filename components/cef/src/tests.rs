@@ -282,7 +282,7 @@ fn never_panics_on_truncations() {
 fn describes_itself() {
     let d = Cef::describe();
     assert_eq!(d.name, "cef");
-    assert_eq!(d.categories, ["security", "network"]);
+    assert_eq!(d.categories, ["firewall", "ids", "network"]);
     let v = ok(&d.sample);
     assert_eq!(v["observer.vendor"], "Palo Alto Networks");
     assert_eq!(v["@timestamp"], "2026-09-19T08:26:10Z");

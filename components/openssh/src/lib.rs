@@ -129,7 +129,7 @@ impl Format for OpenSsh {
         describe!(
             "openssh",
             "OpenSSH sshd, its PAM modules and sftp server: logins, failures, invalid users, sessions, disconnects, protocol errors",
-            ["authentication", "host"],
+            ["authentication", "endpoint"],
             "Accepted publickey for alice from 192.0.2.10 port 51022 ssh2: ED25519 SHA256:Vh2+/IAlLuo5kvPSlbY7MtmD9PDwChrx1JQkmrbdH4M",
         )
     }

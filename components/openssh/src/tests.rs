@@ -256,7 +256,7 @@ fn unknown_and_foreign_lines_are_kept() {
 #[test]
 fn describes_itself() {
     let d = OpenSsh::describe();
-    assert_eq!(d.categories, ["authentication", "host"]);
+    assert_eq!(d.categories, ["authentication", "endpoint"]);
     assert_eq!(ok(&d.sample)["event.outcome"], "success");
 }
 

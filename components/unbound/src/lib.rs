@@ -162,7 +162,7 @@ impl Format for Unbound {
         describe!(
             "unbound",
             "Unbound DNS resolver logs: queries and replies (client, name and its registered domain, type, rcode, duration), resolver and daemon messages, statistics",
-            ["network", "dns"],
+            ["network"],
             "[764008:0] info: 198.51.100.10 example.org. A IN NOERROR 0.000000 1 45",
         )
     }

@@ -177,7 +177,7 @@ fn rejects_other_lines() {
 fn describes_itself() {
     let d = Unbound::describe();
     assert_eq!(d.name, "unbound");
-    assert_eq!(d.categories, ["network", "dns"]);
+    assert_eq!(d.categories, ["network"]);
     assert_eq!(ok(&d.sample)["dns.type"], "answer");
 }
 

@@ -32,13 +32,29 @@ impl Findings {
 /// The categorization fields whose values ECS fixes.
 const CATEGORIZATION: [&str; 4] = ["event.kind", "event.category", "event.type", "event.outcome"];
 
-/// Checks a nested document. `namespace` is the format's name: `openssh.*` is its own.
+/// Where the builtins whose vendor fields follow Elastic's integrations put them, when that is
+/// not under the format's own name (`cisco-asa` writes `cisco.asa.*`, `windows` `winlog.*`).
+const VENDOR_NAMESPACES: [(&str, &str); 5] = [
+    ("cisco-asa", "cisco"),
+    ("windows", "winlog"),
+    ("paloalto", "panw"),
+    ("fortigate", "fortinet"),
+    ("aws-cloudtrail", "aws"),
+];
+
+/// Whether `key` (a top-level name) is the vendor namespace of the format named `namespace`.
+fn own(namespace: &str, key: &str) -> bool {
+    key == namespace || VENDOR_NAMESPACES.contains(&(namespace, key))
+}
+
+/// Checks a nested document. `namespace` is the format's name: `openssh.*` is its own (and the
+/// vendor namespace of [`VENDOR_NAMESPACES`]).
 pub fn check(document: &Value, namespace: &str) -> Findings {
     let reference = reference();
     let mut findings = Findings::default();
     if let Value::Object(fields) = document {
         for (key, value) in fields {
-            if key != namespace {
+            if !own(namespace, key) {
                 walk(reference, key, value, &mut findings);
             }
         }

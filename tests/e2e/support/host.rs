@@ -10,7 +10,9 @@ use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// How long a host may take to bind its listener (it compiles its components first).
-const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// A maximum, not a wait: a host declaring many builtins compiles each at start (seconds each
+/// on a busy 2-core box).
+const START_TIMEOUT: Duration = Duration::from_secs(90);
 /// Every listener starts on an ephemeral loopback port, so that hosts can run side by side.
 const EPHEMERAL: &str = "127.0.0.1:0";
 /// How long a graceful stop may take.
