@@ -117,11 +117,7 @@ impl Format for HaProxy {
             if msg.is_empty() {
                 return Err("empty event".into());
             }
-            let program = event
-                .syslog
-                .as_ref()
-                .and_then(|h| h.app_name.as_deref())
-                .or(prefix.app_name);
+            let program = line::program(&event, &prefix);
             let mut fields = msg_fields(msg, program.is_some_and(is_haproxy_program))?;
             line::insert_prefix_fields(&mut fields, &prefix, &event);
             fields

@@ -59,16 +59,6 @@ use parsed::{Parsed, CONNECTION_END, FAILURE, NETWORK};
 
 pub struct OpenSsh;
 
-/// `sshd[1234]: rest` → ("sshd", "1234", "rest"), for a line that is only a TAG and the MSG.
-fn split_tag(raw: &str) -> Option<(&str, &str, &str)> {
-    let (tag, rest) = raw.split_once("]: ")?;
-    let (name, pid) = tag.split_once('[')?;
-    if !is_ssh_program(name) || !pid.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((name, pid, rest))
-}
-
 /// sshd (`sshd`, and OpenSSH 9.8's `sshd-session`, `sshd-auth`) and its sftp servers.
 fn is_ssh_program(name: &str) -> bool {
     name.starts_with("sshd") || is_sftp(name)
@@ -113,15 +103,7 @@ fn classify<'a>(app: Option<&str>, level: Option<&str>, text: &'a str) -> Option
 
 /// The line's prefix, with a bare `sshd[1234]: ` tag read when no syslog prefix was.
 fn split(raw: &str) -> Prefixed<'_> {
-    let mut prefix = line::split(raw);
-    if prefix.app_name.is_none() {
-        if let Some((name, pid, rest)) = split_tag(prefix.msg) {
-            prefix.app_name = Some(name);
-            prefix.procid = Some(pid);
-            prefix.msg = rest.trim_start();
-        }
-    }
-    prefix
+    line::split_tagged(raw, is_ssh_program)
 }
 
 impl Format for OpenSsh {

@@ -60,26 +60,9 @@ fn is_postfix(program: &str) -> bool {
     program.starts_with("postfix") && (program.contains('/') || program == "postfix")
 }
 
-/// `postfix/smtpd[1234]: rest` → (program, pid, rest), for a line that is only a TAG and MSG.
-fn split_tag(raw: &str) -> Option<(&str, &str, &str)> {
-    let (tag, rest) = raw.split_once("]: ")?;
-    let (name, pid) = tag.split_once('[')?;
-    if !is_postfix(name) || pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some((name, pid, rest))
-}
-
+/// The line's prefix, with a bare `postfix/smtpd[1234]: ` tag read when no syslog prefix was.
 fn split(raw: &str) -> Prefixed<'_> {
-    let mut prefix = line::split(raw);
-    if prefix.app_name.is_none() {
-        if let Some((name, pid, rest)) = split_tag(prefix.msg) {
-            prefix.app_name = Some(name);
-            prefix.procid = Some(pid);
-            prefix.msg = rest.trim_start();
-        }
-    }
-    prefix
+    line::split_tagged(raw, is_postfix)
 }
 
 /// `warning: ` and its kin, as Postfix's `msg_warn()`... write them.
@@ -145,12 +128,7 @@ impl Format for Postfix {
             return Err("empty event".into());
         }
         let prefix = split(&event.raw);
-        let program = event
-            .syslog
-            .as_ref()
-            .and_then(|h| h.app_name.as_deref())
-            .filter(|a| !a.is_empty() && *a != "-")
-            .or(prefix.app_name);
+        let program = line::program(&event, &prefix);
         if let Some(program) = program.filter(|p| !is_postfix(p)) {
             return Err(format!("not a Postfix program: {}", excerpt(program)));
         }

@@ -52,6 +52,7 @@ mod fields;
 pub mod fixtures;
 pub mod line;
 mod nested;
+pub mod out;
 mod sink;
 pub mod syslog_line;
 mod time;

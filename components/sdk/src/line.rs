@@ -53,6 +53,37 @@ pub fn split(line: &str) -> Prefixed<'_> {
     }
 }
 
+/// Like [`split`], and when no syslog prefix was found, a bare `name[pid]: ` TAG (a program's own
+/// log file, a relay that kept only the TAG) is read as the program and pid, if `is_program`
+/// accepts the name.
+pub fn split_tagged<'a>(line: &'a str, is_program: impl Fn(&str) -> bool) -> Prefixed<'a> {
+    let mut prefix = split(line);
+    if prefix.app_name.is_none() {
+        let tag = prefix.msg.split_once("]: ").and_then(|(tag, rest)| {
+            let (name, pid) = tag.split_once('[')?;
+            let pid_ok = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+            (pid_ok && is_program(name)).then_some((name, pid, rest))
+        });
+        if let Some((name, pid, rest)) = tag {
+            prefix.app_name = Some(name);
+            prefix.procid = Some(pid);
+            prefix.msg = rest.trim_start();
+        }
+    }
+    prefix
+}
+
+/// The program that wrote the event: the envelope's syslog APP-NAME (none when empty or `-`),
+/// else the line's own TAG.
+pub fn program<'a>(event: &'a Event, prefix: &Prefixed<'a>) -> Option<&'a str> {
+    event
+        .syslog
+        .as_ref()
+        .and_then(|h| h.app_name.as_deref())
+        .filter(|a| !a.is_empty() && *a != "-")
+        .or(prefix.app_name)
+}
+
 fn trim_message(s: &str) -> &str {
     let s = s.strip_suffix("\r\n").or_else(|| s.strip_suffix('\n')).unwrap_or(s);
     s.trim_start_matches([' ', '\t', '\u{FEFF}'])

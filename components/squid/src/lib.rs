@@ -202,12 +202,7 @@ impl Format for Squid {
         if msg.is_empty() {
             return Err("empty event".into());
         }
-        let program = event
-            .syslog
-            .as_ref()
-            .and_then(|h| h.app_name.as_deref())
-            .filter(|a| !a.is_empty() && *a != "-")
-            .or(prefix.app_name);
+        let program = line::program(&event, &prefix);
         if let Some(program) = program.filter(|p| !is_squid(p)) {
             return Err(format!("not a Squid program: {}", excerpt(program)));
         }

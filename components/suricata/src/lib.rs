@@ -100,11 +100,7 @@ impl Format for Suricata {
             if msg.is_empty() {
                 return Err("empty event".into());
             }
-            let program = event
-                .syslog
-                .as_ref()
-                .and_then(|h| h.app_name.as_deref())
-                .or(prefix.app_name);
+            let program = line::program(&event, &prefix);
             if msg.starts_with('{') {
                 eve::eve_fields(msg, &mut fields)?;
             } else if !own::own_fields(msg, program.is_some_and(is_suricata_program), &mut fields) {
