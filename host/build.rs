@@ -162,12 +162,28 @@ fn main() {
         .iter()
         .map(|(name, _)| format!("({name:?}, {:?})", crate_version(&components, name)))
         .collect();
+    // Each builtin's catalog entry (what its describe() says, checked by its own tests), so that
+    // the catalog lists builtins no intake uses without compiling them.
+    let catalog: Vec<String> = BUILTINS
+        .iter()
+        .map(|(name, _)| {
+            let path = components.join(name).join("tests").join("catalog.json");
+            assert!(
+                path.is_file(),
+                "{} is missing: run the component's tests with EDGE_FIXTURES_BLESS=1 to write it",
+                path.display()
+            );
+            format!("({name:?}, include_str!({:?}))", utf8(&path))
+        })
+        .collect();
     let generated = format!(
         "pub const BUILTIN_COMPONENTS: &[(&str, &[u8])] = &[{}];\n\
          pub const BUILTIN_VERSIONS: &[(&str, &str)] = &[{}];\n\
+         pub const BUILTIN_CATALOG: &[(&str, &str)] = &[{}];\n\
          pub const COMPONENT_DIR: &str = {component_dir_str:?};\n",
         entries.join(", "),
-        versions.join(", ")
+        versions.join(", "),
+        catalog.join(", ")
     );
     let target = out_dir.join("builtin_components.rs");
     if fs::read_to_string(&target).ok().as_deref() != Some(generated.as_str()) {

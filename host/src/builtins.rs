@@ -25,6 +25,29 @@ pub fn versions() -> &'static [(&'static str, &'static str)] {
     built::BUILTIN_VERSIONS
 }
 
+/// What the catalog shows of a builtin before any intake uses it (its `describe()`, checked
+/// against `components/NAME/tests/catalog.json` by the component's tests).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CatalogEntry {
+    pub name: String,
+    pub description: String,
+    pub categories: Vec<String>,
+    pub sample: String,
+}
+
+/// The catalog entry of builtin `name`.
+pub fn catalog(name: &str) -> Option<CatalogEntry> {
+    built::BUILTIN_CATALOG
+        .iter()
+        .find(|(n, _)| *n == name)
+        .and_then(|(_, json)| serde_json::from_str(json).ok())
+}
+
+/// The version of builtin `name`.
+pub fn version(name: &str) -> Option<&'static str> {
+    versions().iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+}
+
 /// The commit this binary was built from (or "unknown").
 pub const COMMIT: &str = env!("INTAKE_EDGE_COMMIT");
 
@@ -40,3 +63,20 @@ pub fn long_version() -> String {
 
 /// Where the build put every component it built, embedded or not.
 pub const COMPONENT_DIR: &str = built::COMPONENT_DIR;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_has_a_catalog_entry_and_a_version() {
+        for name in names() {
+            let entry = catalog(name).unwrap_or_else(|| panic!("no catalog entry for {name}"));
+            assert_eq!(entry.name, name);
+            assert!(!entry.description.is_empty() && !entry.sample.is_empty(), "{name}");
+            assert!(!entry.categories.is_empty(), "{name}");
+            assert!(version(name).is_some_and(|v| v.split('.').count() == 3), "{name}");
+        }
+        assert!(catalog("nope").is_none());
+    }
+}

@@ -45,6 +45,8 @@ def row(d, name):
 
 def run(d):
     formats = {f["name"]: f for f in requests.get(ADMIN + "/api/formats", timeout=10).json()}
+    for name in WANTED:
+        assert name in formats and not formats[name]["loaded"], f"{name} should be listed before any intake uses it"
     d.get(ADMIN + "/")
     loaded(d)
     categories = [o.get_attribute("value") for o in Select(d.find_element(By.ID, "category")).options]

@@ -135,7 +135,19 @@ fn list_show_events_and_formats() {
         .iter()
         .filter_map(|f| f["name"].as_str())
         .collect();
-    assert_eq!(names, ["json", "plain"]);
+    // The loaded formats first, then every other builtin (not compiled until an intake uses it).
+    assert_eq!(names[..2], ["json", "plain"]);
+    for builtin in ["nginx", "syslog", "paloalto", "okta"] {
+        assert!(names.contains(&builtin), "{names:?}");
+    }
+    assert_eq!(names.len(), 18, "{names:?}");
+    let loaded: Vec<bool> = formats
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|f| f["loaded"].as_bool().expect("loaded"))
+        .collect();
+    assert_eq!(loaded.iter().filter(|l| **l).count(), 2, "{loaded:?}");
     for f in formats.as_array().expect("array") {
         for field in ["component", "version", "description", "sample"] {
             assert!(f[field].as_str().is_some_and(|s| !s.is_empty()), "{field} of {f}");

@@ -175,6 +175,8 @@ mod tests {
     use super::*;
     use edge_format_sdk::{json, Timestamp};
 
+    edge_format_sdk::catalog_test!(Json);
+
     fn event(raw: &str) -> Event {
         Event {
             client_time: Some(Timestamp {

@@ -51,6 +51,8 @@ mod tests {
     use super::*;
     use edge_format_sdk::{json, Protocol, Timestamp, Value};
 
+    edge_format_sdk::catalog_test!(Plain);
+
     fn event(raw: &str) -> Event {
         Event {
             raw: raw.into(),

@@ -342,3 +342,16 @@ mod tests {
         );
     }
 }
+
+/// A builtin's catalog entry as `tests/catalog.json` holds it (see `catalog_test!`).
+pub fn catalog_entry(name: &str, description: &str, categories: &[String], sample: &str) -> String {
+    let entry = serde_json::json!({
+        "name": name,
+        "description": description,
+        "categories": categories,
+        "sample": sample,
+    });
+    let mut text = serde_json::to_string_pretty(&entry).unwrap_or_default();
+    text.push('\n');
+    text
+}

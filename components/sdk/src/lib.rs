@@ -194,6 +194,8 @@ macro_rules! describe {
 #[macro_export]
 macro_rules! fixtures_test {
     ($ty:ty) => {
+        $crate::catalog_test!($ty);
+
         #[test]
         fn fixtures() {
             match $crate::fixtures::check_fixtures_of(
@@ -203,6 +205,27 @@ macro_rules! fixtures_test {
             ) {
                 Ok(count) => assert!(count >= 8, "only {count} fixture cases"),
                 Err(failures) => panic!("{}", failures.join("\n")),
+            }
+        }
+    };
+}
+
+/// A test that `tests/catalog.json` is what `describe()` says (but the version, which the host
+/// reads from the crate): the host embeds that file for each builtin, so that its catalog lists
+/// every builtin without compiling the ones no intake uses. `EDGE_FIXTURES_BLESS=1` (or a missing
+/// file) writes it.
+#[macro_export]
+macro_rules! catalog_test {
+    ($ty:ty) => {
+        #[test]
+        fn catalog_entry() {
+            let d = <$ty as $crate::Format>::describe();
+            let entry = $crate::fixtures::catalog_entry(&d.name, &d.description, &d.categories, &d.sample);
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/catalog.json");
+            let bless = std::env::var_os("EDGE_FIXTURES_BLESS").is_some();
+            match std::fs::read_to_string(path) {
+                Ok(text) if !bless => assert_eq!(text, entry, "{path} is not what describe() says: rerun with EDGE_FIXTURES_BLESS=1"),
+                _ => std::fs::write(path, &entry).expect("write tests/catalog.json"),
             }
         }
     };

@@ -388,3 +388,28 @@ fn https_upstreams_take_their_keys_intakes_and_never_show_a_key() {
     has(r#"forward "v": missing field `keys`"#);
     has(r#"forward "v": ca_file /nonexistent/ca.pem"#);
 }
+
+#[test]
+fn an_intake_may_name_a_builtin_without_a_formats_table() {
+    let text = format!(
+        "[[intake]]\nname = \"fw\"\nformat = \"paloalto\"\nentity = \"e\"\nkey = \"{KEY_A}\"\n\
+         [[intake]]\nname = \"other\"\nformat = \"no-such-format\"\nentity = \"e\"\nkey = \"{KEY_B}\"\n"
+    );
+    let p = problems(&text);
+    assert_eq!(
+        p,
+        vec![Problem::UnknownFormat {
+            intake: "other".into(),
+            format: "no-such-format".into()
+        }],
+        "only the unknown one is refused"
+    );
+    let c = parse(&format!(
+        "[[intake]]\nname = \"fw\"\nformat = \"paloalto\"\nentity = \"e\"\nkey = \"{KEY_A}\"\n"
+    ))
+    .expect("valid");
+    let spec = &c.formats["paloalto"];
+    assert_eq!(spec.source, ComponentSource::Builtin("paloalto".into()));
+    assert_eq!(spec.limits, c.runtime.default_limits);
+    assert_eq!(c.formats.len(), 1, "builtins no intake names are not loaded");
+}

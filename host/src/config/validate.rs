@@ -27,7 +27,7 @@ impl Validator {
         let limits = self.limits(raw.limits);
         let store = self.store(raw.store);
         let runtime = self.runtime(raw.runtime);
-        let formats = raw
+        let mut formats: BTreeMap<String, FormatSpec> = raw
             .formats
             .into_iter()
             .map(|(name, f)| {
@@ -35,6 +35,21 @@ impl Validator {
                 (name, spec)
             })
             .collect();
+        // An intake may name a builtin that no [formats] table declares: it runs with the
+        // default limits. Builtins no intake names are not loaded (not compiled).
+        for intake in &raw.intakes {
+            let Some(name) = intake.format.as_deref() else { continue };
+            if !formats.contains_key(name) && crate::builtins::names().contains(&name) {
+                formats.insert(
+                    name.to_string(),
+                    FormatSpec {
+                        name: name.to_string(),
+                        source: ComponentSource::Builtin(name.to_string()),
+                        limits: runtime.default_limits,
+                    },
+                );
+            }
+        }
         let intakes = self.intakes(raw.intakes, &formats);
         for (section, b) in syslog
             .bound

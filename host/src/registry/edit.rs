@@ -22,7 +22,7 @@ pub enum EditError {
     Empty { intake: String, field: &'static str },
     #[error("an intake named {0:?} already exists")]
     DuplicateName(String),
-    #[error("unknown format {format:?} (formats of the file: {known})")]
+    #[error("unknown format {format:?} (the file's formats and the builtins: {known})")]
     UnknownFormat { format: String, known: String },
     #[error("no intake named {0:?}")]
     UnknownIntake(String),
@@ -94,7 +94,7 @@ pub fn field<'t>(table: &'t Table, key: &str) -> Option<&'t str> {
 
 /// Appends a `[[intake]]` table at the end of the document (after its last table and its
 /// trailing comments), leaving everything before it byte for byte. Checks the name, that it is
-/// unused and that the format is one of `[formats]`.
+/// unused and that the format is one of `[formats]` or a builtin (which needs no table).
 pub fn add(doc: &mut DocumentMut, new: &NewIntake<'_>) -> Result<(), EditError> {
     if !valid_name(new.name) {
         return Err(EditError::BadName(new.name.to_string()));
@@ -111,14 +111,15 @@ pub fn add(doc: &mut DocumentMut, new: &NewIntake<'_>) -> Result<(), EditError> 
         return Err(EditError::DuplicateName(new.name.to_string()));
     }
     let formats = format_names(doc);
-    if !formats.iter().any(|f| f == new.format) {
+    if !formats.iter().any(|f| f == new.format) && !crate::builtins::names().contains(&new.format) {
         return Err(EditError::UnknownFormat {
             format: new.format.to_string(),
-            known: if formats.is_empty() {
-                "none".into()
-            } else {
-                formats.join(", ")
-            },
+            known: formats
+                .iter()
+                .map(String::as_str)
+                .chain(crate::builtins::names().into_iter().filter(|b| !formats.iter().any(|f| f == b)))
+                .collect::<Vec<_>>()
+                .join(", "),
         });
     }
 

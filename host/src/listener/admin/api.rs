@@ -287,10 +287,12 @@ async fn events(admin: &Admin, name: &str, query: &str) -> Answer {
     .await
 }
 
+/// The catalog: the loaded formats (declared, or builtins an intake uses), then every other
+/// builtin from its embedded catalog entry (not compiled until an intake names it).
 fn formats(admin: &Admin) -> Answer {
     let registry = admin.registry.current();
-    let list: Vec<Value> = registry
-        .formats()
+    let loaded = registry.formats();
+    let mut list: Vec<Value> = loaded
         .iter()
         .map(|(name, f)| {
             let d = &f.description;
@@ -301,9 +303,25 @@ fn formats(admin: &Admin) -> Answer {
                 "description": d.description,
                 "categories": d.categories,
                 "sample": d.sample,
+                "loaded": true,
             })
         })
         .collect();
+    for name in crate::builtins::names() {
+        if loaded.contains_key(name) {
+            continue;
+        }
+        let Some(entry) = crate::builtins::catalog(name) else { continue };
+        list.push(json!({
+            "name": name,
+            "component": entry.name,
+            "version": crate::builtins::version(name),
+            "description": entry.description,
+            "categories": entry.categories,
+            "sample": entry.sample,
+            "loaded": false,
+        }));
+    }
     (StatusCode::OK, Value::Array(list))
 }
 

@@ -114,13 +114,12 @@ fn add_refuses_bad_names_duplicates_unknown_formats_and_empty_fields() {
         );
     }
     let err = add(&mut doc, &new_intake("c", "nope", key)).expect_err("unknown format");
-    assert_eq!(
-        err,
-        EditError::UnknownFormat {
-            format: "nope".into(),
-            known: "json, plain".into()
-        }
-    );
+    let EditError::UnknownFormat { format, known } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(format, "nope");
+    assert!(known.starts_with("json, plain, ") && known.contains("paloalto"), "{known}");
+    assert_eq!(known.matches("plain").count(), 1, "{known}");
     let mut empty_entity = new_intake("c", "plain", key);
     empty_entity.entity = " ";
     assert!(matches!(
@@ -128,6 +127,9 @@ fn add_refuses_bad_names_duplicates_unknown_formats_and_empty_fields() {
         Err(EditError::Empty { field: "entity", .. })
     ));
     assert_eq!(doc.to_string(), FILE, "a refused edit changes nothing");
+    // A builtin needs no [formats] table: the intake alone is added.
+    add(&mut doc, &new_intake("fw", "fortigate", key)).expect("a builtin");
+    assert!(!doc.to_string().contains("[formats.fortigate]"));
 }
 
 #[test]
