@@ -56,7 +56,12 @@ fn sighup_adds_intakes_refuses_bad_files_and_removes_intakes() {
     for bad in [
         "this is not TOML [".to_string(),
         format!("{}{a}\n{}", plain_format(), intake("dup", "plain", "ent", PLAIN_KEY)),
-        format!("{a}\n{b}"), // no formats: unknown format
+        // A format that is neither declared nor a builtin.
+        format!(
+            "{}{a}\n{}",
+            plain_format(),
+            intake("odd", "no-such-format", "ent", "odd-key-0123456789abcdef")
+        ),
     ] {
         let from = host.log().len();
         host.write_raw_config(&bad);
