@@ -12,30 +12,11 @@ import sys
 import tempfile
 
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from chromium import TIMEOUT, driver, loaded
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADMIN, SHOT, WANTED = sys.argv[1].rstrip("/"), sys.argv[2], sys.argv[3:]
-TIMEOUT = 15
-
-
-def driver(profile):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,1600"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def loaded(d):
-    WebDriverWait(d, TIMEOUT).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
-    state = d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded")
-    if state != "1":
-        raise AssertionError("the page failed to load: " + d.find_element(By.ID, "message").text)
 
 
 def row(d, name):
@@ -81,7 +62,7 @@ def run(d):
 
 def main():
     profile = tempfile.mkdtemp(prefix="intake-edge-chromium-")
-    d = driver(profile)
+    d = driver(profile, "1400,1600")
     try:
         created = run(d)
     except Exception as e:  # noqa: BLE001 - report anything with a screenshot

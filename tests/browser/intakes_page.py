@@ -12,32 +12,13 @@ import tempfile
 import time
 
 import requests
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from chromium import TIMEOUT, driver, loaded
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADMIN, HTTPS, CA = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
 NAME = "browser-made"
-TIMEOUT = 15
-
-
-def driver(profile):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", f"--user-data-dir={profile}", "--window-size=1400,900"):
-        options.add_argument(flag)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
-def loaded(d):
-    WebDriverWait(d, TIMEOUT).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded"))
-    state = d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded")
-    if state != "1":
-        raise AssertionError("the page failed to load: " + d.find_element(By.ID, "message").text)
 
 
 def row(d):

@@ -1,27 +1,8 @@
 //! Reading an event's values: non-empty strings, flags, camelCase keys in snake_case, and
 //! objects kept whole in a form the host stores without a conflict.
 
-use edge_format_sdk::{Map, Value};
-
-/// A non-empty string value at `key`.
-pub(crate) fn text<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
-    object.get(key).and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// An object value at `key`.
-pub(crate) fn object<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v Map<String, Value>> {
-    object.get(key).and_then(Value::as_object)
-}
-
-/// A flag written as a boolean or as the strings `true`/`false`.
-pub(crate) fn flag(value: &Value) -> Option<bool> {
-    match value {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.eq_ignore_ascii_case("false") => Some(false),
-        _ => None,
-    }
-}
+pub(crate) use edge_format_sdk::json_values::{flag, is_rfc3339, object, text};
+use edge_format_sdk::Value;
 
 /// `requestUri` → `request_uri`, `dtHash` → `dt_hash`, as Elastic's Okta integration names
 /// them; a `.` becomes `_` (the host would nest it).
@@ -54,24 +35,4 @@ pub(crate) fn storable(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(storable).collect()),
         other => other.clone(),
     }
-}
-
-/// Whether `time` reads as RFC 3339 (Okta writes `2026-03-02T09:15:27.123Z`): an unreadable
-/// `@timestamp` would make the host reject the event, so such a time is left to the host.
-pub(crate) fn is_rfc3339(time: &str) -> bool {
-    let b = time.as_bytes();
-    let digits = |range: std::ops::Range<usize>| b.get(range).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    b.len() >= 20
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10)
-        && matches!(b[10], b'T' | b't' | b' ')
-        && digits(11..13)
-        && b[13] == b':'
-        && digits(14..16)
-        && b[16] == b':'
-        && digits(17..19)
-        && (time.ends_with(['Z', 'z']) || matches!(b.get(b.len().saturating_sub(6)), Some(b'+' | b'-')))
 }

@@ -184,6 +184,19 @@ pub fn normalize_one_checked<T: crate::Format>(event: Event) -> Result<Fields, S
     one
 }
 
+/// A builtin's catalog entry as `tests/catalog.json` holds it (see `catalog_test!`).
+pub fn catalog_entry(name: &str, description: &str, categories: &[String], sample: &str) -> String {
+    let entry = serde_json::json!({
+        "name": name,
+        "description": description,
+        "categories": categories,
+        "sample": sample,
+    });
+    let mut text = serde_json::to_string_pretty(&entry).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,17 +354,4 @@ mod tests {
             json!({"error": "conflicting fields: \"a\" is a value, and \"a.b\" makes it an object"})
         );
     }
-}
-
-/// A builtin's catalog entry as `tests/catalog.json` holds it (see `catalog_test!`).
-pub fn catalog_entry(name: &str, description: &str, categories: &[String], sample: &str) -> String {
-    let entry = serde_json::json!({
-        "name": name,
-        "description": description,
-        "categories": categories,
-        "sample": sample,
-    });
-    let mut text = serde_json::to_string_pretty(&entry).unwrap_or_default();
-    text.push('\n');
-    text
 }

@@ -50,6 +50,7 @@ mod fields;
 // The native fixture runner reads files: it has no place in a wasm component.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod fixtures;
+pub mod json_values;
 pub mod line;
 mod nested;
 pub mod out;
@@ -224,7 +225,10 @@ macro_rules! catalog_test {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/catalog.json");
             let bless = std::env::var_os("EDGE_FIXTURES_BLESS").is_some();
             match std::fs::read_to_string(path) {
-                Ok(text) if !bless => assert_eq!(text, entry, "{path} is not what describe() says: rerun with EDGE_FIXTURES_BLESS=1"),
+                Ok(text) if !bless => assert_eq!(
+                    text, entry,
+                    "{path} is not what describe() says: rerun with EDGE_FIXTURES_BLESS=1"
+                ),
                 _ => std::fs::write(path, &entry).expect("write tests/catalog.json"),
             }
         }

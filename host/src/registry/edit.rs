@@ -117,7 +117,11 @@ pub fn add(doc: &mut DocumentMut, new: &NewIntake<'_>) -> Result<(), EditError> 
             known: formats
                 .iter()
                 .map(String::as_str)
-                .chain(crate::builtins::names().into_iter().filter(|b| !formats.iter().any(|f| f == b)))
+                .chain(
+                    crate::builtins::names()
+                        .into_iter()
+                        .filter(|b| !formats.iter().any(|f| f == b)),
+                )
                 .collect::<Vec<_>>()
                 .join(", "),
         });

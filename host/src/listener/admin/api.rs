@@ -311,7 +311,9 @@ fn formats(admin: &Admin) -> Answer {
         if loaded.contains_key(name) {
             continue;
         }
-        let Some(entry) = crate::builtins::catalog(name) else { continue };
+        let Some(entry) = crate::builtins::catalog(name) else {
+            continue;
+        };
         list.push(json!({
             "name": name,
             "component": entry.name,

@@ -118,7 +118,10 @@ fn add_refuses_bad_names_duplicates_unknown_formats_and_empty_fields() {
         panic!("{err:?}");
     };
     assert_eq!(format, "nope");
-    assert!(known.starts_with("json, plain, ") && known.contains("paloalto"), "{known}");
+    assert!(
+        known.starts_with("json, plain, ") && known.contains("paloalto"),
+        "{known}"
+    );
     assert_eq!(known.matches("plain").count(), 1, "{known}");
     let mut empty_entity = new_intake("c", "plain", key);
     empty_entity.entity = " ";
