@@ -192,36 +192,27 @@ fn main() {
     println!("cargo:rustc-env=INTAKE_EDGE_COMPONENT_DIR={component_dir_str}");
 }
 
-/// The commit built, for `--version`: `INTAKE_EDGE_COMMIT` when set (a package built from a
-/// tarball), else git's `HEAD`, else "unknown". Rebuilt when `HEAD` moves.
+/// The commit built, for `--version`: `INTAKE_EDGE_COMMIT` when set (the packaging scripts set
+/// it, so a shipped binary names its exact commit), else git's `HEAD` when this script last ran,
+/// else "unknown". `.git` is not watched: a commit alone does not rebuild the host (minutes in
+/// release), so a development build may name an earlier commit.
 fn emit_commit(repo: &Path) {
     println!("cargo:rerun-if-env-changed=INTAKE_EDGE_COMMIT");
-    let git = |args: &[&str]| {
-        Command::new("git")
-            .arg("-C")
-            .arg(repo)
-            .args(args)
-            .stderr(Stdio::null())
-            .output()
-            .ok()
-            .filter(|o| o.status.success())
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .map(|s| s.trim().to_string())
-    };
-    for file in ["HEAD", "packed-refs"] {
-        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", file]) {
-            println!("cargo:rerun-if-changed={path}");
-        }
-    }
-    if let Some(head_ref) = git(&["symbolic-ref", "-q", "HEAD"]) {
-        if let Some(path) = git(&["rev-parse", "--path-format=absolute", "--git-path", &head_ref]) {
-            println!("cargo:rerun-if-changed={path}");
-        }
-    }
     let commit = env::var("INTAKE_EDGE_COMMIT")
         .ok()
         .filter(|c| !c.is_empty())
-        .or_else(|| git(&["rev-parse", "--short=12", "HEAD"]))
+        .or_else(|| {
+            Command::new("git")
+                .arg("-C")
+                .arg(repo)
+                .args(["rev-parse", "--short=12", "HEAD"])
+                .stderr(Stdio::null())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .and_then(|o| String::from_utf8(o.stdout).ok())
+                .map(|s| s.trim().to_string())
+        })
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=INTAKE_EDGE_COMMIT={commit}");
 }

@@ -19,7 +19,7 @@ if [[ -z ${BIN:-} ]]; then
   if ! rustup target list --installed | grep -qx "$TARGET"; then rustup target add "$TARGET" >&2; fi
   [[ $TARGET != *musl* ]] || command -v musl-gcc >/dev/null || {
     echo "build-deb: musl-gcc is missing (apt-get install musl-tools)" >&2; exit 1; }
-  cargo build --profile ship --target "$TARGET" -p intake-edge >&2
+  INTAKE_EDGE_COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown) cargo build --profile ship --target "$TARGET" -p intake-edge >&2
   BIN=${CARGO_TARGET_DIR:-target}/$TARGET/ship/intake-edge
 fi
 version=$(awk -F'"' '/^version = "/ { print $2; exit }' Cargo.toml)

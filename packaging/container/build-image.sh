@@ -11,7 +11,7 @@ for e in docker podman; do
 done
 [[ -n $engine ]] || { echo "build-image: no container engine runs here (docker or podman)" >&2; exit 2; }
 if [[ -z ${BIN:-} ]]; then
-  cargo build --profile ship --target x86_64-unknown-linux-musl -p intake-edge >&2
+  INTAKE_EDGE_COMMIT=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown) cargo build --profile ship --target x86_64-unknown-linux-musl -p intake-edge >&2
   BIN=${CARGO_TARGET_DIR:-target}/x86_64-unknown-linux-musl/ship/intake-edge
 fi
 ctx=$(mktemp -d)
