@@ -9,10 +9,9 @@ Usage: catalog_page.py ADMIN_URL SCREENSHOT_PATH FORMAT...
 Prints "OK <n>" (intakes created) on success; on failure prints the error and a screenshot path.
 """
 import sys
-import tempfile
 
 import requests
-from chromium import TIMEOUT, driver, loaded
+from chromium import TIMEOUT, loaded, run_reporting
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -61,23 +60,10 @@ def run(d):
 
 
 def main():
-    profile = tempfile.mkdtemp(prefix="intake-edge-chromium-")
-    d = driver(profile, "1400,1600")
-    try:
-        created = run(d)
-    except Exception as e:  # noqa: BLE001 - report anything with a screenshot
-        shot = tempfile.mkdtemp(prefix="intake-edge-page-") + "/failure.png"
-        try:
-            d.save_screenshot(shot)
-            print("screenshot: " + shot)
-        except Exception as s:  # noqa: BLE001
-            print("no screenshot: " + str(s))
-        print(f"FAILED: {type(e).__name__}: {e}")
-        return 1
-    finally:
-        d.quit()
-    print(f"OK {created}")
-    return 0
+    status, created = run_reporting(run, "1400,1600")
+    if status == 0:
+        print(f"OK {created}")
+    return status
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Headless Chromium for the browser tests (Selenium WebDriver), with the flags this machine's
 closed network needs, and the admin page's "loaded" handshake."""
+import tempfile
+
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -24,3 +26,23 @@ def loaded(d):
     state = d.find_element(By.TAG_NAME, "body").get_attribute("data-loaded")
     if state != "1":
         raise AssertionError("the page failed to load: " + d.find_element(By.ID, "message").text)
+
+
+def run_reporting(run, size="1400,900"):
+    """Runs `run(driver)` in a fresh browser; on any failure prints it with a screenshot's path.
+    Returns (exit status, what `run` returned)."""
+
+    d = driver(tempfile.mkdtemp(prefix="intake-edge-chromium-"), size)
+    try:
+        return 0, run(d)
+    except Exception as e:  # noqa: BLE001 - report anything with a screenshot
+        shot = tempfile.mkdtemp(prefix="intake-edge-page-") + "/failure.png"
+        try:
+            d.save_screenshot(shot)
+            print("screenshot: " + shot)
+        except Exception as s:  # noqa: BLE001
+            print("no screenshot: " + str(s))
+        print(f"FAILED: {type(e).__name__}: {e}")
+        return 1, None
+    finally:
+        d.quit()

@@ -8,11 +8,10 @@ Usage: intakes_page.py ADMIN_URL HTTPS_URL CA_PATH
 Prints "OK <name>" on success; on failure prints the error and the path of a screenshot.
 """
 import sys
-import tempfile
 import time
 
 import requests
-from chromium import TIMEOUT, driver, loaded
+from chromium import TIMEOUT, loaded, run_reporting
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -96,23 +95,10 @@ def run(d):
 
 
 def main():
-    profile = tempfile.mkdtemp(prefix="intake-edge-chromium-")
-    d = driver(profile)
-    try:
-        run(d)
-    except Exception as e:  # noqa: BLE001 - report anything with a screenshot
-        shot = tempfile.mkdtemp(prefix="intake-edge-page-") + "/failure.png"
-        try:
-            d.save_screenshot(shot)
-            print("screenshot: " + shot)
-        except Exception as s:  # noqa: BLE001
-            print("no screenshot: " + str(s))
-        print(f"FAILED: {type(e).__name__}: {e}")
-        return 1
-    finally:
-        d.quit()
-    print("OK " + NAME)
-    return 0
+    status, _ = run_reporting(run)
+    if status == 0:
+        print("OK " + NAME)
+    return status
 
 
 if __name__ == "__main__":

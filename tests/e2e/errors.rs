@@ -362,3 +362,26 @@ component = "builtin:plain"
         .event_ids();
     assert_eq!(ids.len(), 2);
 }
+
+/// Source IDs and per-event times are read before the key is checked (the key may be in the
+/// body): a request without a valid key that carries too many, too long or mismatched ones is
+/// refused at the first value over a limit with the limit named, and nothing is stored.
+#[test]
+fn source_ids_and_times_are_bounded_before_the_key_is_checked() {
+    let host = Host::start(&limited_config());
+    let post = |body: serde_json::Value| host.post("/batch").json(&body).send();
+    let many: Vec<String> = (0..=MAX_EVENTS).map(|i| format!("s{i}")).collect();
+    post(json!({"intake_key": "not-a-key", "jsons": ["a"], "source_ids": many}))
+        .expect_error(413, "events in one request");
+    post(json!({"intake_key": "not-a-key", "jsons": ["a"], "source_ids": ["x".repeat(129)]}))
+        .expect_error(400, "`source_ids` value 0 is 129 bytes");
+    post(json!({"intake_key": "not-a-key", "jsons": ["a"], "@timestamps": ["1".repeat(65)]}))
+        .expect_error(400, "`@timestamps` value 0 is 65 bytes");
+    // Well-formed but an unknown key: refused as such, after the bounded parse.
+    post(json!({"intake_key": "not-a-key", "jsons": ["a"], "source_ids": ["s1"]}))
+        .expect_error(403, "unknown intake key");
+    // With the key, values that do not match the events are a clear 400.
+    post(json!({"intake_key": PLAIN_KEY, "jsons": ["a", "b"], "source_ids": ["s1"]}))
+        .expect_error(400, "`source_ids` has 1 values for 2 events");
+    assert_eq!(host.event_count(), 0);
+}

@@ -14,6 +14,10 @@ use std::fmt;
 /// the APIs a poller reads are shorter than this.
 pub const MAX_SOURCE_ID_BYTES: usize = 128;
 
+/// The longest time string taken per event in `@timestamps` (the longest form the time parser
+/// reads is about 40 bytes): bounds what an unauthenticated body holds beside its events.
+pub const MAX_TIME_BYTES: usize = 64;
+
 /// What a request may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BodyLimits {
@@ -233,7 +237,13 @@ impl<'de> Visitor<'de> for BatchVisitor<'_> {
                         limits: self.limits,
                         tracker: self.tracker,
                         field: "@timestamps",
-                        check: |_| Ok(()),
+                        check: |t| match t {
+                            TimeValue::Text(text) if text.len() > MAX_TIME_BYTES => Err(format!(
+                                "is {} bytes long: a time has at most {MAX_TIME_BYTES}",
+                                text.len()
+                            )),
+                            _ => Ok(()),
+                        },
                     })?)
                 }
                 "intake_key" | "@timestamp" | "jsons" | "source_ids" | "@timestamps" => {

@@ -244,6 +244,12 @@ fn source_ids_must_match_the_events_and_be_short() {
         matches!(&empty, ApiError::BadRequest(m) if m.contains("source ID")),
         "{empty:?}"
     );
+    let long_time = format!(r#"{{"jsons":["a"],"@timestamps":["{}"]}}"#, "1".repeat(65));
+    let e = parse(Endpoint::Batch, long_time.as_bytes(), None, &LIMITS).expect_err("time too long");
+    assert!(
+        matches!(&e, ApiError::BadRequest(m) if m.contains("`@timestamps` value 0 is 65 bytes")),
+        "{e:?}"
+    );
     let many = format!(r#"{{"jsons":["a"],"source_ids":[{}]}}"#, vec![r#""s""#; 1001].join(","));
     let e = parse(Endpoint::Batch, many.as_bytes(), None, &LIMITS).expect_err("too many");
     assert!(matches!(e, ApiError::TooLarge(_)), "{e:?}");
