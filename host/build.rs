@@ -45,6 +45,14 @@ const BUILTINS: &[(&str, &str)] = &[
     ("haproxy", "haproxy"),
     ("aws-cloudtrail", "aws_cloudtrail"),
     ("okta", "okta"),
+    ("m365", "m365"),
+];
+/// Poller components embedded in the host binary (`component = "builtin:NAME"` in
+/// `[intake.poll]`): (poller name, file stem of the built `.wasm`).
+const POLLERS: &[(&str, &str)] = &[
+    ("okta-poller", "okta_poller"),
+    ("m365-poller", "m365_poller"),
+    ("cloudtrail-poller", "cloudtrail_poller"),
 ];
 /// Components that must exist after the build (the hostile ones are used by tests).
 const EXPECTED: &[&str] = &[
@@ -56,6 +64,7 @@ const EXPECTED: &[&str] = &[
     "hostile_sleep",
     "hostile_memories",
     "hostile_table",
+    "hostile_poller",
 ];
 /// Hostile components in WebAssembly text: (name, directory under `components/testing/`); each
 /// is built as `<name with _>.wasm`.
@@ -176,11 +185,20 @@ fn main() {
             format!("({name:?}, include_str!({:?}))", utf8(&path))
         })
         .collect();
+    let pollers: Vec<String> = POLLERS
+        .iter()
+        .map(|(name, stem)| {
+            let path = utf8(&component_dir.join(format!("{stem}.wasm"))).to_owned();
+            format!("({name:?}, include_bytes!({path:?}))")
+        })
+        .collect();
     let generated = format!(
-        "pub const BUILTIN_COMPONENTS: &[(&str, &[u8])] = &[{}];\n\
+        "pub const BUILTIN_POLLERS: &[(&str, &[u8])] = &[{}];\n\
+         pub const BUILTIN_COMPONENTS: &[(&str, &[u8])] = &[{}];\n\
          pub const BUILTIN_VERSIONS: &[(&str, &str)] = &[{}];\n\
          pub const BUILTIN_CATALOG: &[(&str, &str)] = &[{}];\n\
          pub const COMPONENT_DIR: &str = {component_dir_str:?};\n",
+        pollers.join(", "),
         entries.join(", "),
         versions.join(", "),
         catalog.join(", ")

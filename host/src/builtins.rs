@@ -20,6 +20,19 @@ pub fn bytes(name: &str) -> Option<&'static [u8]> {
         .map(|(_, bytes)| *bytes)
 }
 
+/// Names of the embedded poller components (`[intake.poll] component = "builtin:NAME"`).
+pub fn poller_names() -> Vec<&'static str> {
+    built::BUILTIN_POLLERS.iter().map(|(name, _)| *name).collect()
+}
+
+/// The bytes of the embedded poller `name`.
+pub fn poller_bytes(name: &str) -> Option<&'static [u8]> {
+    built::BUILTIN_POLLERS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, bytes)| *bytes)
+}
+
 /// The version of each embedded component (its crate's, as its `describe()` reports it).
 pub fn versions() -> &'static [(&'static str, &'static str)] {
     built::BUILTIN_VERSIONS

@@ -20,6 +20,7 @@ pub mod framing;
 pub mod fuzzing;
 pub mod listener;
 pub mod pipeline;
+pub mod poll;
 pub mod registry;
 pub mod renormalize;
 pub mod runtime;

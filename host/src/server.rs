@@ -242,6 +242,13 @@ impl LoadedNode {
             );
         }
         crate::forward::start(registry.clone(), config.store_path(), shutdown.clone(), &tracker);
+        crate::poll::start(
+            registry.clone(),
+            pipeline.clone(),
+            config.store_path(),
+            shutdown.clone(),
+            &tracker,
+        );
         let live_registry = registry.clone();
         let retention = Retention::start(
             &config.store_path(),

@@ -25,6 +25,7 @@ mod keys;
 mod lifecycle;
 mod logs;
 mod packaging;
+mod polling;
 mod python_examples;
 mod real_senders;
 mod relp_bytes;

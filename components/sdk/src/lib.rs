@@ -88,7 +88,7 @@ pub use serde_json::{json, Map, Value};
 pub mod bindings {
     wit_bindgen::generate!({
         world: "component",
-        path: "../../wit",
+        path: "../../wit/format.wit",
         pub_export_macro: true,
         export_macro_name: "__export_component",
         default_bindings_module: "edge_format_sdk::bindings",

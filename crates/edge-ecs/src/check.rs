@@ -34,12 +34,13 @@ const CATEGORIZATION: [&str; 4] = ["event.kind", "event.category", "event.type",
 
 /// Where the builtins whose vendor fields follow Elastic's integrations put them, when that is
 /// not under the format's own name (`cisco-asa` writes `cisco.asa.*`, `windows` `winlog.*`).
-const VENDOR_NAMESPACES: [(&str, &str); 5] = [
+const VENDOR_NAMESPACES: [(&str, &str); 6] = [
     ("cisco-asa", "cisco"),
     ("windows", "winlog"),
     ("paloalto", "panw"),
     ("fortigate", "fortinet"),
     ("aws-cloudtrail", "aws"),
+    ("m365", "o365"),
 ];
 
 /// Whether `key` (a top-level name) is the vendor namespace of the format named `namespace`.

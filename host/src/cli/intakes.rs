@@ -235,6 +235,7 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
             "errors_7d": stats.errors,
             "days": stats.days,
             "reasons": stats.reasons,
+            "poll": intake_edge::poll::status_json(intake, &config.store_path()),
         });
         println!("{out}");
         return Ok(ExitCode::SUCCESS);
@@ -247,6 +248,7 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
         key,
         created_by,
         created_at,
+        poll: _,
     } = intake;
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     writeln!(out, "name:        {name}")?;
@@ -255,6 +257,19 @@ fn show(args: IntakesShowArgs) -> anyhow::Result<ExitCode> {
     writeln!(out, "key:         {}", key.expose())?;
     writeln!(out, "created_by:  {}", dash(created_by))?;
     writeln!(out, "created_at:  {}", dash(created_at))?;
+    if let Some(poll) = intake_edge::poll::status_json(intake, &config.store_path()) {
+        writeln!(out, "poll:")?;
+        if let Some(fields) = poll.as_object() {
+            for (k, v) in fields {
+                let v = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => "-".into(),
+                    other => other.to_string(),
+                };
+                writeln!(out, "  {k:<17} {v}")?;
+            }
+        }
+    }
     writeln!(out, "last 7 days: {} events, {} errors", stats.events, stats.errors)?;
     for d in &stats.days {
         writeln!(out, "  {}  events {:>10}  errors {:>10}", d.day, d.events, d.errors)?;

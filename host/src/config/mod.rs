@@ -6,6 +6,7 @@
 
 mod admin;
 mod defaults;
+mod poll;
 mod raw;
 #[cfg(test)]
 mod tests;
@@ -13,6 +14,7 @@ mod validate;
 
 pub use admin::{AdminSettings, AdminToken, Authority, HostName};
 pub use defaults::*;
+pub use poll::{parse_duration, Origin, PollSettings, PollSpec};
 
 use raw::RawConfig;
 use std::collections::BTreeMap;
@@ -57,6 +59,8 @@ pub enum Problem {
     DuplicateKey { intake: String, other: String },
     #[error("forward {forward:?}: {reason}")]
     BadForward { forward: String, reason: String },
+    #[error("intake {intake:?}: poll: {reason}")]
+    BadPoll { intake: String, reason: String },
     #[error(
         "admin.listen {listen} is not a loopback address and admin.token is not set: anyone who can \
          reach it could read and create intake keys; set admin.token or listen on 127.0.0.1"
@@ -152,6 +156,8 @@ pub struct Intake {
     pub key: IntakeKey,
     pub created_by: Option<String>,
     pub created_at: Option<String>,
+    /// `[intake.poll]`: the node polls the source's API for this intake's events.
+    pub poll: Option<PollSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -294,6 +300,7 @@ pub struct Config {
     pub formats: BTreeMap<String, FormatSpec>,
     pub intakes: Vec<Intake>,
     pub forwards: Vec<ForwardSpec>,
+    pub poll: PollSettings,
 }
 
 /// A destination events are forwarded to (`[[forward]]`).

@@ -29,6 +29,46 @@ pub struct RawConfig {
     pub intakes: Vec<RawIntake>,
     #[serde(default, rename = "forward")]
     pub forwards: Vec<RawForward>,
+    #[serde(default)]
+    pub poll: RawPollGlobal,
+}
+
+/// The `[poll]` table: what all polling intakes share.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPollGlobal {
+    pub secrets: Option<String>,
+}
+
+/// A duration written as seconds (`60`) or with a unit (`"60s"`, `"5m"`, `"24h"`, `"7d"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawDuration {
+    Secs(u64),
+    Text(String),
+}
+
+/// An intake's `[intake.poll]` table. Keys other than these are the poller's own options.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPoll {
+    pub component: Option<String>,
+    pub every: Option<RawDuration>,
+    pub url: Option<String>,
+    pub secret: Option<String>,
+    pub allow: Option<Vec<String>>,
+    pub start_at: Option<RawDuration>,
+    pub delay: Option<RawDuration>,
+    pub ca_file: Option<String>,
+    pub max_pages: Option<u64>,
+    pub max_events_per_page: Option<u64>,
+    pub request_timeout: Option<RawDuration>,
+    pub call_timeout: Option<RawDuration>,
+    pub max_response_bytes: Option<u64>,
+    pub requests_per_second: Option<u64>,
+    pub memory_mib: Option<u64>,
+    pub fuel: Option<u64>,
+    #[serde(flatten)]
+    pub options: BTreeMap<String, toml::Value>,
 }
 
 /// A `[[forward]]` destination.
@@ -163,6 +203,7 @@ pub struct RawIntake {
     pub key: Option<String>,
     pub created_by: Option<String>,
     pub created_at: Option<String>,
+    pub poll: Option<RawPoll>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -50,6 +50,7 @@ impl Validator {
                 );
             }
         }
+        let poll = self.poll_settings(raw.poll);
         let intakes = self.intakes(raw.intakes, &formats);
         for (section, b) in syslog
             .bound
@@ -81,10 +82,11 @@ impl Validator {
             formats,
             intakes,
             forwards,
+            poll,
         }
     }
 
-    fn resolve(&self, p: &str) -> PathBuf {
+    pub(super) fn resolve(&self, p: &str) -> PathBuf {
         let p = Path::new(p);
         if p.is_absolute() {
             p.to_path_buf()
@@ -284,7 +286,7 @@ impl Validator {
     }
 
     /// A positive integer limit: zero and absurd values are refused.
-    fn limit(&mut self, key: &str, value: Option<u64>, default: u64, max: u64) -> u64 {
+    pub(super) fn limit(&mut self, key: &str, value: Option<u64>, default: u64, max: u64) -> u64 {
         let Some(v) = value else { return default };
         if v == 0 || v > max {
             self.problems.push(Problem::BadLimit {
@@ -671,6 +673,7 @@ impl Validator {
                     });
                 }
             }
+            let poll = r.poll.map(|p| self.poll(&name, p));
             out.push(Intake {
                 name,
                 format,
@@ -678,6 +681,7 @@ impl Validator {
                 key: IntakeKey(key),
                 created_by: r.created_by,
                 created_at: r.created_at,
+                poll,
             });
         }
         out
@@ -905,11 +909,11 @@ fn parse_offset(text: &str) -> Option<chrono::FixedOffset> {
     chrono::FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
-fn secs(s: u64) -> Duration {
+pub(super) fn secs(s: u64) -> Duration {
     Duration::from_secs(s)
 }
 
-fn valid_name(s: &str) -> bool {
+pub(super) fn valid_name(s: &str) -> bool {
     !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
 }
 

@@ -2,7 +2,7 @@
 
 wasmtime::component::bindgen!({
     world: "component",
-    path: "../wit",
+    path: "../wit/format.wit",
 });
 
 /// The generated world type; named `FormatWorld` here because `Component` means the

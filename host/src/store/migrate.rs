@@ -10,6 +10,7 @@
 //!   is unknown for old blocks, and no forwarder has read them yet) and the forwarders'
 //!   cursors table.
 //! - 5 → 6: the senders' own event IDs, for deduplication (`source_ids`, empty at first).
+//! - 6 → 7: the polling intakes' cursors (`poll_cursors`, empty at first).
 
 use super::block::{BlockEvent, Encoder, EventRef};
 use super::schema::{SCHEMA, SCHEMA_VERSION, STATS_DAYS};
@@ -72,6 +73,10 @@ pub fn run(conn: &Connection, version: i64) -> Result<(), String> {
     if version <= 5 {
         // Only a new table, which the schema creates when missing.
         step(conn, 6, |_| Ok(0))?;
+    }
+    if version <= 6 {
+        // Only a new table, which the schema creates when missing.
+        step(conn, 7, |_| Ok(0))?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ mod error;
 pub mod ids;
 mod migrate;
 mod patient;
+pub mod poll_cursors;
 mod query;
 pub mod retention;
 mod rewrite;
@@ -81,6 +82,8 @@ pub struct Duplicate {
 
 struct WriteRequest {
     events: Vec<NewEvent>,
+    /// A poller's cursor, saved in the same transaction as `events` (`poll_cursors.rs`).
+    cursor: Option<poll_cursors::PollCursor>,
     reply: oneshot::Sender<Result<Vec<Duplicate>, CommitError>>,
 }
 
@@ -186,6 +189,24 @@ impl Store {
         if events.is_empty() {
             return Ok(Vec::new());
         }
+        self.send(events, None).await
+    }
+
+    /// Like [`Store::commit`], and saves a poller's `cursor` in the same transaction (also
+    /// when `events` is empty): the events and the cursor they were read up to cannot part.
+    pub async fn commit_polled(
+        &self,
+        events: Vec<NewEvent>,
+        cursor: poll_cursors::PollCursor,
+    ) -> Result<Vec<Duplicate>, CommitError> {
+        self.send(events, Some(cursor)).await
+    }
+
+    async fn send(
+        &self,
+        events: Vec<NewEvent>,
+        cursor: Option<poll_cursors::PollCursor>,
+    ) -> Result<Vec<Duplicate>, CommitError> {
         if self.is_full() {
             return Err(CommitError {
                 error: StoreError::Full,
@@ -210,7 +231,7 @@ impl Store {
             }
         };
         let (reply, answer) = oneshot::channel();
-        permit.send(WriteRequest { events, reply });
+        permit.send(WriteRequest { events, cursor, reply });
         // No answer: the writer thread died with the request (a panic mid-commit). The events
         // went with it, so nothing can be handed back; `Closed` is fatal and never retried.
         answer.await.unwrap_or_else(|_| {

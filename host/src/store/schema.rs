@@ -14,7 +14,7 @@ const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Bumped on every incompatible change; a store of a newer version is refused, an older one
 /// migrated (see `migrate.rs`).
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 /// Rejection reasons are counted per intake and day for this many days (today included); older
 /// counts are pruned by the writer. The events themselves stay.
@@ -48,6 +48,19 @@ CREATE TABLE IF NOT EXISTS source_ids (
     PRIMARY KEY (intake, source_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS source_ids_age ON source_ids(high);
+CREATE TABLE IF NOT EXISTS poll_cursors (
+    intake     TEXT    PRIMARY KEY,  -- a polling intake (poll/)
+    cursor     BLOB,                 -- its poller's cursor, committed with the page it follows
+    position   INTEGER,              -- the source time the cursor stands at, µs (if known)
+    pages      INTEGER NOT NULL,     -- pages committed, in all
+    events     INTEGER NOT NULL,     -- events those pages held, in all
+    updated_at INTEGER NOT NULL,     -- µs since the Unix epoch: the last committed page
+    last_run     INTEGER,            -- µs: when the last finished run started
+    last_success INTEGER,            -- µs: when the last run without error started
+    last_error   TEXT,               -- why the last run failed (NULL after a good one)
+    run_pages    INTEGER,            -- pages and events of the last run
+    run_events   INTEGER
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS store_meta (
     name  TEXT PRIMARY KEY,
     value INTEGER NOT NULL

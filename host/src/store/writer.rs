@@ -143,6 +143,9 @@ fn write_round(
         table::insert(&tx, &group, shape.block_events, encoder)?;
     }
     tally.apply(&tx)?;
+    for cursor in round.iter().filter_map(|r| r.cursor.as_ref()) {
+        super::poll_cursors::save(&tx, cursor)?;
+    }
     if let Some(today) = prune.counters_before {
         counters::prune(&tx, today)?;
     }

@@ -75,6 +75,8 @@ pub struct Metrics {
     connections: Mutex<BTreeMap<&'static str, (&'static AtomicU64, &'static AtomicU64)>>,
     /// forwarder → its counters and gauges.
     forwards: Mutex<BTreeMap<String, &'static ForwardStats>>,
+    /// polling intake → its counters, gauges and last error.
+    polls: Mutex<BTreeMap<String, &'static PollStats>>,
     /// Events deleted by retention: for their age, for the size cap, before forwarding.
     pruned: [AtomicU64; 3],
     store_used_bytes: AtomicU64,
@@ -93,6 +95,46 @@ pub struct ForwardStats {
     pub lag_events: AtomicU64,
     pub lag_seconds: AtomicU64,
 }
+
+/// One polling intake's counters and state (`poll/`), for `/metrics`, `intakes show` and the
+/// admin page.
+#[derive(Default)]
+pub struct PollStats {
+    pub runs: AtomicU64,
+    pub pages: AtomicU64,
+    /// Events of committed pages (duplicates included; those are counted apart too).
+    pub events: AtomicU64,
+    pub errors: AtomicU64,
+    pub requests: AtomicU64,
+    /// Requests refused by the host: [off the allowlist, a redirect off it, an
+    /// `Authorization` the component set].
+    pub denied: [AtomicU64; 3],
+    /// Answers asking to wait (429, `Retry-After`), each waited out.
+    pub throttled: AtomicU64,
+    /// Unix seconds (0: never).
+    pub last_run: AtomicU64,
+    pub last_success: AtomicU64,
+    pub last_run_pages: AtomicU64,
+    pub last_run_events: AtomicU64,
+    /// Seconds between now and the source time the cursor stands at, at the last commit.
+    pub lag_seconds: AtomicU64,
+    /// The source time the cursor stands at (Unix seconds; 0: unknown).
+    pub position: AtomicU64,
+    pub last_error: Mutex<Option<String>>,
+}
+
+impl PollStats {
+    pub fn set_error(&self, error: Option<String>) {
+        *lock(&self.last_error) = error;
+    }
+
+    pub fn error(&self) -> Option<String> {
+        lock(&self.last_error).clone()
+    }
+}
+
+/// Why the host refused a poller's request (the index in [`PollStats::denied`]).
+pub const POLL_DENIED_REASONS: [&str; 3] = ["host", "redirect", "authorization"];
 
 /// Gauges sampled by the caller when the metrics are rendered.
 #[derive(Debug, Clone, Copy, Default)]
@@ -168,6 +210,24 @@ impl Metrics {
                 stats
             }
         }
+    }
+
+    /// The counters of polling intake `name` (kept for the life of the process).
+    pub fn poll(&self, name: &str) -> &'static PollStats {
+        let mut polls = lock(&self.polls);
+        match polls.get(name) {
+            Some(stats) => stats,
+            None => {
+                let stats: &'static PollStats = Box::leak(Box::default());
+                polls.insert(name.to_string(), stats);
+                stats
+            }
+        }
+    }
+
+    /// The polling intakes seen by this process.
+    pub fn polls(&self) -> BTreeMap<String, &'static PollStats> {
+        lock(&self.polls).clone()
     }
 
     /// Counts what a retention pass did.
@@ -302,6 +362,73 @@ impl Metrics {
             let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
             for (name, stats) in &forwards {
                 let _ = writeln!(out, "{metric}{{forward=\"{}\"}} {}", escape(name), value(stats));
+            }
+        }
+        let polls = lock(&self.polls).clone();
+        for (metric, kind, help, value) in [
+            (
+                "intake_edge_poll_runs_total",
+                "counter",
+                "Runs of a polling intake.",
+                (|p: &PollStats| p.runs.load(Ordering::Relaxed)) as fn(&PollStats) -> u64,
+            ),
+            (
+                "intake_edge_poll_pages_total",
+                "counter",
+                "Pages a poller read and the store committed.",
+                |p| p.pages.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_poll_events_total",
+                "counter",
+                "Events of committed pages (duplicates included).",
+                |p| p.events.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_poll_errors_total",
+                "counter",
+                "Runs that ended in an error (source, component or store).",
+                |p| p.errors.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_poll_requests_total",
+                "counter",
+                "HTTP requests a poller sent through the host.",
+                |p| p.requests.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_poll_throttled_total",
+                "counter",
+                "Answers asking to wait (429, Retry-After, X-Rate-Limit-Reset), waited out.",
+                |p| p.throttled.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_poll_last_success_seconds",
+                "gauge",
+                "Unix time of the last run that ended without error.",
+                |p| p.last_success.load(Ordering::Relaxed),
+            ),
+            (
+                "intake_edge_poll_lag_seconds",
+                "gauge",
+                "How far behind now the source time of the cursor was at the last commit.",
+                |p| p.lag_seconds.load(Ordering::Relaxed),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
+            for (name, stats) in &polls {
+                let _ = writeln!(out, "{metric}{{intake=\"{}\"}} {}", escape(name), value(stats));
+            }
+        }
+        out.push_str("# HELP intake_edge_poll_denied_total Requests of a poller refused by the host: off the allowlist, a redirect off it, an Authorization header set by the component.\n# TYPE intake_edge_poll_denied_total counter\n");
+        for (name, stats) in &polls {
+            for (reason, counter) in POLL_DENIED_REASONS.iter().zip(&stats.denied) {
+                let _ = writeln!(
+                    out,
+                    "intake_edge_poll_denied_total{{intake=\"{}\",reason=\"{reason}\"}} {}",
+                    escape(name),
+                    counter.load(Ordering::Relaxed)
+                );
             }
         }
         out.push_str("# HELP intake_edge_connections Open connections per listener.\n");

@@ -3,6 +3,7 @@
 //! byte-level TLS client) and a few assertions.
 
 mod client;
+pub mod fakes;
 mod host;
 pub mod old_store;
 mod pki;

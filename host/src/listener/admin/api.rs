@@ -161,6 +161,9 @@ fn summary(config: &Config, reader: Option<&Reader>, name: &str, with_key: bool)
         "daily": stats.days,
         "reasons": stats.reasons,
     });
+    if let Some(poll) = crate::poll::status_json(intake, &config.store_path()) {
+        out["poll"] = poll;
+    }
     if with_key {
         out["key"] = Value::from(intake.key.expose());
     }

@@ -1,0 +1,85 @@
+//! Reading a record's values: non-empty strings, numbers written as text, times without a zone,
+//! and objects kept whole in a form the host stores without a conflict.
+
+pub(crate) use edge_format_sdk::json_values::is_rfc3339;
+use edge_format_sdk::Value;
+
+/// A value kept whole under `o365.audit.*`. The host expands dots in keys (as Elasticsearch
+/// does), so a key such as `a.b` beside `a`, or an empty key, would reject the whole event: dots
+/// become `_` and an empty key is `_`.
+pub(crate) fn storable(value: &Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(key, value)| (storable_key(key), storable(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(storable).collect()),
+        other => other.clone(),
+    }
+}
+
+pub(crate) fn storable_key(key: &str) -> String {
+    if key.is_empty() {
+        "_".into()
+    } else {
+        key.replace('.', "_")
+    }
+}
+
+/// A string, or a number written as text (`RecordType` is `15` from the API and `"15"` from
+/// some exports).
+pub(crate) fn as_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A time of the Management Activity API as RFC 3339: `CreationTime` is UTC written without a
+/// zone (`2026-03-02T09:15:27`), which gets its `Z`; a time with a zone is kept; anything else
+/// is left to the host (`None`).
+pub(crate) fn utc_time(time: &str) -> Option<String> {
+    let time = time.trim();
+    if is_rfc3339(time) {
+        return Some(time.to_owned());
+    }
+    let zoned = time.ends_with(['Z', 'z']) || time.get(11..).is_some_and(|t| t.contains(['+', '-']));
+    let with_zone = format!("{time}Z");
+    (!zoned && is_rfc3339(&with_zone)).then_some(with_zone)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_without_a_zone_are_utc() {
+        assert_eq!(utc_time("2026-03-02T09:15:27").as_deref(), Some("2026-03-02T09:15:27Z"));
+        assert_eq!(
+            utc_time("2026-03-02T09:15:27.1234567").as_deref(),
+            Some("2026-03-02T09:15:27.1234567Z")
+        );
+        assert_eq!(
+            utc_time("2026-03-02T09:15:27Z").as_deref(),
+            Some("2026-03-02T09:15:27Z")
+        );
+        assert_eq!(
+            utc_time("2026-03-02T10:15:27+01:00").as_deref(),
+            Some("2026-03-02T10:15:27+01:00")
+        );
+        assert_eq!(utc_time("2026-03-02T10:15:27+0100"), None);
+        assert_eq!(utc_time("2026-03-02"), None);
+        assert_eq!(utc_time("3/2/2026 9:15:27 AM"), None);
+    }
+
+    #[test]
+    fn numbers_and_strings_as_text() {
+        assert_eq!(as_text(&Value::from(15)).as_deref(), Some("15"));
+        assert_eq!(as_text(&Value::from("15")).as_deref(), Some("15"));
+        assert_eq!(as_text(&Value::from("")), None);
+        assert_eq!(as_text(&Value::Null), None);
+    }
+}
