@@ -172,6 +172,13 @@ fn okta_events_are_stored_exactly_once_through_a_sigkill_mid_run() {
     assert!(p["lag_secs"].as_i64().is_some_and(|l| l < 3600), "{p}");
     assert_eq!(p["secret"], "okta-prod");
     assert!(metric(&host, "intake_edge_poll_pages_total{intake=\"okta-prod\"}") > 0);
+    // The admin API (what the admin page shows) has the same status, and never the token.
+    let (code, body) = host.admin_get("/api/intakes/okta-prod");
+    assert_eq!(code, 200, "{body}");
+    let api: Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(api["poll"]["component"], "builtin:okta-poller", "{api}");
+    assert!(api["poll"]["last_success"].is_string(), "{api}");
+    assert!(!body.contains(OKTA_TOKEN));
     no_secret_anywhere(&host, "okta-prod", &[OKTA_TOKEN]);
     assert!(!status.to_string().contains(OKTA_TOKEN));
 }

@@ -41,6 +41,10 @@ impl Origin {
     /// Reads `https://host[:port]` (a path `/` is tolerated; any other path, a query, a user
     /// or a fragment is refused).
     pub fn parse(text: &str) -> Result<Origin, String> {
+        if text.contains('@') {
+            // Not echoed: what is before the '@' is a credential.
+            return Err("credentials do not belong in a URL (name a secret with `secret`)".into());
+        }
         let uri: hyper::Uri = text.parse().map_err(|e| format!("{text:?} is not a URL: {e}"))?;
         let https = match uri.scheme_str() {
             Some("https") => true,
@@ -48,9 +52,6 @@ impl Origin {
             _ => return Err(format!("{text:?}: the scheme must be https or http")),
         };
         let authority = uri.authority().ok_or_else(|| format!("{text:?} has no host"))?;
-        if authority.as_str().contains('@') {
-            return Err(format!("{text:?}: credentials do not belong in a URL (use `secret`)"));
-        }
         if uri.path_and_query().is_some_and(|p| p.as_str() != "/") {
             return Err(format!(
                 "{text:?}: an allowed origin is scheme, host and port, without a path"
@@ -69,6 +70,9 @@ impl Origin {
 
     /// The origin of a full URL (its path and query ignored).
     pub fn of_url(url: &str) -> Result<Origin, String> {
+        if url.contains('@') {
+            return Err("credentials do not belong in a URL (name a secret with `secret`)".into());
+        }
         let uri: hyper::Uri = url.parse().map_err(|e| format!("{url:?} is not a URL: {e}"))?;
         let base = format!(
             "{}://{}",

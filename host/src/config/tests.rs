@@ -413,3 +413,69 @@ fn an_intake_may_name_a_builtin_without_a_formats_table() {
     assert_eq!(spec.limits, c.runtime.default_limits);
     assert_eq!(c.formats.len(), 1, "builtins no intake names are not loaded");
 }
+
+#[test]
+fn poll_tables_are_read_with_defaults_and_their_problems_named() {
+    let text = format!(
+        r#"
+[poll]
+secrets = "secrets.toml"
+[[intake]]
+name = "okta"
+format = "okta"
+entity = "it"
+key = "{KEY_A}"
+[intake.poll]
+component = "builtin:okta-poller"
+url = "https://acme.okta.com/"
+secret = "okta-prod"
+every = "5m"
+limit = 200
+"#
+    );
+    let c = parse(&text).expect("valid");
+    assert_eq!(c.poll.secrets.as_deref(), Some(Path::new("/etc/edge/secrets.toml")));
+    let p = c.intakes[0].poll.as_ref().expect("poll");
+    assert_eq!(p.component, ComponentSource::Builtin("okta-poller".into()));
+    assert_eq!(p.every, std::time::Duration::from_secs(300));
+    assert_eq!(p.start_at, std::time::Duration::from_secs(86_400));
+    assert_eq!(p.allow, vec![Origin::parse("https://acme.okta.com").expect("origin")]);
+    assert_eq!(p.allow[0].port, 443);
+    assert_eq!(p.options, vec![("limit".to_string(), "200".to_string())]);
+    assert_eq!(p.secret.as_deref(), Some("okta-prod"));
+
+    let bad = format!(
+        r#"
+[[intake]]
+name = "p"
+format = "okta"
+entity = "it"
+key = "{KEY_B}"
+[intake.poll]
+component = "builtin:nope"
+url = "ftp://x"
+allow = ["https://a.example/path", "https://user:pw@b.example"]
+every = "soon"
+client_secret = "do-not-echo"
+"#
+    );
+    let found = problems(&bad).iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    for needle in ["builtin:nope", "ftp", "without a path", "credentials do not belong", "every", "client_secret"] {
+        assert!(found.contains(needle), "{needle} missing in:\n{found}");
+    }
+    assert!(!found.contains("do-not-echo"), "{found}");
+    assert!(!found.contains("pw@"), "{found}");
+}
+
+#[test]
+fn durations_read_units() {
+    let d = |s| parse_duration(s).map(|d| d.as_millis());
+    assert_eq!(d("60"), Some(60_000));
+    assert_eq!(d("60s"), Some(60_000));
+    assert_eq!(d("500ms"), Some(500));
+    assert_eq!(d("5m"), Some(300_000));
+    assert_eq!(d("24h"), Some(86_400_000));
+    assert_eq!(d("7d"), Some(604_800_000));
+    assert_eq!(d("soon"), None);
+    assert_eq!(d("5 weeks"), None);
+}

@@ -229,7 +229,7 @@ mod tests {
 
     #[tokio::test]
     async fn tokens_and_basic_are_added_as_sensitive_headers() {
-        let tls = client::tls_config(None).unwrap();
+        let tls = client::tls_config(None).expect("test value");
         let a = Authenticator::new(
             Some(Arc::new(Credential::Basic {
                 user: "u".into(),
@@ -238,10 +238,10 @@ mod tests {
             tls.clone(),
             Duration::from_secs(1),
         );
-        let (mut parts, ()) = hyper::Request::get("https://x.example/").body(()).unwrap().into_parts();
-        a.apply(&mut parts, b"", None).await.unwrap();
+        let (mut parts, ()) = hyper::Request::get("https://x.example/").body(()).expect("test value").into_parts();
+        a.apply(&mut parts, b"", None).await.expect("test value");
         let v = &parts.headers[AUTHORIZATION];
-        assert_eq!(v.to_str().unwrap(), "Basic dTpw");
+        assert_eq!(v.to_str().expect("test value"), "Basic dTpw");
         assert!(v.is_sensitive());
         let a = Authenticator::new(
             Some(Arc::new(Credential::Token {
@@ -251,8 +251,8 @@ mod tests {
             tls,
             Duration::from_secs(1),
         );
-        let (mut parts, ()) = hyper::Request::get("https://x.example/").body(()).unwrap().into_parts();
-        a.apply(&mut parts, b"", None).await.unwrap();
-        assert_eq!(parts.headers[AUTHORIZATION].to_str().unwrap(), "SSWS abc");
+        let (mut parts, ()) = hyper::Request::get("https://x.example/").body(()).expect("test value").into_parts();
+        a.apply(&mut parts, b"", None).await.expect("test value");
+        assert_eq!(parts.headers[AUTHORIZATION].to_str().expect("test value"), "SSWS abc");
     }
 }

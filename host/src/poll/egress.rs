@@ -228,21 +228,21 @@ mod tests {
 
     #[test]
     fn locations_resolve_against_the_request() {
-        let base: hyper::Uri = "https://a.example:8443/api/v1/logs?x=1".parse().unwrap();
+        let base: hyper::Uri = "https://a.example:8443/api/v1/logs?x=1".parse().expect("test value");
         assert_eq!(
-            resolve(&base, "/next").unwrap().to_string(),
+            resolve(&base, "/next").expect("test value").to_string(),
             "https://a.example:8443/next"
         );
         assert_eq!(
-            resolve(&base, "other").unwrap().to_string(),
+            resolve(&base, "other").expect("test value").to_string(),
             "https://a.example:8443/api/v1/other"
         );
         assert_eq!(
-            resolve(&base, "//evil.example/x").unwrap().to_string(),
+            resolve(&base, "//evil.example/x").expect("test value").to_string(),
             "https://evil.example/x"
         );
         assert_eq!(
-            resolve(&base, "http://evil.example/").unwrap().to_string(),
+            resolve(&base, "http://evil.example/").expect("test value").to_string(),
             "http://evil.example/"
         );
         assert_eq!(redact(&base), "https://a.example:8443/api/v1/logs");

@@ -128,14 +128,14 @@ mod tests {
         let mut h = hyper::HeaderMap::new();
         assert_eq!(wait_asked(200, &h), None);
         assert_eq!(wait_asked(429, &h), Some(Duration::from_secs(1)));
-        h.insert("retry-after", "3".parse().unwrap());
+        h.insert("retry-after", "3".parse().expect("test value"));
         assert_eq!(wait_asked(429, &h), Some(Duration::from_secs(3)));
         let mut h = hyper::HeaderMap::new();
         let reset = chrono::Utc::now().timestamp() + 20;
-        h.insert("x-rate-limit-reset", reset.to_string().parse().unwrap());
+        h.insert("x-rate-limit-reset", reset.to_string().parse().expect("test value"));
         assert_eq!(wait_asked(200, &h), None);
-        h.insert("x-rate-limit-remaining", "0".parse().unwrap());
-        let w = wait_asked(200, &h).unwrap();
+        h.insert("x-rate-limit-remaining", "0".parse().expect("test value"));
+        let w = wait_asked(200, &h).expect("test value");
         assert!(w >= Duration::from_secs(19) && w <= Duration::from_secs(20), "{w:?}");
     }
 

@@ -195,13 +195,13 @@ mod tests {
     fn a_file_readable_by_others_is_refused() {
         let dir = crate::test_support::TempDir::new("secrets");
         let path = dir.path().join("secrets.toml");
-        std::fs::write(&path, "[okta]\ntype = \"token\"\ntoken = \"t0p\"\n").unwrap();
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
-        let e = Secrets::load(Some(&path)).unwrap_err();
+        std::fs::write(&path, "[okta]\ntype = \"token\"\ntoken = \"t0p\"\n").expect("test value");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).expect("test value");
+        let e = Secrets::load(Some(&path)).expect_err("must fail");
         assert!(matches!(e, SecretsError::Mode { mode: 0o644, .. }), "{e}");
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-        let s = Secrets::load(Some(&path)).unwrap();
-        let c = s.get("okta").unwrap().unwrap();
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("test value");
+        let s = Secrets::load(Some(&path)).expect("test value");
+        let c = s.get("okta").expect("test value").expect("test value");
         assert!(matches!(&*c, Credential::Token { scheme, token } if scheme == "Bearer" && token.0 == "t0p"));
         assert!(!format!("{c:?}").contains("t0p"));
     }
@@ -230,32 +230,32 @@ secret_access_key = "sk-secret"
 region = "eu-west-1"
 "#,
         )
-        .unwrap();
-        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
-        let s = Secrets::load(Some(&path)).unwrap();
-        assert!(matches!(&*s.get("a").unwrap().unwrap(), Credential::Basic { .. }));
-        assert!(matches!(&*s.get("b").unwrap().unwrap(), Credential::Oauth2 { .. }));
-        assert!(matches!(&*s.get("c").unwrap().unwrap(), Credential::Aws { region, .. } if region == "eu-west-1"));
-        std::fs::write(&path, "[d]\ntype = \"token\"\ntokn = \"leaky-value\"\n").unwrap();
-        let e = Secrets::load(Some(&path)).unwrap_err().to_string();
+        .expect("test value");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("test value");
+        let s = Secrets::load(Some(&path)).expect("test value");
+        assert!(matches!(&*s.get("a").expect("test value").expect("test value"), Credential::Basic { .. }));
+        assert!(matches!(&*s.get("b").expect("test value").expect("test value"), Credential::Oauth2 { .. }));
+        assert!(matches!(&*s.get("c").expect("test value").expect("test value"), Credential::Aws { region, .. } if region == "eu-west-1"));
+        std::fs::write(&path, "[d]\ntype = \"token\"\ntokn = \"leaky-value\"\n").expect("test value");
+        let e = Secrets::load(Some(&path)).expect_err("must fail").to_string();
         assert!(e.contains("\"d\""), "{e}");
         assert!(!e.contains("leaky-value"), "{e}");
-        std::fs::write(&path, "[d]\ntoken = \"leaky-value\" junk\n").unwrap();
-        let e = Secrets::load(Some(&path)).unwrap_err().to_string();
+        std::fs::write(&path, "[d]\ntoken = \"leaky-value\" junk\n").expect("test value");
+        let e = Secrets::load(Some(&path)).expect_err("must fail").to_string();
         assert!(!e.contains("leaky-value"), "{e}");
     }
 
     #[test]
     fn variable_names_and_inline_tables() {
         assert_eq!(env_name("okta-prod.token"), "INTAKE_EDGE_SECRET_OKTA_PROD_TOKEN");
-        let c = from_variable("x", r#"{ type = "token", scheme = "SSWS", token = "abc" }"#).unwrap();
+        let c = from_variable("x", r#"{ type = "token", scheme = "SSWS", token = "abc" }"#).expect("test value");
         assert!(matches!(c, Credential::Token { scheme, .. } if scheme == "SSWS"));
         assert!(matches!(
-            from_variable("x", "plain-token").unwrap(),
+            from_variable("x", "plain-token").expect("test value"),
             Credential::Token { .. }
         ));
         let e = from_variable("x", "{ type = \"nope\", token = \"zzz-value\" }")
-            .unwrap_err()
+            .expect_err("must fail")
             .to_string();
         assert!(!e.contains("zzz-value"), "{e}");
     }

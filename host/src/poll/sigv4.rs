@@ -152,9 +152,9 @@ mod tests {
         );
         let uri: hyper::Uri = "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08"
             .parse()
-            .unwrap();
+            .expect("test value");
         let now = chrono::DateTime::parse_from_rfc3339("2015-08-30T12:36:00Z")
-            .unwrap()
+            .expect("test value")
             .to_utc();
         Signer {
             access_key_id: "AKIDEXAMPLE",
@@ -164,9 +164,9 @@ mod tests {
             service: "iam",
         }
         .sign("GET", &uri, "iam.amazonaws.com", &mut headers, b"", now)
-        .unwrap();
+        .expect("test value");
         assert_eq!(
-            headers["authorization"].to_str().unwrap(),
+            headers["authorization"].to_str().expect("test value"),
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, \
              SignedHeaders=content-type;host;x-amz-date, \
              Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"

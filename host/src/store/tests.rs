@@ -754,3 +754,68 @@ fn source_ids_older_than_the_window_are_forgotten() {
         writer.join();
     }
 }
+
+/// A poller's page and its cursor commit together; a failed commit keeps neither; a page
+/// without a new cursor keeps the old one; the run's outcome is saved apart.
+#[test]
+fn a_polled_page_and_its_cursor_commit_together() {
+    use poll_cursors::{PollCursor, RunOutcome};
+    let dir = TempDir::new();
+    let db = dir.db();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let cursor = |c: Option<&[u8]>, n: u64, run: Option<RunOutcome>| PollCursor {
+        intake: "okta".into(),
+        cursor: c.map(<[u8]>::to_vec),
+        position_us: Some(42_000_000),
+        events: n,
+        page: run.is_none(),
+        run,
+    };
+    let (store, writer) = Store::open(&db, settings()).expect("open");
+    let mut first = event("okta", now_us(), Ok("{}"));
+    first.source_id = Some("u-1".into());
+    rt.block_on(store.commit_polled(vec![first, event("okta", now_us(), Ok("{}"))], cursor(Some(b"page-2"), 2, None)))
+        .expect("commit");
+    // The same event again (a page read again after a crash): not stored, the cursor moves.
+    let mut again = event("okta", now_us(), Ok("{}"));
+    again.source_id = Some("u-1".into());
+    let dups = rt
+        .block_on(store.commit_polled(vec![again], cursor(Some(b"page-3"), 1, None)))
+        .expect("commit");
+    assert_eq!(dups.len(), 1);
+    // An empty page without a cursor: the cursor stays.
+    rt.block_on(store.commit_polled(Vec::new(), cursor(None, 0, None))).expect("commit");
+    let run = RunOutcome {
+        started_us: 7,
+        error: Some("HTTP 500".into()),
+        pages: 3,
+        events: 3,
+    };
+    rt.block_on(store.commit_polled(Vec::new(), cursor(None, 0, Some(run)))).expect("commit");
+    drop(store);
+    writer.join();
+    let saved = poll_cursors::load(&db, "okta").expect("read").expect("saved");
+    assert_eq!(saved.cursor.as_deref(), Some(&b"page-3"[..]));
+    assert_eq!((saved.pages, saved.events), (3, 3));
+    assert_eq!(saved.position_us, Some(42_000_000));
+    assert_eq!(saved.last_error.as_deref(), Some("HTTP 500"));
+    assert_eq!((saved.last_run_us, saved.last_success_us), (Some(7), None));
+    assert_eq!(poll_cursors::load(&db, "other").expect("read"), None);
+
+    // A commit that fails stores neither the events nor the cursor.
+    let (store, writer) = Store::open_adjusted(&db, settings(), |c| {
+        c.execute_batch("PRAGMA query_only = 1").expect("query_only");
+    })
+    .expect("open");
+    let failed = rt.block_on(store.commit_polled(vec![event("okta", now_us(), Ok("{}"))], cursor(Some(b"page-9"), 1, None)));
+    assert!(failed.is_err());
+    drop(store);
+    writer.join();
+    let saved = poll_cursors::load(&db, "okta").expect("read").expect("saved");
+    assert_eq!(saved.cursor.as_deref(), Some(&b"page-3"[..]));
+    let conn = Connection::open(&db).expect("open");
+    let stored: i64 = conn
+        .query_row("SELECT sum(events) FROM blocks WHERE intake = 'okta'", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(stored, 2);
+}
