@@ -83,7 +83,10 @@ impl<'de> serde::Deserialize<'de> for Scalar {
                 Ok(Scalar::Skipped)
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
                 Ok(Scalar::Skipped)
             }
         }

@@ -459,8 +459,19 @@ every = "soon"
 client_secret = "do-not-echo"
 "#
     );
-    let found = problems(&bad).iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
-    for needle in ["builtin:nope", "ftp", "without a path", "credentials do not belong", "every", "client_secret"] {
+    let found = problems(&bad)
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    for needle in [
+        "builtin:nope",
+        "ftp",
+        "without a path",
+        "credentials do not belong",
+        "every",
+        "client_secret",
+    ] {
         assert!(found.contains(needle), "{needle} missing in:\n{found}");
     }
     assert!(!found.contains("do-not-echo"), "{found}");

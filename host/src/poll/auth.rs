@@ -238,7 +238,10 @@ mod tests {
             tls.clone(),
             Duration::from_secs(1),
         );
-        let (mut parts, ()) = hyper::Request::get("https://x.example/").body(()).expect("test value").into_parts();
+        let (mut parts, ()) = hyper::Request::get("https://x.example/")
+            .body(())
+            .expect("test value")
+            .into_parts();
         a.apply(&mut parts, b"", None).await.expect("test value");
         let v = &parts.headers[AUTHORIZATION];
         assert_eq!(v.to_str().expect("test value"), "Basic dTpw");
@@ -251,7 +254,10 @@ mod tests {
             tls,
             Duration::from_secs(1),
         );
-        let (mut parts, ()) = hyper::Request::get("https://x.example/").body(()).expect("test value").into_parts();
+        let (mut parts, ()) = hyper::Request::get("https://x.example/")
+            .body(())
+            .expect("test value")
+            .into_parts();
         a.apply(&mut parts, b"", None).await.expect("test value");
         assert_eq!(parts.headers[AUTHORIZATION].to_str().expect("test value"), "SSWS abc");
     }

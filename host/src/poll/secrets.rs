@@ -233,9 +233,17 @@ region = "eu-west-1"
         .expect("test value");
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o600)).expect("test value");
         let s = Secrets::load(Some(&path)).expect("test value");
-        assert!(matches!(&*s.get("a").expect("test value").expect("test value"), Credential::Basic { .. }));
-        assert!(matches!(&*s.get("b").expect("test value").expect("test value"), Credential::Oauth2 { .. }));
-        assert!(matches!(&*s.get("c").expect("test value").expect("test value"), Credential::Aws { region, .. } if region == "eu-west-1"));
+        assert!(matches!(
+            &*s.get("a").expect("test value").expect("test value"),
+            Credential::Basic { .. }
+        ));
+        assert!(matches!(
+            &*s.get("b").expect("test value").expect("test value"),
+            Credential::Oauth2 { .. }
+        ));
+        assert!(
+            matches!(&*s.get("c").expect("test value").expect("test value"), Credential::Aws { region, .. } if region == "eu-west-1")
+        );
         std::fs::write(&path, "[d]\ntype = \"token\"\ntokn = \"leaky-value\"\n").expect("test value");
         let e = Secrets::load(Some(&path)).expect_err("must fail").to_string();
         assert!(e.contains("\"d\""), "{e}");

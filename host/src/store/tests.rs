@@ -762,7 +762,10 @@ fn a_polled_page_and_its_cursor_commit_together() {
     use poll_cursors::{PollCursor, RunOutcome};
     let dir = TempDir::new();
     let db = dir.db();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let cursor = |c: Option<&[u8]>, n: u64, run: Option<RunOutcome>| PollCursor {
         intake: "okta".into(),
         cursor: c.map(<[u8]>::to_vec),
@@ -774,8 +777,11 @@ fn a_polled_page_and_its_cursor_commit_together() {
     let (store, writer) = Store::open(&db, settings()).expect("open");
     let mut first = event("okta", now_us(), Ok("{}"));
     first.source_id = Some("u-1".into());
-    rt.block_on(store.commit_polled(vec![first, event("okta", now_us(), Ok("{}"))], cursor(Some(b"page-2"), 2, None)))
-        .expect("commit");
+    rt.block_on(store.commit_polled(
+        vec![first, event("okta", now_us(), Ok("{}"))],
+        cursor(Some(b"page-2"), 2, None),
+    ))
+    .expect("commit");
     // The same event again (a page read again after a crash): not stored, the cursor moves.
     let mut again = event("okta", now_us(), Ok("{}"));
     again.source_id = Some("u-1".into());
@@ -784,14 +790,16 @@ fn a_polled_page_and_its_cursor_commit_together() {
         .expect("commit");
     assert_eq!(dups.len(), 1);
     // An empty page without a cursor: the cursor stays.
-    rt.block_on(store.commit_polled(Vec::new(), cursor(None, 0, None))).expect("commit");
+    rt.block_on(store.commit_polled(Vec::new(), cursor(None, 0, None)))
+        .expect("commit");
     let run = RunOutcome {
         started_us: 7,
         error: Some("HTTP 500".into()),
         pages: 3,
         events: 3,
     };
-    rt.block_on(store.commit_polled(Vec::new(), cursor(None, 0, Some(run)))).expect("commit");
+    rt.block_on(store.commit_polled(Vec::new(), cursor(None, 0, Some(run))))
+        .expect("commit");
     drop(store);
     writer.join();
     let saved = poll_cursors::load(&db, "okta").expect("read").expect("saved");
@@ -807,7 +815,10 @@ fn a_polled_page_and_its_cursor_commit_together() {
         c.execute_batch("PRAGMA query_only = 1").expect("query_only");
     })
     .expect("open");
-    let failed = rt.block_on(store.commit_polled(vec![event("okta", now_us(), Ok("{}"))], cursor(Some(b"page-9"), 1, None)));
+    let failed = rt.block_on(store.commit_polled(
+        vec![event("okta", now_us(), Ok("{}"))],
+        cursor(Some(b"page-9"), 1, None),
+    ));
     assert!(failed.is_err());
     drop(store);
     writer.join();
