@@ -78,35 +78,21 @@ impl Pipeline {
         Ok(ids.into_iter().map(|(id, _, _)| id).collect())
     }
 
-    /// Stores a poller's page and its cursor in one transaction (`poll/`): a commit that failed
-    /// for a retryable reason is retried with the same IDs a few times. Returns the events
+    /// Stores a poller's page and its cursor in one transaction (`poll/`), waiting out
+    /// retryable failures like the stream protocols ([`Store::commit_polled_patiently`]): the
+    /// source keeps what is not stored, so waiting costs nothing but time. Returns the events
     /// stored (duplicates of earlier ones left out).
     pub async fn ingest_polled(
         &self,
         received_at: DateTime<Utc>,
         events: Vec<Incoming>,
         cursor: crate::store::poll_cursors::PollCursor,
+        stop: &CancellationToken,
     ) -> Result<usize, PipelineError> {
         let protocol = Protocol::Poll;
-        let mut pending = self.prepare(protocol, received_at, events, None).await?;
+        let pending = self.prepare(protocol, received_at, events, None).await?;
         let (mut ids, mut counts) = (ids_of(&pending), tally(&pending));
-        let mut backoff = Duration::from_millis(100);
-        let mut attempts = 0;
-        let duplicates = loop {
-            match self.store.commit_polled(pending, cursor.clone()).await {
-                Ok(d) => break d,
-                Err(failed) => {
-                    attempts += 1;
-                    if !failed.error.retryable() || attempts >= 8 || failed.events.len() != ids.len() {
-                        return Err(failed.error.into());
-                    }
-                    tracing::warn!(intake = %cursor.intake, error = %failed.error, "Commit of a polled page failed; retrying.");
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(5));
-                    pending = failed.events;
-                }
-            }
-        };
+        let duplicates = self.store.commit_polled_patiently(pending, cursor, stop).await?;
         answer_duplicates(&mut ids, &mut counts, &duplicates);
         record(&counts, protocol);
         Ok(ids.len() - duplicates.len())

@@ -137,10 +137,10 @@ fn list_show_events_and_formats() {
         .collect();
     // The loaded formats first, then every other builtin (not compiled until an intake uses it).
     assert_eq!(names[..2], ["json", "plain"]);
-    for builtin in ["nginx", "syslog", "paloalto", "okta"] {
+    for builtin in ["nginx", "syslog", "paloalto", "okta", "m365"] {
         assert!(names.contains(&builtin), "{names:?}");
     }
-    assert_eq!(names.len(), 18, "{names:?}");
+    assert_eq!(names.len(), 19, "{names:?}");
     let loaded: Vec<bool> = formats
         .as_array()
         .expect("array")

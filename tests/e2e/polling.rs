@@ -61,16 +61,6 @@ fn assert_exactly_once(stored: &BTreeMap<String, usize>, expected: &[String]) {
     );
 }
 
-fn metric(host: &Host, line_start: &str) -> u64 {
-    let (_, metrics) = host.admin_get("/metrics");
-    metrics
-        .lines()
-        .find(|l| l.starts_with(line_start))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
 fn show(host: &Host, intake: &str) -> Value {
     let out = host.cli(&["intakes", "show", intake, "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -171,7 +161,7 @@ fn okta_events_are_stored_exactly_once_through_a_sigkill_mid_run() {
     assert!(p["events_total"].as_u64().unwrap_or(0) >= 1025, "{p}");
     assert!(p["lag_secs"].as_i64().is_some_and(|l| l < 3600), "{p}");
     assert_eq!(p["secret"], "okta-prod");
-    assert!(metric(&host, "intake_edge_poll_pages_total{intake=\"okta-prod\"}") > 0);
+    assert!(host.metric("intake_edge_poll_pages_total{intake=\"okta-prod\"}") > 0);
     // The admin API (what the admin page shows) has the same status, and never the token.
     let (code, body) = host.admin_get("/api/intakes/okta-prod");
     assert_eq!(code, 200, "{body}");
@@ -369,7 +359,7 @@ fn a_429_is_waited_out_and_a_run_keeps_to_its_page_budget() {
     let ok_requests = requests.iter().filter(|r| r["status"] == 200).count();
     assert_eq!(ok_requests, 5, "{requests:?}");
     assert_eq!(
-        metric(&host, "intake_edge_poll_throttled_total{intake=\"okta-budget\"}"),
+        host.metric("intake_edge_poll_throttled_total{intake=\"okta-budget\"}"),
         1
     );
 }
@@ -441,10 +431,9 @@ fn a_hostile_poller_cannot_leave_its_allowlist_or_see_the_secret() {
         .iter()
         .any(|r| r["path"].as_str().is_some_and(|p| p.starts_with("/api/v1/logs")) && r["status"] == 200));
     for reason in ["host", "redirect", "authorization"] {
-        let n = metric(
-            &host,
-            &format!("intake_edge_poll_denied_total{{intake=\"hostile\",reason=\"{reason}\"}}"),
-        );
+        let n = host.metric(&format!(
+            "intake_edge_poll_denied_total{{intake=\"hostile\",reason=\"{reason}\"}}"
+        ));
         assert!(n >= 1, "denied {reason}: {n}");
     }
     // What the component was given holds the secret's name, not its value.

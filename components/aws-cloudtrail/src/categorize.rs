@@ -1,18 +1,11 @@
 //! `event.category` and `event.type` from the call (`eventSource` + `eventName`), for the calls
 //! whose meaning is clear; any other call keeps `event.kind` alone rather than a guess.
 
-/// The categories and types of a call, both ECS-allowed values.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Categories {
-    pub category: Vec<&'static str>,
-    pub types: Vec<&'static str>,
-}
+/// The categories and types of a call, both ECS-allowed values (`kind` is always `event`).
+pub(crate) use edge_format_sdk::json_values::Categories;
 
 fn of(category: &[&'static str], types: &[&'static str]) -> Option<Categories> {
-    Some(Categories {
-        category: category.to_vec(),
-        types: types.to_vec(),
-    })
+    Categories::event(category, types)
 }
 
 /// What a call does to what it names, read from its verb: `creation`, `deletion`, `change`

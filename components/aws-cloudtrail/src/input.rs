@@ -5,10 +5,6 @@
 use edge_format_sdk::serde_json;
 use edge_format_sdk::{line, Map, Value};
 
-/// The longest text accepted before the JSON object when the SDK's line parser did not read
-/// it as a prefix (a relay's `CloudTrail: ` tag): longer means this is not a record.
-const MAX_TAG: usize = 128;
-
 /// The record and the line's prefix (empty when the event is the JSON alone).
 pub(crate) struct Located<'a> {
     pub prefix: line::Prefixed<'a>,
@@ -16,27 +12,11 @@ pub(crate) struct Located<'a> {
 }
 
 pub(crate) fn locate(raw: &str) -> Result<Located<'_>, String> {
-    let raw = raw.trim_end_matches(['\r', '\n']);
-    if raw.trim().is_empty() {
-        return Err("empty event".into());
-    }
-    let mut prefix = if raw.trim_start().starts_with('{') {
-        line::Prefixed::default()
-    } else {
-        line::split(raw)
-    };
-    let text = if raw.trim_start().starts_with('{') {
-        raw.trim_start()
-    } else {
-        prefix.msg
-    };
-    let json = match text.find('{') {
-        Some(0) => text,
-        // A tag the line parser did not read, such as `CloudTrail: {...}`.
-        Some(at) if at <= MAX_TAG && !text[..at].contains(['"', '[']) => &text[at..],
-        _ => return Err("not a CloudTrail record: no JSON object".into()),
-    };
-    prefix.msg = json;
+    let prefix = line::json_document(raw, &['{']).map_err(|e| match e {
+        line::NoJson::Empty => "empty event".to_string(),
+        line::NoJson::Missing => "not a CloudTrail record: no JSON object".to_string(),
+    })?;
+    let json = prefix.msg;
     let document = match serde_json::from_str::<Value>(json) {
         Ok(Value::Object(object)) => object,
         Ok(_) => return Err("not a CloudTrail record: expected a JSON object".into()),

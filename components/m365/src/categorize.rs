@@ -4,27 +4,14 @@
 //! Teams and Yammer changes; DLP matches and Security & Compliance alerts are `alert`s.
 //! Operations outside these families keep `event.kind` `event` alone rather than a guess.
 
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Categories {
-    pub kind: &'static str,
-    pub category: Vec<&'static str>,
-    pub types: Vec<&'static str>,
-}
+pub(crate) use edge_format_sdk::json_values::Categories;
 
 fn of(category: &[&'static str], types: &[&'static str]) -> Option<Categories> {
-    Some(Categories {
-        kind: "event",
-        category: category.to_vec(),
-        types: types.to_vec(),
-    })
+    Categories::event(category, types)
 }
 
 fn alert(category: &[&'static str], types: &[&'static str]) -> Option<Categories> {
-    Some(Categories {
-        kind: "alert",
-        category: category.to_vec(),
-        types: types.to_vec(),
-    })
+    Categories::alert(category, types)
 }
 
 /// `code` is the record type's name, `alert_category` a Security & Compliance alert's
@@ -36,11 +23,7 @@ pub(crate) fn categorize(code: &str, operation: &str, alert_category: Option<&st
                 Some("AccessGovernance") => alert(&["authentication"], &["info"]),
                 Some("DataGovernance" | "DataLossPrevention") => alert(&["file"], &["info"]),
                 Some("ThreatManagement") => alert(&["malware"], &["info"]),
-                _ => Some(Categories {
-                    kind: "alert",
-                    category: Vec::new(),
-                    types: Vec::new(),
-                }),
+                _ => alert(&[], &[]),
             }
         }
         "ComplianceDLPSharePoint" | "ComplianceDLPExchange" => return alert(&["file"], &["access"]),

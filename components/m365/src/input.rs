@@ -6,10 +6,6 @@
 use edge_format_sdk::serde_json;
 use edge_format_sdk::{line, Map, Value};
 
-/// The longest text accepted before the JSON when the SDK's line parser did not read it as a
-/// prefix (a relay's `o365: ` tag): longer means this is not a record.
-const MAX_TAG: usize = 128;
-
 const NOT: &str = "not a Microsoft 365 audit record";
 
 pub(crate) struct Located<'a> {
@@ -18,24 +14,11 @@ pub(crate) struct Located<'a> {
 }
 
 pub(crate) fn locate(raw: &str) -> Result<Located<'_>, String> {
-    let raw = raw.trim_end_matches(['\r', '\n']);
-    if raw.trim().is_empty() {
-        return Err("empty event".into());
-    }
-    let bare = raw.trim_start_matches([' ', '\t', '\u{FEFF}']);
-    let mut prefix = if bare.starts_with(['{', '[']) {
-        line::Prefixed::default()
-    } else {
-        line::split(raw)
-    };
-    let text = if bare.starts_with(['{', '[']) { bare } else { prefix.msg };
-    let json = match text.find(['{', '[']) {
-        Some(0) => text,
-        // A tag the line parser did not read, such as `o365: {...}`.
-        Some(at) if at <= MAX_TAG && !text[..at].contains('"') => &text[at..],
-        _ => return Err(format!("{NOT}: no JSON object")),
-    };
-    prefix.msg = json;
+    let prefix = line::json_document(raw, &['{', '[']).map_err(|e| match e {
+        line::NoJson::Empty => "empty event".to_string(),
+        line::NoJson::Missing => format!("{NOT}: no JSON object"),
+    })?;
+    let json = prefix.msg;
     let document = serde_json::from_str::<Value>(json).map_err(|e| format!("{NOT}: invalid JSON: {e}"))?;
     Ok(Located {
         prefix,

@@ -1,32 +1,8 @@
 //! Reading a record's values: non-empty strings, numbers written as text, times without a zone,
-//! and objects kept whole in a form the host stores without a conflict.
+//! and objects kept whole in a form the host stores without a conflict (`json_values::storable`).
 
-pub(crate) use edge_format_sdk::json_values::is_rfc3339;
+pub(crate) use edge_format_sdk::json_values::{is_rfc3339, storable, storable_key};
 use edge_format_sdk::Value;
-
-/// A value kept whole under `o365.audit.*`. The host expands dots in keys (as Elasticsearch
-/// does), so a key such as `a.b` beside `a`, or an empty key, would reject the whole event: dots
-/// become `_` and an empty key is `_`.
-pub(crate) fn storable(value: &Value) -> Value {
-    match value {
-        Value::Object(object) => Value::Object(
-            object
-                .iter()
-                .map(|(key, value)| (storable_key(key), storable(value)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(storable).collect()),
-        other => other.clone(),
-    }
-}
-
-pub(crate) fn storable_key(key: &str) -> String {
-    if key.is_empty() {
-        "_".into()
-    } else {
-        key.replace('.', "_")
-    }
-}
 
 /// A string, or a number written as text (`RecordType` is `15` from the API and `"15"` from
 /// some exports).

@@ -1,19 +1,10 @@
 //! `event.kind`, `event.category` and `event.type` by the `eventType` family; event types
 //! outside these families keep `event.kind` `event` alone rather than a guess.
 
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Categories {
-    pub kind: &'static str,
-    pub category: Vec<&'static str>,
-    pub types: Vec<&'static str>,
-}
+pub(crate) use edge_format_sdk::json_values::Categories;
 
 fn of(category: &[&'static str], types: &[&'static str]) -> Option<Categories> {
-    Some(Categories {
-        kind: "event",
-        category: category.to_vec(),
-        types: types.to_vec(),
-    })
+    Categories::event(category, types)
 }
 
 /// What a lifecycle verb (the last part of the event type) does: `creation`, `deletion` or
@@ -34,11 +25,7 @@ pub(crate) fn categorize(event_type: &str) -> Option<Categories> {
         "policy.evaluate_sign_on" => of(&["authentication"], &["info"]),
         "user.authentication.sso" => of(&["authentication"], &["start"]),
         "security.threat.detected" | "security.attack.start" | "security.breached_credential.detected" => {
-            Some(Categories {
-                kind: "alert",
-                category: vec!["intrusion_detection"],
-                types: vec!["info"],
-            })
+            Categories::alert(&["intrusion_detection"], &["info"])
         }
         "security.attack.end" => of(&["intrusion_detection"], &["info"]),
         "security.request.blocked" => of(&["intrusion_detection"], &["denied"]),

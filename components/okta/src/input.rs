@@ -5,34 +5,17 @@
 use edge_format_sdk::serde_json;
 use edge_format_sdk::{line, Map, Value};
 
-/// The longest text accepted before the JSON object when the SDK's line parser did not read
-/// it as a prefix (a relay's `okta: ` tag): longer means this is not an event.
-const MAX_TAG: usize = 128;
-
 pub(crate) struct Located<'a> {
     pub prefix: line::Prefixed<'a>,
     pub event: Map<String, Value>,
 }
 
 pub(crate) fn locate(raw: &str) -> Result<Located<'_>, String> {
-    let raw = raw.trim_end_matches(['\r', '\n']);
-    if raw.trim().is_empty() {
-        return Err("empty event".into());
-    }
-    let bare = raw.trim_start();
-    let mut prefix = if bare.starts_with(['{', '[']) {
-        line::Prefixed::default()
-    } else {
-        line::split(raw)
-    };
-    let text = if bare.starts_with(['{', '[']) { bare } else { prefix.msg };
-    let json = match text.find(['{', '[']) {
-        Some(0) => text,
-        // A tag the line parser did not read, such as `okta: {...}`.
-        Some(at) if at <= MAX_TAG && !text[..at].contains('"') => &text[at..],
-        _ => return Err("not an Okta System Log event: no JSON object".into()),
-    };
-    prefix.msg = json;
+    let prefix = line::json_document(raw, &['{', '[']).map_err(|e| match e {
+        line::NoJson::Empty => "empty event".to_string(),
+        line::NoJson::Missing => "not an Okta System Log event: no JSON object".to_string(),
+    })?;
+    let json = prefix.msg;
     let document =
         serde_json::from_str::<Value>(json).map_err(|e| format!("not an Okta System Log event: invalid JSON: {e}"))?;
     Ok(Located {

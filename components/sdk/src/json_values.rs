@@ -44,3 +44,56 @@ pub fn is_rfc3339(time: &str) -> bool {
         && digits(17..19)
         && (time.ends_with(['Z', 'z']) || matches!(b.get(b.len().saturating_sub(6)), Some(b'+' | b'-')))
 }
+
+/// A value kept whole under a vendor namespace (`okta.*`, `aws.cloudtrail.*`, `o365.audit.*`).
+/// The host expands dots in keys (as Elasticsearch does), so a key such as `a.b` beside `a`, or
+/// an empty key, would reject the whole event: dots become `_` and an empty key is `_`.
+pub fn storable(value: &Value) -> Value {
+    match value {
+        Value::Object(object) => Value::Object(
+            object
+                .iter()
+                .map(|(key, value)| (storable_key(key), storable(value)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(storable).collect()),
+        other => other.clone(),
+    }
+}
+
+/// A key as [`storable`] writes it.
+pub fn storable_key(key: &str) -> String {
+    if key.is_empty() {
+        "_".into()
+    } else {
+        key.replace('.', "_")
+    }
+}
+
+/// `event.kind`, `event.category` and `event.type` of a categorized event (ECS-allowed values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Categories {
+    pub kind: &'static str,
+    pub category: Vec<&'static str>,
+    pub types: Vec<&'static str>,
+}
+
+impl Categories {
+    /// `event.kind` `event` with these categories and types.
+    pub fn event(category: &[&'static str], types: &[&'static str]) -> Option<Categories> {
+        Some(Categories {
+            kind: "event",
+            category: category.to_vec(),
+            types: types.to_vec(),
+        })
+    }
+
+    /// `event.kind` `alert` with these categories and types.
+    pub fn alert(category: &[&'static str], types: &[&'static str]) -> Option<Categories> {
+        Some(Categories {
+            kind: "alert",
+            category: category.to_vec(),
+            types: types.to_vec(),
+        })
+    }
+}

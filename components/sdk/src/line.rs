@@ -33,6 +33,41 @@ pub struct Prefixed<'a> {
     pub msg: &'a str,
 }
 
+/// The longest text accepted before a JSON document when the line parser did not read it as a
+/// prefix (a relay's `okta: ` tag): longer means the line is not such an event.
+pub const MAX_JSON_TAG: usize = 128;
+
+/// Why [`json_document`] found no JSON document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoJson {
+    /// Nothing but blanks.
+    Empty,
+    /// No document where one may start.
+    Missing,
+}
+
+/// The JSON document of an event that is a JSON document alone, or one after a syslog or time
+/// prefix ([`split`]), or after a short tag that prefix parsing did not read (`okta: {...}`, at
+/// most [`MAX_JSON_TAG`] bytes, without quotes or brackets). `openers` are the characters a
+/// document may start with (`{`, `[`). The prefix comes back with `msg` = the document's text
+/// (not parsed: the caller does, with its own error message).
+pub fn json_document<'a>(raw: &'a str, openers: &[char]) -> Result<Prefixed<'a>, NoJson> {
+    let raw = raw.trim_end_matches(['\r', '\n']);
+    if raw.trim().is_empty() {
+        return Err(NoJson::Empty);
+    }
+    let bare = raw.trim_start_matches([' ', '\t', '\u{FEFF}']);
+    let alone = bare.starts_with(openers);
+    let mut prefix = if alone { Prefixed::default() } else { split(raw) };
+    let text = if alone { bare } else { prefix.msg };
+    prefix.msg = match text.find(openers) {
+        Some(0) => text,
+        Some(at) if at <= MAX_JSON_TAG && !text[..at].contains(['"', '[', '{']) => &text[at..],
+        _ => return Err(NoJson::Missing),
+    };
+    Ok(prefix)
+}
+
 /// Splits `line` into its syslog or time prefix (if any) and the MSG. Never fails: a line with
 /// no prefix this reads (or one whose prefix is broken) is all MSG, leading spaces removed.
 pub fn split(line: &str) -> Prefixed<'_> {

@@ -130,7 +130,7 @@ async fn run_intake(task: PollTask, stop: CancellationToken) {
         let started_us = chrono::Utc::now().timestamp_micros();
         let outcome = tokio::select! {
             () = stop.cancelled() => return,
-            outcome = run::run_once(&task, &mut state, stats) => outcome,
+            outcome = run::run_once(&task, &mut state, stats, &stop) => outcome,
         };
         let run = match &outcome {
             Ok(r) => RunOutcome {

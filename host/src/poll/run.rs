@@ -78,6 +78,7 @@ pub async fn run_once(
     task: &PollTask,
     state: &mut IntakeState,
     stats: &'static PollStats,
+    stop: &tokio_util::sync::CancellationToken,
 ) -> Result<RunReport, RunError> {
     let spec = &task.spec;
     let secrets = Secrets::load(task.secrets_file.as_deref()).map_err(|e| RunError::Setup(e.to_string()))?;
@@ -179,7 +180,7 @@ pub async fn run_once(
         };
         let stored = task
             .pipeline
-            .ingest_polled(chrono::Utc::now(), incoming, commit)
+            .ingest_polled(chrono::Utc::now(), incoming, commit, stop)
             .await?;
         report.pages += 1;
         report.events += n as u64;

@@ -4,6 +4,7 @@
 //! failure never turns into success: retrying fewer events than were handed in would answer
 //! "stored" for the ones left out.
 
+use super::poll_cursors::PollCursor;
 use super::{CommitError, Duplicate, NewEvent, Store, StoreError};
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -22,12 +23,36 @@ impl Store {
         events: Vec<NewEvent>,
         shutdown: &CancellationToken,
     ) -> Result<Vec<Duplicate>, StoreError> {
+        self.commit_patiently_with(events, None, shutdown).await
+    }
+
+    /// [`Store::commit_patiently`] for a poller's page: `cursor` is saved in the same
+    /// transaction as `events` ([`Store::commit_polled`]), also when `events` is empty.
+    pub async fn commit_polled_patiently(
+        &self,
+        events: Vec<NewEvent>,
+        cursor: PollCursor,
+        shutdown: &CancellationToken,
+    ) -> Result<Vec<Duplicate>, StoreError> {
+        self.commit_patiently_with(events, Some(cursor), shutdown).await
+    }
+
+    async fn commit_patiently_with(
+        &self,
+        events: Vec<NewEvent>,
+        cursor: Option<PollCursor>,
+        shutdown: &CancellationToken,
+    ) -> Result<Vec<Duplicate>, StoreError> {
         let expected = events.len();
         let mut pending = events;
         let mut backoff = FIRST_BACKOFF;
         let mut after_shutdown = 0;
         loop {
-            let CommitError { error, events } = match self.commit(pending).await {
+            let attempt = match &cursor {
+                Some(c) => self.commit_polled(pending, c.clone()).await,
+                None => self.commit(pending).await,
+            };
+            let CommitError { error, events } = match attempt {
                 Ok(duplicates) => return Ok(duplicates),
                 Err(failed) => failed,
             };

@@ -152,6 +152,21 @@ pub fn metrics() -> &'static Metrics {
     METRICS.get_or_init(Metrics::default)
 }
 
+/// One metric with a value per forwarder (or intake): its HELP and TYPE lines, then one line per
+/// label value.
+fn per_label<T>(
+    out: &mut String,
+    (metric, kind, help): (&str, &str, &str),
+    label: &str,
+    rows: &BTreeMap<String, &'static T>,
+    value: fn(&T) -> u64,
+) {
+    let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
+    for (name, stats) in rows {
+        let _ = writeln!(out, "{metric}{{{label}=\"{}\"}} {}", escape(name), value(stats));
+    }
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -359,10 +374,7 @@ impl Metrics {
                 |f| f.lag_seconds.load(Ordering::Relaxed),
             ),
         ] {
-            let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
-            for (name, stats) in &forwards {
-                let _ = writeln!(out, "{metric}{{forward=\"{}\"}} {}", escape(name), value(stats));
-            }
+            per_label(&mut out, (metric, kind, help), "forward", &forwards, value);
         }
         let polls = lock(&self.polls).clone();
         for (metric, kind, help, value) in [
@@ -415,10 +427,7 @@ impl Metrics {
                 |p| p.lag_seconds.load(Ordering::Relaxed),
             ),
         ] {
-            let _ = writeln!(out, "# HELP {metric} {help}\n# TYPE {metric} {kind}");
-            for (name, stats) in &polls {
-                let _ = writeln!(out, "{metric}{{intake=\"{}\"}} {}", escape(name), value(stats));
-            }
+            per_label(&mut out, (metric, kind, help), "intake", &polls, value);
         }
         out.push_str("# HELP intake_edge_poll_denied_total Requests of a poller refused by the host: off the allowlist, a redirect off it, an Authorization header set by the component.\n# TYPE intake_edge_poll_denied_total counter\n");
         for (name, stats) in &polls {

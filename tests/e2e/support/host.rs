@@ -421,6 +421,17 @@ impl Host {
     }
 
     /// `GET http://ADMIN/PATH` with curl, no token: status and body.
+    /// The value of the first `/metrics` line starting with `line_start` (0 if none).
+    pub fn metric(&self, line_start: &str) -> u64 {
+        let (_, metrics) = self.admin_get("/metrics");
+        metrics
+            .lines()
+            .find(|l| l.starts_with(line_start))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
     pub fn admin_get(&self, path: &str) -> (u16, String) {
         let out = Command::new("curl")
             .args(["-sS", "--max-time", "10", "-w", "\n%{http_code}"])
