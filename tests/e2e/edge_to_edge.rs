@@ -179,8 +179,6 @@ fn a_429_with_retry_after_is_waited_out() {
         let lines: Vec<serde_json::Value> = text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect();
         (lines.len() >= 2).then_some(lines)
     });
-    let _ = server.kill();
-    let _ = server.wait();
     let (first, second) = (&requests[0], &requests[1]);
     assert_eq!(first["path"], "/v1/batch");
     assert_eq!(first["key"], "remote-key-1");
@@ -194,6 +192,9 @@ fn a_429_with_retry_after_is_waited_out() {
         let s = status(&host);
         (s["lag_events"] == 0).then_some(s)
     });
+    // Only now: the second request is logged when it arrives, before its answer is sent.
+    let _ = server.kill();
+    let _ = server.wait();
     assert_eq!(s["forwarded"], 2, "{s}");
     assert_eq!(
         host.metric(r#"intake_edge_forward_throttled_total{forward="upstream"}"#),

@@ -505,3 +505,55 @@ fn bad_poll_settings_are_named_and_a_loose_secrets_file_is_refused() {
     });
     no_secret_anywhere(&host, "okta-loose", &[OKTA_TOKEN]);
 }
+
+/// A source that answers too much or too slowly: the run ends with the reason, nothing of the
+/// page is stored, and the cursor stays where it was.
+#[test]
+fn a_hostile_source_is_bounded_by_size_and_time() {
+    let (_d, pki) = fake_pki();
+    let big = Fake::start("fake_okta.py", &["--events", "200", "--token", OKTA_TOKEN], &pki);
+    let slow = Fake::start(
+        "fake_okta.py",
+        &["--events", "5", "--token", OKTA_TOKEN, "--page-delay-ms", "4000"],
+        &pki,
+    );
+    let intake = |name: &str, fake: &Fake, extra: &str| {
+        polling_intake(
+            name,
+            "okta",
+            &format!(
+                "component = \"builtin:okta-poller\"\nevery = \"1s\"\nurl = \"{}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\n{extra}\n",
+                fake.base(),
+                pki.ca.display()
+            ),
+        )
+    };
+    let body = format!(
+        "{}\n{}",
+        // 200 Okta events are about 350 KB.
+        intake("too-big", &big, "max_response_bytes = 65536"),
+        intake("too-slow", &slow, "request_timeout = \"1s\"")
+            .replace(INTAKE_KEY, "e2e-poll-intake-key-ccccccccccccccc")
+    );
+    let host = Host::builder(&body)
+        .env(
+            "INTAKE_EDGE_SECRET_OKTA",
+            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
+        )
+        .start();
+    for (name, needle) in [("too-big", "size"), ("too-slow", "timeout")] {
+        let error = poll("the run's error", Duration::from_secs(30), || {
+            show(&host, name)["poll"]["last_error"].as_str().map(str::to_string)
+        });
+        assert!(error.to_lowercase().contains(needle), "{name}: {error}");
+        assert_eq!(host.stored_count(Some(name)).unwrap_or(0), 0, "{name}");
+        assert!(
+            show(&host, name)["poll"]["pages_total"].as_u64().unwrap_or(0) == 0,
+            "{name}"
+        );
+    }
+    assert!(host.metric("intake_edge_poll_errors_total{intake=\"too-big\"}") >= 1);
+    // The node still serves: its other intakes and its API are unaffected.
+    let (code, _) = host.admin_get("/ready");
+    assert_eq!(code, 200);
+}
