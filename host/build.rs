@@ -192,13 +192,19 @@ fn main() {
             format!("({name:?}, include_bytes!({path:?}))")
         })
         .collect();
+    let poller_versions: Vec<String> = POLLERS
+        .iter()
+        .map(|(name, _)| format!("({name:?}, {:?})", crate_version(&components, name)))
+        .collect();
     let generated = format!(
         "pub const BUILTIN_POLLERS: &[(&str, &[u8])] = &[{}];\n\
+         pub const BUILTIN_POLLER_VERSIONS: &[(&str, &str)] = &[{}];\n\
          pub const BUILTIN_COMPONENTS: &[(&str, &[u8])] = &[{}];\n\
          pub const BUILTIN_VERSIONS: &[(&str, &str)] = &[{}];\n\
          pub const BUILTIN_CATALOG: &[(&str, &str)] = &[{}];\n\
          pub const COMPONENT_DIR: &str = {component_dir_str:?};\n",
         pollers.join(", "),
+        poller_versions.join(", "),
         entries.join(", "),
         versions.join(", "),
         catalog.join(", ")

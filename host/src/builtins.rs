@@ -66,11 +66,17 @@ pub const COMMIT: &str = env!("INTAKE_EDGE_COMMIT");
 
 /// `--version`: the release, the commit, and each builtin format with its version.
 pub fn long_version() -> String {
-    let formats: Vec<String> = versions().iter().map(|(n, v)| format!("{n} {v}")).collect();
+    let listed = |all: &[(&str, &str)]| {
+        all.iter()
+            .map(|(n, v)| format!("{n} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
-        "{} (commit {COMMIT})\nbuiltin formats: {}",
+        "{} (commit {COMMIT})\nbuiltin formats: {}\nbuiltin pollers: {}",
         env!("CARGO_PKG_VERSION"),
-        formats.join(", ")
+        listed(versions()),
+        listed(built::BUILTIN_POLLER_VERSIONS)
     )
 }
 

@@ -99,6 +99,13 @@ fn version_names_the_release_the_commit_and_the_builtin_formats() {
             .unwrap_or_else(|| panic!("{format} not in {formats}"));
         assert_eq!(v.split('.').count(), 3, "{format} {v}");
     }
+    let pollers = text
+        .lines()
+        .find_map(|l| l.strip_prefix("builtin pollers: "))
+        .unwrap_or_else(|| panic!("no builtin pollers line in {text}"));
+    for poller in ["okta-poller", "m365-poller", "cloudtrail-poller"] {
+        assert!(pollers.contains(&format!("{poller} 0.")), "{poller} not in {pollers}");
+    }
 }
 
 /// systemd's side of `Type=notify`, played by the test: a datagram socket named in

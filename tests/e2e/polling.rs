@@ -504,6 +504,17 @@ fn bad_poll_settings_are_named_and_a_loose_secrets_file_is_refused() {
         (host.stored_count(Some("okta-loose"))? == 5).then_some(())
     });
     no_secret_anywhere(&host, "okta-loose", &[OKTA_TOKEN]);
+
+    // Removed by a reload: its loop stops (it ran every second until then).
+    host.write_config("");
+    host.sighup();
+    poll("the intake removed", Duration::from_secs(30), || {
+        (!String::from_utf8_lossy(&host.cli(&["intakes", "list"]).stdout).contains("okta-loose")).then_some(())
+    });
+    std::thread::sleep(Duration::from_secs(2));
+    let before = okta.requests().len();
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(okta.requests().len(), before, "requests after the intake was removed");
 }
 
 /// A source that answers too much or too slowly: the run ends with the reason, nothing of the
@@ -556,4 +567,58 @@ fn a_hostile_source_is_bounded_by_size_and_time() {
     // The node still serves: its other intakes and its API are unaffected.
     let (code, _) = host.admin_get("/ready");
     assert_eq!(code, 200);
+}
+
+/// The admin page shows a polling intake's state: a working one and one whose source is down.
+#[test]
+fn the_admin_page_shows_each_polling_intakes_state() {
+    let (_d, pki) = fake_pki();
+    let okta = Fake::start("fake_okta.py", &["--events", "30", "--token", OKTA_TOKEN], &pki);
+    let down = format!("https://127.0.0.1:{}", crate::support::senders::free_port());
+    let intake = |name: &str, url: &str, key: &str| {
+        polling_intake(
+            name,
+            "okta",
+            &format!(
+                "component = \"builtin:okta-poller\"\nevery = \"2s\"\nurl = \"{url}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\n",
+                pki.ca.display()
+            ),
+        )
+        .replace(INTAKE_KEY, key)
+    };
+    let body = format!(
+        "{}\n{}",
+        intake("okta-up", &okta.base(), "e2e-poll-page-key-aaaaaaaaaaaaaaaa"),
+        intake("okta-down", &down, "e2e-poll-page-key-bbbbbbbbbbbbbbbb")
+    );
+    let host = Host::builder(&body)
+        .env(
+            "INTAKE_EDGE_SECRET_OKTA",
+            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
+        )
+        .start();
+    poll("both intakes ran", Duration::from_secs(30), || {
+        let up = show(&host, "okta-up")["poll"]["last_success"].is_string();
+        let down = show(&host, "okta-down")["poll"]["last_error"].is_string();
+        (up && down).then_some(())
+    });
+    let shot = host.scratch("poll.png");
+    let out = std::process::Command::new("python3")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser/poll_page.py"))
+        .arg(format!("http://{}", host.admin_addr()))
+        .args(["okta-up", "okta-down"])
+        .arg(&shot)
+        .output()
+        .expect("run python3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.lines().any(|l| l == "OK"),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(&shot).expect("the screenshot");
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000, "{} bytes", png.len());
+    if let Ok(dir) = std::env::var("INTAKE_EDGE_KEEP_SCREENSHOT") {
+        let _ = std::fs::copy(&shot, std::path::Path::new(&dir).join("poll.png"));
+    }
 }
