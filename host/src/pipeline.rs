@@ -80,17 +80,47 @@ impl Pipeline {
 
     /// Stores a poller's page and its cursor in one transaction (`poll/`), waiting out
     /// retryable failures like the stream protocols ([`Store::commit_polled_patiently`]): the
-    /// source keeps what is not stored, so waiting costs nothing but time. Returns the events
-    /// stored (duplicates of earlier ones left out).
+    /// source keeps what is not stored, so waiting costs nothing but time. An event longer than
+    /// `max_event_bytes` is not given to the component: it is stored in error with the reason
+    /// (the cursor moves past it; nothing is dropped). Returns the events stored (duplicates
+    /// of earlier ones left out).
     pub async fn ingest_polled(
         &self,
         received_at: DateTime<Utc>,
         events: Vec<Incoming>,
         cursor: crate::store::poll_cursors::PollCursor,
+        max_event_bytes: usize,
         stop: &CancellationToken,
     ) -> Result<usize, PipelineError> {
         let protocol = Protocol::Poll;
-        let pending = self.prepare(protocol, received_at, events, None).await?;
+        let (oversized, fitting): (Vec<(usize, Incoming)>, Vec<(usize, Incoming)>) =
+            events.into_iter().enumerate().partition(|(_, e)| e.raw.len() > max_event_bytes);
+        let (positions, fitting): (Vec<usize>, Vec<Incoming>) = fitting.into_iter().unzip();
+        let prepared = self.prepare(protocol, received_at, fitting, None).await?;
+        let mut rows: Vec<(usize, NewEvent)> = positions.into_iter().zip(prepared).collect();
+        for (pos, mut incoming) in oversized {
+            let source_id = incoming.source_id.take();
+            let reason = format!(
+                "the event is {} bytes, more than limits.max_event_bytes ({max_event_bytes})",
+                incoming.raw.len()
+            );
+            let (intake, event) = incoming.into_event(received_at, protocol);
+            let mut row = row::new_row(crate::store::ids::next(), &intake, event, crate::runtime::Outcome::rejected(reason));
+            row.source_id = source_id;
+            rows.push((pos, row));
+        }
+        // Page order, and IDs increasing in it (all are new: they are handed out again sorted).
+        rows.sort_by_key(|(pos, _)| *pos);
+        let mut ids: Vec<Uuid> = rows.iter().map(|(_, r)| r.id).collect();
+        ids.sort();
+        let pending: Vec<NewEvent> = rows
+            .into_iter()
+            .zip(ids)
+            .map(|((_, mut row), id)| {
+                row.id = id;
+                row
+            })
+            .collect();
         let (mut ids, mut counts) = (ids_of(&pending), tally(&pending));
         let duplicates = self.store.commit_polled_patiently(pending, cursor, stop).await?;
         answer_duplicates(&mut ids, &mut counts, &duplicates);

@@ -622,3 +622,53 @@ fn the_admin_page_shows_each_polling_intakes_state() {
         let _ = std::fs::copy(&shot, std::path::Path::new(&dir).join("poll.png"));
     }
 }
+
+/// An event longer than `limits.max_event_bytes` is stored in error with the reason (not given
+/// to the format, not dropped), and the run goes on past it; the page keeps its order.
+#[test]
+fn polled_events_over_the_event_limit_are_stored_in_error() {
+    let (_d, pki) = fake_pki();
+    let okta = Fake::start("fake_okta.py", &["--events", "60", "--token", OKTA_TOKEN], &pki);
+    let source = okta.events();
+    let mut sizes: Vec<usize> = source.iter().map(|e| e.to_string().len()).collect();
+    sizes.sort_unstable();
+    let limit = sizes[sizes.len() / 2];
+    let body = format!(
+        "[limits]\nmax_event_bytes = {limit}\n\n{}",
+        polling_intake(
+            "okta-limit",
+            "okta",
+            &format!(
+                "component = \"builtin:okta-poller\"\nevery = \"1h\"\nurl = \"{}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\nmax_events_per_page = 25\n",
+                okta.base(),
+                pki.ca.display()
+            ),
+        )
+    );
+    let host = Host::builder(&body)
+        .env(
+            "INTAKE_EDGE_SECRET_OKTA",
+            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
+        )
+        .start();
+    poll("every event stored", Duration::from_secs(30), || {
+        (host.stored_count(Some("okta-limit"))? == 60).then_some(())
+    });
+    let mut stored = host.intake_events("okta-limit");
+    stored.reverse(); // oldest first: ID order
+    let (mut over, mut within) = (0, 0);
+    for (ev, src) in stored.iter().zip(&source) {
+        let raw = ev["raw"].as_str().expect("raw");
+        let raw_doc: Value = serde_json::from_str(raw).expect("JSON raw");
+        assert_eq!(raw_doc["uuid"], src["uuid"], "stored in the source's order");
+        if raw.len() > limit {
+            over += 1;
+            assert_eq!(ev["status"], "error", "{ev}");
+            assert!(ev["error"].to_string().contains("limits.max_event_bytes"), "{ev}");
+        } else {
+            within += 1;
+            assert_eq!(ev["status"], "ok", "{ev}");
+        }
+    }
+    assert!(over > 0 && within > 0, "{over} over, {within} within {limit} bytes");
+}

@@ -151,12 +151,9 @@ pub async fn run_once(
         if page.events.len() > max_page {
             return Err(RunError::PageTooBig(page.events.len(), max_page));
         }
-        let entry = task
-            .registry
-            .current()
-            .intake_by_name(&task.intake)
-            .cloned()
-            .ok_or(RunError::NoIntake)?;
+        let registry = task.registry.current();
+        let entry = registry.intake_by_name(&task.intake).cloned().ok_or(RunError::NoIntake)?;
+        let max_event_bytes = registry.config().limits.max_event_bytes;
         let n = page.events.len();
         let incoming: Vec<Incoming> = page
             .events
@@ -180,7 +177,7 @@ pub async fn run_once(
         };
         let stored = task
             .pipeline
-            .ingest_polled(chrono::Utc::now(), incoming, commit, stop)
+            .ingest_polled(chrono::Utc::now(), incoming, commit, max_event_bytes, stop)
             .await?;
         report.pages += 1;
         report.events += n as u64;
