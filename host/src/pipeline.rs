@@ -93,8 +93,11 @@ impl Pipeline {
         stop: &CancellationToken,
     ) -> Result<usize, PipelineError> {
         let protocol = Protocol::Poll;
-        let (oversized, fitting): (Vec<(usize, Incoming)>, Vec<(usize, Incoming)>) =
-            events.into_iter().enumerate().partition(|(_, e)| e.raw.len() > max_event_bytes);
+        type Placed = Vec<(usize, Incoming)>;
+        let (oversized, fitting): (Placed, Placed) = events
+            .into_iter()
+            .enumerate()
+            .partition(|(_, e)| e.raw.len() > max_event_bytes);
         let (positions, fitting): (Vec<usize>, Vec<Incoming>) = fitting.into_iter().unzip();
         let prepared = self.prepare(protocol, received_at, fitting, None).await?;
         let mut rows: Vec<(usize, NewEvent)> = positions.into_iter().zip(prepared).collect();
@@ -105,7 +108,12 @@ impl Pipeline {
                 incoming.raw.len()
             );
             let (intake, event) = incoming.into_event(received_at, protocol);
-            let mut row = row::new_row(crate::store::ids::next(), &intake, event, crate::runtime::Outcome::rejected(reason));
+            let mut row = row::new_row(
+                crate::store::ids::next(),
+                &intake,
+                event,
+                crate::runtime::Outcome::rejected(reason),
+            );
             row.source_id = source_id;
             rows.push((pos, row));
         }

@@ -152,7 +152,10 @@ pub async fn run_once(
             return Err(RunError::PageTooBig(page.events.len(), max_page));
         }
         let registry = task.registry.current();
-        let entry = registry.intake_by_name(&task.intake).cloned().ok_or(RunError::NoIntake)?;
+        let entry = registry
+            .intake_by_name(&task.intake)
+            .cloned()
+            .ok_or(RunError::NoIntake)?;
         let max_event_bytes = registry.config().limits.max_event_bytes;
         let n = page.events.len();
         let incoming: Vec<Incoming> = page
