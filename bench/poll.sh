@@ -78,7 +78,15 @@ start_server "$BIN" intakes.toml "$dir/data" "$(free_port)" "$dir/node.log"
 t0=$(date +%s.%N)
 c0=$(proc_cpu_ticks "$SERVER_PID")
 f0=$(proc_cpu_ticks "$FAKE_PID")
-while (($(count) < COUNT)); do sleep 0.05; done
+# No progress for 60 s: the node failed (its log says why).
+last=0
+seen=$(date +%s)
+while (($(count) < COUNT)); do
+  n=$(count)
+  if ((n != last)); then last=$n; seen=$(date +%s); fi
+  (($(date +%s) - seen < 60)) || { tail -n 3 "$dir/node.log" >&2; die "no event stored for 60 s ($n of $COUNT)"; }
+  sleep 0.05
+done
 t1=$(date +%s.%N)
 c1=$(proc_cpu_ticks "$SERVER_PID")
 f1=$(proc_cpu_ticks "$FAKE_PID")
