@@ -29,6 +29,20 @@ fn polling_intake(name: &str, format: &str, poll_lines: &str) -> String {
     )
 }
 
+/// The `[intake.poll]` lines of an Okta intake reading `url` (trusting `pki`'s CA) every
+/// `every`, from 3 h back, authenticated with the secret `okta` ([`okta_secret`]).
+fn okta_poll(url: &str, pki: &Pki, every: &str, extra: &str) -> String {
+    format!(
+        "component = \"builtin:okta-poller\"\nevery = \"{every}\"\nurl = \"{url}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\n{extra}\n",
+        pki.ca.display()
+    )
+}
+
+/// `INTAKE_EDGE_SECRET_OKTA`: the fakes' token, sent as `SSWS`.
+fn okta_secret() -> String {
+    format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}")
+}
+
 /// source ID (the `raw`'s own ID field) → how many times it is stored.
 fn stored_ids(host: &Host, intake: &str, id_field: &str) -> BTreeMap<String, usize> {
     let mut seen = BTreeMap::new();
@@ -323,17 +337,10 @@ fn a_429_is_waited_out_and_a_run_keeps_to_its_page_budget() {
     let body = polling_intake(
         "okta-budget",
         "okta",
-        &format!(
-            "component = \"builtin:okta-poller\"\nevery = \"1h\"\nurl = \"{}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\nmax_events_per_page = 20\nmax_pages = 5\n",
-            okta.base(),
-            pki.ca.display()
-        ),
+        &okta_poll(&okta.base(), &pki, "1h", "max_events_per_page = 20\nmax_pages = 5"),
     );
     let host = Host::builder(&body)
-        .env(
-            "INTAKE_EDGE_SECRET_OKTA",
-            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
-        )
+        .env("INTAKE_EDGE_SECRET_OKTA", &okta_secret())
         .start();
     poll("the run finished", Duration::from_secs(60), || {
         show(&host, "okta-budget")["poll"]["last_run"]
@@ -394,10 +401,7 @@ fn a_hostile_poller_cannot_leave_its_allowlist_or_see_the_secret() {
         ),
     );
     let host = Host::builder(&format!("[formats.json]\ncomponent = \"builtin:json\"\n\n{body}"))
-        .env(
-            "INTAKE_EDGE_SECRET_OKTA",
-            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
-        )
+        .env("INTAKE_EDGE_SECRET_OKTA", &okta_secret())
         .start();
     let events = poll("the hostile poller's report", Duration::from_secs(60), || {
         let events = host.intake_events("hostile");
@@ -529,15 +533,7 @@ fn a_hostile_source_is_bounded_by_size_and_time() {
         &pki,
     );
     let intake = |name: &str, fake: &Fake, extra: &str| {
-        polling_intake(
-            name,
-            "okta",
-            &format!(
-                "component = \"builtin:okta-poller\"\nevery = \"1s\"\nurl = \"{}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\n{extra}\n",
-                fake.base(),
-                pki.ca.display()
-            ),
-        )
+        polling_intake(name, "okta", &okta_poll(&fake.base(), &pki, "1s", extra))
     };
     let body = format!(
         "{}\n{}",
@@ -547,10 +543,7 @@ fn a_hostile_source_is_bounded_by_size_and_time() {
             .replace(INTAKE_KEY, "e2e-poll-intake-key-ccccccccccccccc")
     );
     let host = Host::builder(&body)
-        .env(
-            "INTAKE_EDGE_SECRET_OKTA",
-            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
-        )
+        .env("INTAKE_EDGE_SECRET_OKTA", &okta_secret())
         .start();
     for (name, needle) in [("too-big", "size"), ("too-slow", "timeout")] {
         let error = poll("the run's error", Duration::from_secs(30), || {
@@ -576,15 +569,7 @@ fn the_admin_page_shows_each_polling_intakes_state() {
     let okta = Fake::start("fake_okta.py", &["--events", "30", "--token", OKTA_TOKEN], &pki);
     let down = format!("https://127.0.0.1:{}", crate::support::senders::free_port());
     let intake = |name: &str, url: &str, key: &str| {
-        polling_intake(
-            name,
-            "okta",
-            &format!(
-                "component = \"builtin:okta-poller\"\nevery = \"2s\"\nurl = \"{url}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\n",
-                pki.ca.display()
-            ),
-        )
-        .replace(INTAKE_KEY, key)
+        polling_intake(name, "okta", &okta_poll(url, &pki, "2s", "")).replace(INTAKE_KEY, key)
     };
     let body = format!(
         "{}\n{}",
@@ -592,10 +577,7 @@ fn the_admin_page_shows_each_polling_intakes_state() {
         intake("okta-down", &down, "e2e-poll-page-key-bbbbbbbbbbbbbbbb")
     );
     let host = Host::builder(&body)
-        .env(
-            "INTAKE_EDGE_SECRET_OKTA",
-            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
-        )
+        .env("INTAKE_EDGE_SECRET_OKTA", &okta_secret())
         .start();
     poll("both intakes ran", Duration::from_secs(30), || {
         let up = show(&host, "okta-up")["poll"]["last_success"].is_string();
@@ -638,18 +620,11 @@ fn polled_events_over_the_event_limit_are_stored_in_error() {
         polling_intake(
             "okta-limit",
             "okta",
-            &format!(
-                "component = \"builtin:okta-poller\"\nevery = \"1h\"\nurl = \"{}\"\nsecret = \"okta\"\nca_file = \"{}\"\nstart_at = \"3h\"\ndelay = \"0s\"\nmax_events_per_page = 25\n",
-                okta.base(),
-                pki.ca.display()
-            ),
+            &okta_poll(&okta.base(), &pki, "1h", "max_events_per_page = 25"),
         )
     );
     let host = Host::builder(&body)
-        .env(
-            "INTAKE_EDGE_SECRET_OKTA",
-            &format!("{{ type = \"token\", scheme = \"SSWS\", token = \"{OKTA_TOKEN}\" }}"),
-        )
+        .env("INTAKE_EDGE_SECRET_OKTA", &okta_secret())
         .start();
     poll("every event stored", Duration::from_secs(30), || {
         (host.stored_count(Some("okta-limit"))? == 60).then_some(())

@@ -26,15 +26,7 @@ fn one_type() -> Settings {
 const FEED: &str = "https://manage.office.com/api/v1.0/41463f53-8812-40f4-890f-865bf6e35190/activity/feed";
 
 fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
-    Response {
-        request: "GET x".into(),
-        status,
-        headers: headers
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect(),
-        body: body.as_bytes().to_vec(),
-    }
+    Response::scripted(status, headers, body)
 }
 
 #[test]

@@ -167,12 +167,8 @@ mod tests {
     }
 
     fn response(status: u16, links: &[&str], body: &str) -> Response {
-        Response {
-            request: "GET https://acme.okta.com/api/v1/logs".into(),
-            status,
-            headers: links.iter().map(|l| ("link".to_owned(), (*l).to_owned())).collect(),
-            body: body.as_bytes().to_vec(),
-        }
+        let headers: Vec<(&str, &str)> = links.iter().map(|l| ("link", *l)).collect();
+        Response::scripted(status, &headers, body)
     }
 
     const TWO: &str = r#"[{"uuid":"u1","published":"2026-12-01T10:00:01.000Z","eventType":"user.session.start"},

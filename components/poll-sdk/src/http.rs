@@ -50,6 +50,19 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response as a test script writes it (`request` names no real request).
+    pub fn scripted(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
+        Response {
+            request: "GET (scripted)".into(),
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
     /// The first value of the header `name` (any case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -650,15 +663,7 @@ mod tests {
     use super::*;
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
-        Response {
-            request: "GET https://x/y".into(),
-            status,
-            headers: headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-        }
+        Response::scripted(status, headers, body)
     }
 
     #[test]
