@@ -122,18 +122,11 @@ pub fn status(host: &Host) -> Value {
 
 fn post(host: &Host, key: &str, lines: usize, tag: &str) -> Vec<String> {
     let body: Vec<String> = (0..lines).map(|i| format!("{tag} line {i}")).collect();
-    let answer = host
-        .post("/plain/batch")
+    host.post("/plain/batch")
         .key(key)
         .body(body.join("\n"))
         .send()
-        .expect(200);
-    answer["event_ids"]
-        .as_array()
-        .expect("event_ids")
-        .iter()
-        .map(|v| v.as_str().expect("an ID").to_string())
-        .collect()
+        .event_ids()
 }
 
 fn wait_caught_up(host: &Host, forwarded: u64) -> Value {

@@ -70,18 +70,13 @@ fn curl(args: &[&str]) -> String {
 
 /// Posts `lines` to the intake of `key` and returns the stored events, in order.
 fn store(host: &Host, key: &str, lines: &[String]) -> Vec<Value> {
-    let answer = host
+    let ids = host
         .post("/plain/batch")
         .key(key)
         .body(lines.join("\n"))
         .send()
-        .expect(200);
-    answer["event_ids"]
-        .as_array()
-        .expect("event_ids")
-        .iter()
-        .map(|id| host.events_get(id.as_str().expect("an ID")))
-        .collect()
+        .event_ids();
+    ids.iter().map(|id| host.events_get(id)).collect()
 }
 
 /// Every event normalized (not in error): the format read what the real program wrote.

@@ -56,13 +56,7 @@ pub fn tcp_udp(text: &str, out: &mut Out) -> Option<()> {
         out.str("network.direction", direction);
     }
     if built {
-        out.class(
-            "event",
-            &["network"],
-            &["connection", "start", "allowed"],
-            "flow-creation",
-            Some("success"),
-        );
+        flow_started(out);
         if let Some(user) = tail
             .first()
             .and_then(|t| t.strip_prefix('('))
@@ -72,13 +66,7 @@ pub fn tcp_udp(text: &str, out: &mut Out) -> Option<()> {
         }
         return Some(());
     }
-    out.class(
-        "event",
-        &["network"],
-        &["connection", "end"],
-        "flow-expiration",
-        Some("success"),
-    );
+    flow_ended(out);
     let joined = tail.join(" ");
     if let Some(duration) = after(&joined, "duration").and_then(duration_nanos) {
         out.num("event.duration", duration);
@@ -134,21 +122,9 @@ pub fn icmp(text: &str, out: &mut Out) -> Option<()> {
         out.num_str("cisco.asa.icmp_code", c);
     }
     if built {
-        out.class(
-            "event",
-            &["network"],
-            &["connection", "start", "allowed"],
-            "flow-creation",
-            Some("success"),
-        );
+        flow_started(out);
     } else {
-        out.class(
-            "event",
-            &["network"],
-            &["connection", "end"],
-            "flow-expiration",
-            Some("success"),
-        );
+        flow_ended(out);
     }
     Some(())
 }
@@ -195,4 +171,26 @@ pub fn translation(text: &str, out: &mut Out) -> Option<()> {
         );
     }
     Some(())
+}
+
+/// A connection built (302013, 302015, 302020): allowed traffic starting.
+fn flow_started(out: &mut Out) {
+    out.class(
+        "event",
+        &["network"],
+        &["connection", "start", "allowed"],
+        "flow-creation",
+        Some("success"),
+    );
+}
+
+/// A connection torn down (302014, 302016, 302021).
+fn flow_ended(out: &mut Out) {
+    out.class(
+        "event",
+        &["network"],
+        &["connection", "end"],
+        "flow-expiration",
+        Some("success"),
+    );
 }

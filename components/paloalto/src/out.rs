@@ -1,20 +1,7 @@
-//! What is vendor-specific in building an event: severities and which actions let traffic
-//! through. The builder itself is the SDK's [`Out`].
+//! What is vendor-specific in building an event: which actions let traffic through. The
+//! builder ([`Out`]) and the word severities (`severity_number`) are the SDK's.
 
-pub(crate) use edge_format_sdk::out::Out;
-
-/// PAN-OS severities as `event.severity` (informational 1 .. critical 5, as Elastic's
-/// integration numbers them).
-pub(crate) fn severity_number(severity: &str) -> Option<u64> {
-    Some(match severity.to_ascii_lowercase().as_str() {
-        "informational" | "info" => 1,
-        "low" => 2,
-        "medium" => 3,
-        "high" => 4,
-        "critical" => 5,
-        _ => return None,
-    })
-}
+pub(crate) use edge_format_sdk::out::{severity_number, Out};
 
 /// Whether an action let the traffic through (`Some(true)`), stopped it (`Some(false)`), or
 /// does not say (`None`). Threat actions: `alert`, `allow`, `continue`, `override` let it

@@ -100,3 +100,16 @@ impl Out {
         }
     }
 }
+
+/// A vendor's word severity (`informational`/`info`, `low`, `medium`, `high`, `critical`, any
+/// case) as `event.severity`: 1 .. 5, as Elastic's firewall integrations number them.
+pub fn severity_number(severity: &str) -> Option<u64> {
+    Some(match severity.to_ascii_lowercase().as_str() {
+        "informational" | "info" => 1,
+        "low" => 2,
+        "medium" => 3,
+        "high" => 4,
+        "critical" => 5,
+        _ => return None,
+    })
+}

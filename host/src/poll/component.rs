@@ -182,10 +182,9 @@ impl Instance {
         cursor: Option<&[u8]>,
     ) -> Result<Result<Page, PollError>, ComponentError> {
         self.refuel()?;
-        let cursor = cursor.map(|c| c.to_vec());
         self.poller
             .edge_poller_poller()
-            .call_poll(&mut self.store, settings, cursor.as_deref())
+            .call_poll(&mut self.store, settings, cursor)
             .await
             .map_err(|e| ComponentError::Trap(format!("{e:#}")))
     }
